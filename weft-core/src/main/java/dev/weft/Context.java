@@ -1,0 +1,29 @@
+package dev.weft;
+
+import java.util.Objects;
+
+/**
+ * What a poll is given: the {@link Waker} of the task being polled.
+ *
+ * <p>The current runtime is not part of the context: code that needs it calls
+ * {@link Runtime#current()}, which answers for the thread doing the poll. A context is created
+ * once per task and reused for every poll, so polling allocates nothing.
+ */
+public final class Context {
+    private final Waker waker;
+
+    /** A context that carries {@code waker}. */
+    public Context(Waker waker) {
+        this.waker = Objects.requireNonNull(waker, "waker");
+    }
+
+    /** A context whose waker does nothing: for polling by hand. */
+    public static Context noop() {
+        return new Context(Waker.NOOP);
+    }
+
+    /** The waker to wake when the polled future can make progress. */
+    public Waker waker() {
+        return waker;
+    }
+}

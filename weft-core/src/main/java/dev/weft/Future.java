@@ -1,0 +1,161 @@
+package dev.weft;
+
+import dev.weft.internal.future.FlatMapFuture;
+import dev.weft.internal.future.JoinAllFuture;
+import dev.weft.internal.future.JoinBothFuture;
+import dev.weft.internal.future.MapFuture;
+import dev.weft.internal.future.RaceFuture;
+import dev.weft.internal.future.SelectFuture;
+import dev.weft.internal.future.SleepFuture;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * A lazy computation that produces one value, driven by {@link #poll(Context)}: the poll model
+ * of the seeds, in Java. Nothing happens until somebody polls; a poll does a bounded amount of
+ * work and answers {@link Poll#ready ready} or {@link Poll#pending() pending}. When pending, the
+ * future has arranged for {@code cx.waker()} to be woken when polling again can make progress.
+ *
+ * <p>A future does not know which runtime drives it: it runs on any runtime, on a plain thread
+ * through {@link Weft#await}, or polled by hand. Code that needs the runtime (a timer, an I/O
+ * driver) asks {@link Runtime#current()} when it is first polled.
+ *
+ * {@snippet class="dev.weft.snippets.FutureSnippets" region="pollByHand"}
+ *
+ * <p><b>Contract.</b> One poller at a time; poll is never called again after ready. A poll that
+ * throws completes the future with that exception. {@link #cancel()} is called, at most once
+ * that matters, when the future will not be polled to completion (its task was cancelled, it
+ * lost a {@link #select select} or {@link #race race}, it timed out): it releases what the
+ * future holds (timers, child tasks, buffers) and must be idempotent and non-blocking.
+ *
+ * <p><b>Writing one.</b> {@code Future} is a functional interface, so a stateless poll function is
+ * a lambda; stateful futures are small classes. Sequential code that should become a future is
+ * {@link Weft#async}.
+ *
+ * @param <T> the type of the value
+ */
+@FunctionalInterface
+public interface Future<T> {
+
+    /**
+     * Advances the computation.
+     *
+     * @param cx the context of the task doing the poll; its waker must be woken after a pending
+     *           answer, when progress is possible
+     * @return ready with the value, or pending
+     */
+    Poll<T> poll(Context cx);
+
+    /**
+     * Cleanup hook: the future will not be polled to completion. Releases timers, child tasks
+     * and other resources. Idempotent, non-blocking, callable from any thread; the default does
+     * nothing.
+     */
+    default void cancel() { }
+
+    // ---------------------------------------------------------------- constructors
+
+    /** A future that is ready with {@code value} at its first poll. */
+    static <T> Future<T> ready(T value) {
+        Poll<T> poll = Poll.ready(value);
+        return cx -> poll;
+    }
+
+    /** A future whose first poll throws {@code failure}. */
+    static <T> Future<T> failed(RuntimeException failure) {
+        Objects.requireNonNull(failure, "failure");
+        return cx -> {
+            throw failure;
+        };
+    }
+
+    /** A future that never completes (until cancelled): the identity of {@link #select}. */
+    static <T> Future<T> never() {
+        return cx -> Poll.pending();
+    }
+
+    /**
+     * A future that completes {@code delay} after it is created, on the timer of the runtime that
+     * first polls it. Cancelling it removes the timer.
+     */
+    static Future<Void> sleep(Duration delay) {
+        return SleepFuture.after(delay);
+    }
+
+    // ---------------------------------------------------------------- combinators
+
+    /** A future of {@code fn} applied to this future's value. */
+    default <U> Future<U> map(Function<? super T, ? extends U> fn) {
+        return new MapFuture<>(this, fn);
+    }
+
+    /**
+     * A future that, once this one is ready, continues with the future {@code next} returns for
+     * the value (what other libraries call {@code flatMap} or {@code thenCompose}).
+     */
+    default <U> Future<U> then(Function<? super T, ? extends Future<? extends U>> next) {
+        return new FlatMapFuture<>(this, next);
+    }
+
+    /**
+     * This future with a deadline: if it is not ready {@code limit} after its first poll, it is
+     * {@linkplain #cancel() cancelled} and the result throws {@link TimedOutException}.
+     */
+    default Future<T> timeout(Duration limit) {
+        return select(this, Future.sleep(limit)).map(either -> switch (either) {
+            case Either.First<T, Void> first -> first.value();
+            case Either.Second<T, Void> second -> throw new TimedOutException("timed out after " + limit);
+        });
+    }
+
+    /**
+     * Both futures, polled concurrently by one task. If either throws, the other is cancelled and
+     * the exception is the result.
+     */
+    static <A, B> Future<Both<A, B>> join(Future<? extends A> first, Future<? extends B> second) {
+        return new JoinBothFuture<>(first, second);
+    }
+
+    /**
+     * Every future in {@code futures}, polled concurrently by one task; the values in the list's
+     * order. If one throws, the others are cancelled and the exception is the result.
+     */
+    static <T> Future<List<T>> join(List<? extends Future<? extends T>> futures) {
+        return new JoinAllFuture<>(futures);
+    }
+
+    /** {@link #join(List)} of the arguments. */
+    @SafeVarargs
+    static <T> Future<List<T>> joinAll(Future<? extends T>... futures) {
+        return new JoinAllFuture<>(List.of(futures));
+    }
+
+    /**
+     * Whichever of two futures completes first. <b>Loser policy:</b> the futures are polled in
+     * argument order on every poll (so the first is favoured when both are ready); as soon as one
+     * is ready or throws, the other is {@linkplain #cancel() cancelled} before the result is
+     * returned. A cancel-safe loser (such as a Weft channel's receive) keeps what it had not
+     * delivered.
+     *
+     * {@snippet class="dev.weft.snippets.FutureSnippets" region="select"}
+     */
+    static <A, B> Future<Either<A, B>> select(Future<? extends A> first, Future<? extends B> second) {
+        return new SelectFuture<>(first, second);
+    }
+
+    /**
+     * Whichever of {@code futures} completes first, with the same loser policy as
+     * {@link #select}: polled in list order, the losers cancelled before the result is returned.
+     */
+    static <T> Future<T> race(List<? extends Future<? extends T>> futures) {
+        return new RaceFuture<>(futures);
+    }
+
+    /** {@link #race(List)} of the arguments. */
+    @SafeVarargs
+    static <T> Future<T> raceAll(Future<? extends T>... futures) {
+        return new RaceFuture<>(List.of(futures));
+    }
+}

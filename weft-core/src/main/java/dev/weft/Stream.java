@@ -1,0 +1,211 @@
+package dev.weft;
+
+import dev.weft.internal.stream.ChunksStream;
+import dev.weft.internal.stream.FilterStream;
+import dev.weft.internal.stream.FoldFuture;
+import dev.weft.internal.stream.IterableStream;
+import dev.weft.internal.stream.MapStream;
+import dev.weft.internal.stream.MergeStream;
+import dev.weft.internal.stream.PollFnStream;
+import dev.weft.internal.stream.TakeStream;
+import dev.weft.internal.stream.UnfoldStateStream;
+import dev.weft.internal.stream.UnfoldStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A lazy, poll-driven sequence of items: the asynchronous {@link java.util.Iterator}. Each
+ * {@link #pollNext(Context)} answers {@link Poll#ready ready} with the next item (which may be
+ * {@code null}), {@link Poll#pending() pending} (the context's waker will be woken), or
+ * {@link Poll#end() end} once, after the last item. A poll that throws ends the stream with that
+ * error. Like {@link Future}, a stream runs on any runtime.
+ *
+ * {@snippet class="dev.weft.snippets.StreamSnippets" region="cameras"}
+ *
+ * <p>Making one: {@link #of}, {@link #fromIterable}, {@link #unfold} (a state and an async step),
+ * {@link #fromPoll} (a non-blocking poll function and a {@link Backoff}), {@link #merge}.
+ * Adapting: {@link #map}, {@link #filter}, {@link #take}, {@link #chunks}. Consuming: in a
+ * sequential task {@code for (T item : Weft.iterate(stream))}; as a future {@link #forEach},
+ * {@link #toList}, {@link #fold}.
+ *
+ * <p>{@link #cancel()} is the cleanup hook, called when the stream will not be polled to its end:
+ * it releases timers and upstream streams; idempotent and non-blocking.
+ *
+ * @param <T> the type of the items
+ */
+@FunctionalInterface
+public interface Stream<T> {
+
+    /** Advances the stream: the next item, pending, or the end. */
+    Poll<T> pollNext(Context cx);
+
+    /** Cleanup hook: the stream will not be polled to its end. The default does nothing. */
+    default void cancel() { }
+
+    // ---------------------------------------------------------------- constructors
+
+    /** A stream of the given items, then the end. */
+    @SafeVarargs
+    static <T> Stream<T> of(T... items) {
+        return new IterableStream<>(java.util.Arrays.asList(items.clone()));
+    }
+
+    /** A stream that ends at once. */
+    static <T> Stream<T> empty() {
+        return cx -> Poll.end();
+    }
+
+    /** The items of {@code items}, in iteration order, then the end. Iterated lazily, one item per poll. */
+    static <T> Stream<T> fromIterable(Iterable<? extends T> items) {
+        return new IterableStream<>(items);
+    }
+
+    /**
+     * A stream from an object and an async step: each item is the value of the future that
+     * {@code step} makes from {@code source}; the stream ends when that value is {@code null}.
+     * The step is called again only after the previous future completed.
+     * {@snippet class="dev.weft.snippets.StreamSnippets" region="unfold"}
+     */
+    static <S, T> Stream<T> unfold(S source, Function<? super S, ? extends Future<? extends T>> step) {
+        return new UnfoldStream<>(source, step);
+    }
+
+    /**
+     * A stream from an immutable state and an async step that returns the next item and the next
+     * state, or {@link Step#end()}.
+     */
+    static <S, T> Stream<T> unfoldState(S initial, Function<? super S, ? extends Future<Step<S, T>>> step) {
+        return new UnfoldStateStream<>(initial, step);
+    }
+
+    /**
+     * A stream from a non-blocking poll function, for C libraries and devices that only offer
+     * "is there something now?". {@code tryNext} returns the next item, or {@code null} when
+     * nothing is ready; then the stream waits for {@code backoff}'s delay on the current
+     * runtime's timer (the thread runs other tasks meanwhile) and calls it again. Endless until
+     * cancelled; an exception from {@code tryNext} ends it with that error.
+     * {@snippet class="dev.weft.snippets.StreamSnippets" region="cameras"}
+     */
+    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, Backoff backoff) {
+        return new PollFnStream<>(tryNext, () -> true, backoff);
+    }
+
+    /**
+     * {@link #fromPoll(Supplier, Backoff)} that ends once {@code isOpen} is false and
+     * {@code tryNext} has nothing more.
+     */
+    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, BooleanSupplier isOpen, Backoff backoff) {
+        return new PollFnStream<>(tryNext, isOpen, backoff);
+    }
+
+    /**
+     * The items of all {@code streams} as they come, polled fairly (the first stream polled
+     * rotates); ends when all have ended; an error from one cancels the others and ends the
+     * merged stream with it.
+     */
+    static <T> Stream<T> merge(List<? extends Stream<? extends T>> streams) {
+        return new MergeStream<>(streams);
+    }
+
+    /** {@link #merge(List)} of the arguments. */
+    @SafeVarargs
+    static <T> Stream<T> merge(Stream<? extends T>... streams) {
+        return new MergeStream<>(List.of(streams));
+    }
+
+    // ---------------------------------------------------------------- adapters
+
+    /** Each item passed through {@code fn}. */
+    default <U> Stream<U> map(Function<? super T, ? extends U> fn) {
+        return new MapStream<>(this, fn);
+    }
+
+    /** Only the items that match {@code keep}. */
+    default Stream<T> filter(Predicate<? super T> keep) {
+        return new FilterStream<>(this, keep);
+    }
+
+    /** The first {@code n} items, then the end; this stream is cancelled once the n-th item is taken. */
+    default Stream<T> take(long n) {
+        return new TakeStream<>(this, n);
+    }
+
+    /**
+     * Items gathered in lists of {@code size}; the last list may be shorter (never empty). A list
+     * is emitted when full or at the end.
+     */
+    default Stream<List<T>> chunks(int size) {
+        return new ChunksStream<>(this, size);
+    }
+
+    // ---------------------------------------------------------------- consumers
+
+    /** A future that folds every item into an accumulator, ready at the end with the result. */
+    default <A> Future<A> fold(A initial, BiFunction<A, ? super T, A> fn) {
+        return new FoldFuture<>(this, initial, fn);
+    }
+
+    /** A future that collects every item, ready at the end with the list. */
+    default Future<List<T>> toList() {
+        return fold(new ArrayList<T>(), (list, item) -> {
+            list.add(item);
+            return list;
+        }).map(list -> list);
+    }
+
+    /** A future that hands every item to {@code action}, ready at the end. */
+    default Future<Void> forEach(Consumer<? super T> action) {
+        return fold((Void) null, (none, item) -> {
+            action.accept(item);
+            return null;
+        });
+    }
+
+    /**
+     * One step of {@link #unfoldState}: an item and the next state, or the end.
+     *
+     * @param <S> the state type
+     * @param <T> the item type
+     */
+    final class Step<S, T> {
+        private static final Step<Object, Object> END = new Step<>(null, null, true);
+        private final T item;
+        private final S next;
+        private final boolean end;
+
+        private Step(T item, S next, boolean end) {
+            this.item = item;
+            this.next = next;
+            this.end = end;
+        }
+
+        /** Emit {@code item}, continue from {@code next}. */
+        public static <S, T> Step<S, T> of(T item, S next) {
+            return new Step<>(item, next, false);
+        }
+
+        /** End the stream. */
+        @SuppressWarnings("unchecked")
+        public static <S, T> Step<S, T> end() {
+            return (Step<S, T>) END;
+        }
+
+        public T item() {
+            return item;
+        }
+
+        public S next() {
+            return next;
+        }
+
+        public boolean isEnd() {
+            return end;
+        }
+    }
+}

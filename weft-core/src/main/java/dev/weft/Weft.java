@@ -1,0 +1,261 @@
+package dev.weft;
+
+import dev.weft.internal.AsyncFuture;
+import dev.weft.internal.Await;
+import dev.weft.internal.ExecutionContext;
+import dev.weft.internal.Spawner;
+import dev.weft.internal.StreamNextFuture;
+import dev.weft.internal.YieldFuture;
+import dev.weft.spi.RuntimeProvider;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+
+/**
+ * The front door: everything here acts on the {@linkplain Runtime#current() current runtime}, so
+ * code written against it runs on any runtime.
+ *
+ * {@snippet class="dev.weft.snippets.WeftSnippets" region="main"}
+ *
+ * <p><b>Waiting.</b> {@link #await}, {@link #sleep}, {@link #select}, {@link Task#join()} park the
+ * calling virtual thread inside a sequential task (its carrier runs other tasks meanwhile), and
+ * block a plain thread. Never call them inside a {@link Future#poll poll}: they throw
+ * {@link IllegalStateException} there.
+ *
+ * <p><b>Cancellation.</b> Inside a cancelled sequential task every waiting call here throws
+ * {@link CancelledException} (the awaited future is cancelled first); wrap cleanup that must wait
+ * in {@link #shielded(Callable)}.
+ */
+public final class Weft {
+    private Weft() { }
+
+    // ------------------------------------------------------------------ spawning
+
+    /** Spawns a sequential task on the current runtime: {@code body} runs in a virtual thread it carries. */
+    public static <T> Task<T> spawn(Callable<? extends T> body) {
+        return Runtime.current().spawn(body);
+    }
+
+    /** Spawns a sequential task that returns nothing. */
+    public static Task<Void> spawn(Action body) {
+        return Runtime.current().spawn(body);
+    }
+
+    /** Spawns a named sequential task (the name shows in dumps and thread names). */
+    public static <T> Task<T> spawn(String name, Callable<? extends T> body) {
+        return Runtime.current().spawn(name, body);
+    }
+
+    /**
+     * Spawns a poll task on the current runtime. The different name from {@link #spawn} is
+     * deliberate: a lambda is never ambiguous between a body and a future.
+     */
+    public static <T> Task<T> spawnFuture(Future<T> future) {
+        return Runtime.current().spawnFuture(future);
+    }
+
+    /** Spawns a named poll task. */
+    public static <T> Task<T> spawnFuture(String name, Future<T> future) {
+        return Runtime.current().spawnFuture(name, future);
+    }
+
+    /**
+     * Sequential code as a lazy future: when first polled it spawns {@code body} as a sequential
+     * task on the polling runtime, and completes with its result; cancelling the future cancels
+     * the task. {@snippet class="dev.weft.snippets.StreamSnippets" region="unfold"}
+     */
+    public static <T> Future<T> async(Callable<? extends T> body) {
+        return new AsyncFuture<>(body);
+    }
+
+    // ------------------------------------------------------------------ waiting
+
+    /**
+     * Waits for {@code future} and returns its value: parks a sequential task, blocks a plain
+     * thread. Works outside any runtime too (the future must not need one).
+     *
+     * @throws CancelledException if the waiting task is cancelled (the future is cancelled first)
+     */
+    public static <T> T await(Future<T> future) {
+        return Await.await(future);
+    }
+
+    /** Parks the calling task for {@code duration}, on the current runtime's timer. */
+    public static void sleep(Duration duration) {
+        Await.await(Future.sleep(duration));
+    }
+
+    /** A future ready {@code duration} after its first poll: {@link Future#sleep}. */
+    public static Future<Void> sleepFuture(Duration duration) {
+        return Future.sleep(duration);
+    }
+
+    /**
+     * Waits for whichever of two futures completes first; the loser is cancelled (see
+     * {@link Future#select}). {@snippet class="dev.weft.snippets.FutureSnippets" region="select"}
+     */
+    public static <A, B> Either<A, B> select(Future<? extends A> first, Future<? extends B> second) {
+        return Await.await(Future.select(first, second));
+    }
+
+    /**
+     * Runs {@code body} as a child sequential task with a deadline. If it has not returned after
+     * {@code limit}, it is cancelled, its {@code finally} blocks run, and then
+     * {@link TimedOutException} is thrown here.
+     *
+     * @throws TaskFailedException if the body threw (the cause is its exception)
+     */
+    public static <T> T timeout(Duration limit, Callable<? extends T> body) {
+        Task<T> child = Runtime.current().spawn("timeout", body);
+        try {
+            return Await.await(child.timeout(limit));
+        } catch (TimedOutException | CancelledException e) {
+            child.cancel();
+            awaitDoneShielded(child);
+            throw e;
+        }
+    }
+
+    private static void awaitDoneShielded(Task<?> task) {
+        shielded(() -> {
+            while (!task.isDone()) {
+                try {
+                    task.join();
+                } catch (RuntimeException finished) {
+                    // Any outcome will do: we only wait for the task to be done.
+                }
+            }
+        });
+    }
+
+    /**
+     * Lets the runtime run other tasks before this one continues. In a sequential task it yields
+     * the virtual thread; on a plain thread it is {@link Thread#yield()}.
+     */
+    public static void yieldNow() {
+        Await.checkCancelled();
+        Thread.yield();
+    }
+
+    /** A future that is pending once (waking itself) and then ready: a yield point for poll code. */
+    public static Future<Void> yieldFuture() {
+        return new YieldFuture();
+    }
+
+    /** Throws {@link CancelledException} if the calling task has been cancelled; a cheap check for long loops. */
+    public static void checkCancelled() {
+        Await.checkCancelled();
+    }
+
+    /**
+     * Runs {@code body} with cancellation held off: awaits inside it complete normally even if the
+     * task is cancelled meanwhile, so cleanup can itself wait. After the block, a pending
+     * cancellation takes effect at the next await.
+     */
+    public static <T> T shielded(Callable<? extends T> body) {
+        try {
+            return Await.shielded(body::call);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new TaskFailedException("shielded block threw " + e, e);
+        }
+    }
+
+    /** {@link #shielded(Callable)} for a body that returns nothing. */
+    public static void shielded(Action body) {
+        shielded(Spawner.callable(body));
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /**
+     * The items of {@code stream} as an {@link Iterable} for a sequential task: {@code hasNext()}
+     * parks until the next item or the end. An exception from the stream is thrown from
+     * {@code hasNext()}. If the task is cancelled while waiting, the stream is cancelled and
+     * {@link CancelledException} is thrown. Iterate once.
+     */
+    public static <T> Iterable<T> iterate(Stream<T> stream) {
+        return () -> new Iterator<>() {
+            private final StreamNextFuture<T> next = new StreamNextFuture<>(stream);
+            private Poll<T> lookahead;
+
+            @Override
+            public boolean hasNext() {
+                if (lookahead == null) {
+                    lookahead = Await.await(next);
+                }
+                return lookahead.isReady();
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("the stream has ended");
+                }
+                T item = lookahead.value();
+                lookahead = null;
+                return item;
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ entry points
+
+    /**
+     * Runs {@code main} on a new default runtime and returns its result; the runtime is closed
+     * afterwards. For a {@code main} method: {@code public static void main(String[] a) { Weft.run(App::serve); }}.
+     */
+    public static <T> T run(Callable<? extends T> main) {
+        try (Runtime rt = defaultRuntime()) {
+            return rt.run(main);
+        }
+    }
+
+    /** {@link #run(Callable)} for a body that returns nothing. */
+    public static void run(Action main) {
+        run(Spawner.callable(main));
+    }
+
+    /** Runs {@code main} on {@code runtime} (which stays open) and returns its result. */
+    public static <T> T run(Runtime runtime, Callable<? extends T> main) {
+        return runtime.run(main);
+    }
+
+    /** {@link #run(Runtime, Callable)} for a body that returns nothing. */
+    public static void run(Runtime runtime, Action main) {
+        runtime.run(main);
+    }
+
+    /**
+     * Waits for {@code future} from anywhere: inside a runtime it {@linkplain #await awaits};
+     * outside, it runs the future on a new default runtime and blocks until it is done.
+     */
+    public static <T> T blockOn(Future<T> future) {
+        if (ExecutionContext.currentRuntimeOrNull() != null) {
+            return Await.await(future);
+        }
+        try (Runtime rt = defaultRuntime()) {
+            return rt.blockOn(future);
+        }
+    }
+
+    /**
+     * A new instance of the default runtime, from the highest-priority {@link RuntimeProvider} on
+     * the class or module path. The caller closes it.
+     *
+     * @throws IllegalStateException if no runtime module is present
+     */
+    public static Runtime defaultRuntime() {
+        return ServiceLoader.load(RuntimeProvider.class, Weft.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get)
+                .max(Comparator.comparingInt(RuntimeProvider::priority))
+                .orElseThrow(() -> new IllegalStateException("No Weft runtime found: add the weft-runtime module "
+                        + "(dev.weft:weft-runtime) to the class or module path, or build a runtime yourself and "
+                        + "use Weft.run(runtime, main)."))
+                .createDefault();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.weft.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Waiting for a future from sequential code: poll, park until woken, poll again. In a sequential
+ * task the park unmounts the virtual thread, so its carrier runs other tasks; on a plain thread
+ * it blocks.
+ *
+ * <p>Cancellation: a cancelled sequential task (outside a shield) gets {@link CancelledException}
+ * here, after the awaited future's {@link Future#cancel()} ran. A plain thread that is interrupted
+ * gets {@link CancelledException} too, with its interrupt status kept.
+ */
+public final class Await {
+    private Await() { }
+
+    public static <T> T await(Future<T> future) {
+        java.util.Objects.requireNonNull(future, "future");
+        Thread self = Thread.currentThread();
+        ExecutionContext c = ExecutionContext.currentOrNull();
+        TaskCore<?> task = c == null ? null : c.task;
+        if (task instanceof PollTask<?> p) {
+            throw new IllegalStateException("Weft.await (or Task.join) was called inside a poll of poll task '"
+                    + p.name() + "': a poll must never block its worker. Compose futures instead (map, then, "
+                    + "Future.join, select), or run blocking-style code in a sequential task (Weft.spawn).");
+        }
+        if (task instanceof SeqTask<?> seq && seq.thread() == self) {
+            if (future == seq) {
+                throw new IllegalStateException("task '" + seq.name() + "' cannot wait for itself");
+            }
+            return awaitInTask(future, seq);
+        }
+        return awaitOnThread(future, self);
+    }
+
+    private static <T> T awaitInTask(Future<T> future, SeqTask<?> seq) {
+        Context cx = seq.context();
+        for (;;) {
+            if (seq.cancelRequested && !seq.shielded()) {
+                future.cancel();
+                Thread.interrupted();
+                throw seq.cancelledHere();
+            }
+            Poll<T> p = future.poll(cx);
+            if (p.isReady()) {
+                return p.value();
+            }
+            seq.markIdle();
+            LockSupport.park(future);
+            seq.markRunning();
+            if (Thread.interrupted() && !seq.cancelRequested && !seq.shielded()) {
+                future.cancel();
+                throw new CancelledException("task '" + seq.name() + "' was interrupted while awaiting");
+            }
+        }
+    }
+
+    private static <T> T awaitOnThread(Future<T> future, Thread self) {
+        Context cx = new Context(new ThreadWaker(self));
+        for (;;) {
+            Poll<T> p = future.poll(cx);
+            if (p.isReady()) {
+                return p.value();
+            }
+            LockSupport.park(future);
+            if (self.isInterrupted()) {
+                future.cancel();
+                throw new CancelledException(self + " was interrupted while awaiting");
+            }
+        }
+    }
+
+    /** Runs {@code body} with cancellation deferred: awaits inside it are not cancelled. */
+    public static <T> T shielded(Callable<T> body) throws Exception {
+        TaskCore<?> task = ExecutionContext.currentTaskOrNull();
+        if (!(task instanceof SeqTask<?> seq) || seq.thread() != Thread.currentThread()) {
+            return body.call();
+        }
+        seq.enterShield();
+        try {
+            return body.call();
+        } finally {
+            seq.exitShield();
+        }
+    }
+
+    /** Throws {@link CancelledException} if the calling sequential task was cancelled (outside a shield). */
+    public static void checkCancelled() {
+        TaskCore<?> task = ExecutionContext.currentTaskOrNull();
+        if (task instanceof SeqTask<?> seq && seq.cancelRequested && !seq.shielded()) {
+            Thread.interrupted();
+            throw seq.cancelledHere();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.weft.internal;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Task;
+import dev.weft.Waker;
+import dev.weft.spi.AbstractRuntime;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A poll task: a {@link Future} that a runtime's workers poll. The task is its own
+ * {@link Waker} and its own {@link Runnable} (one poll per run), so spawning allocates the task,
+ * its context and nothing per poll or per wake.
+ *
+ * <h2>Implementation notes</h2>
+ * The run state is one int, changed by CAS:
+ * <pre>
+ *   IDLE ──wake──▶ SCHEDULED ──run──▶ RUNNING ──pending──▶ IDLE
+ *                                        │  └─wake─▶ NOTIFIED ──pending──▶ SCHEDULED (re-queued)
+ *                                        └──ready/throw/cancel──▶ COMPLETE
+ * </pre>
+ * <ul>
+ *   <li>Only the thread that moved the state to SCHEDULED submits the task, so it is queued at
+ *       most once: several wakes cost one poll.</li>
+ *   <li>A wake during a poll moves RUNNING to NOTIFIED; the worker sees that when it tries
+ *       RUNNING → IDLE, and re-queues the task. A wake is never lost, whether it comes before,
+ *       during or after the poll.</li>
+ *   <li>A wake after COMPLETE changes nothing.</li>
+ *   <li>Cancellation sets {@code cancelRequested} (volatile) and wakes; the next run sees it,
+ *       calls the future's {@link Future#cancel()} and completes the task as cancelled.</li>
+ * </ul>
+ * Orderings: the CAS to RUNNING (volatile) orders the previous poll's writes to the future's
+ * fields before this poll's reads, so a future may be polled by different workers in turn.
+ * Tested by {@code PollTaskWakeRaceTest}.
+ */
+public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
+    private static final int IDLE = 0;
+    private static final int SCHEDULED = 1;
+    private static final int RUNNING = 2;
+    private static final int NOTIFIED = 3;
+    private static final int COMPLETE = 4;
+    private static final VarHandle RUN_STATE;
+
+    static {
+        try {
+            RUN_STATE = MethodHandles.lookup().findVarHandle(PollTask.class, "runState", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final Future<T> future;
+    private final Executor executor;
+    private final Context context = new Context(this);
+    private volatile int runState = SCHEDULED;
+
+    public PollTask(AbstractRuntime runtime, String name, ScopeState scope, Future<T> future, Executor executor) {
+        super(runtime, name, scope);
+        this.future = future;
+        this.executor = executor;
+    }
+
+    @Override
+    public Task.Kind kind() {
+        return Task.Kind.POLL;
+    }
+
+    @Override
+    public void start() {
+        submit();
+    }
+
+    private void submit() {
+        try {
+            executor.execute(this);
+        } catch (RejectedExecutionException closed) {
+            // The runtime is closing: it cancels and completes every live task itself.
+            runState = COMPLETE;
+            cancelRequested = true;
+            completeCancelled();
+        }
+    }
+
+    @Override
+    public void wake() {
+        wakes++;
+        for (;;) {
+            int s = runState;
+            if (s == IDLE) {
+                if (RUN_STATE.compareAndSet(this, IDLE, SCHEDULED)) {
+                    state = Task.State.SCHEDULED;
+                    submit();
+                    return;
+                }
+            } else if (s == RUNNING) {
+                if (RUN_STATE.compareAndSet(this, RUNNING, NOTIFIED)) {
+                    return;
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (isDone()) {
+            return;
+        }
+        cancelRequested = true;
+        wake();
+    }
+
+    /** One poll. Called by a worker of the task's runtime. */
+    @Override
+    public void run() {
+        if (!RUN_STATE.compareAndSet(this, SCHEDULED, RUNNING)) {
+            return;
+        }
+        ExecutionContext ctx = ExecutionContext.ownedBy(runtime);
+        ExecutionContext previousCtx = null;
+        TaskCore<?> previousTask = null;
+        if (ctx == null) {
+            previousCtx = ExecutionContext.enterForPoll(runtime, this);
+        } else {
+            previousTask = ctx.task;
+            ctx.task = this;
+        }
+        try {
+            pollOnce();
+        } finally {
+            if (ctx == null) {
+                ExecutionContext.restore(previousCtx);
+            } else {
+                ctx.task = previousTask;
+            }
+        }
+    }
+
+    private void pollOnce() {
+        if (cancelRequested) {
+            runState = COMPLETE;
+            try {
+                future.cancel();
+            } finally {
+                completeCancelled();
+            }
+            return;
+        }
+        state = Task.State.RUNNING;
+        polls++;
+        Poll<T> p;
+        try {
+            p = future.poll(context);
+        } catch (Throwable t) {
+            runState = COMPLETE;
+            completeFailed(t);
+            return;
+        }
+        if (p.isReady()) {
+            runState = COMPLETE;
+            complete(p.value());
+            return;
+        }
+        state = Task.State.IDLE;
+        if (!RUN_STATE.compareAndSet(this, RUNNING, IDLE)) {
+            // NOTIFIED: woken while polling; go to the back of the queue so others run first.
+            runState = SCHEDULED;
+            state = Task.State.SCHEDULED;
+            submit();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.weft.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Future;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.spi.AbstractRuntime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The engine of {@link dev.weft.TaskScope}.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #children} holds the children still running (a concurrent set: children finish on any
+ * thread). The failure record ({@link #failure}, {@link #delivered}) is guarded by this object's
+ * monitor. The first child failure creates the scope's {@link TaskFailedException}, and the
+ * children still running are cancelled outside the monitor; later failures are added to it as
+ * suppressed. The exception is thrown once to the owner: from the first join of a child that did
+ * not succeed, else from {@link #join()} or {@link #close()}.
+ */
+public final class ScopeState {
+    private final AbstractRuntime runtime;
+    private final Set<TaskCore<?>> children = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+    private TaskFailedException failure;
+    private boolean delivered;
+
+    public ScopeState(AbstractRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    public AbstractRuntime runtime() {
+        return runtime;
+    }
+
+    void register(TaskCore<?> child) {
+        if (closed) {
+            throw new IllegalStateException("this TaskScope is closed: spawn children only inside its try block");
+        }
+        children.add(child);
+    }
+
+    void childFinished(TaskCore<?> child) {
+        children.remove(child);
+        if (!child.failed()) {
+            return;
+        }
+        List<TaskCore<?>> toCancel = null;
+        synchronized (this) {
+            if (failure == null) {
+                failure = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
+                        + "siblings were cancelled: " + child.failure(), child.failure());
+                toCancel = new ArrayList<>(children);
+            } else {
+                failure.addSuppressed(child.failure());
+            }
+        }
+        if (toCancel != null) {
+            for (TaskCore<?> sibling : toCancel) {
+                sibling.cancel();
+            }
+        }
+    }
+
+    public synchronized boolean isFailed() {
+        return failure != null;
+    }
+
+    synchronized TaskFailedException failureForJoin() {
+        delivered = true;
+        return failure;
+    }
+
+    /** Waits for every child; throws the scope's failure if it was not thrown yet. */
+    public void join() {
+        awaitChildren(false);
+        throwUndelivered();
+    }
+
+    /** Cancels the children still running, waits for them (shielded), then throws an undelivered failure. */
+    public void close() {
+        closed = true;
+        for (TaskCore<?> child : new ArrayList<>(children)) {
+            child.cancel();
+        }
+        try {
+            Await.shielded(() -> {
+                awaitChildren(true);
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        throwUndelivered();
+    }
+
+    private void awaitChildren(boolean ignoreOutcome) {
+        while (!children.isEmpty()) {
+            for (TaskCore<?> child : new ArrayList<>(children)) {
+                try {
+                    Await.await(new DoneFuture(child));
+                } catch (CancelledException e) {
+                    if (!ignoreOutcome) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    private void throwUndelivered() {
+        TaskFailedException f;
+        synchronized (this) {
+            if (failure == null || delivered) {
+                return;
+            }
+            delivered = true;
+            f = failure;
+        }
+        throw f;
+    }
+
+    /** Ready when a task is done, whatever its outcome; never throws the task's failure. */
+    private record DoneFuture(Task<?> task) implements Future<Void> {
+        @Override
+        public dev.weft.Poll<Void> poll(dev.weft.Context cx) {
+            if (task.isDone()) {
+                return dev.weft.Poll.ready(null);
+            }
+            try {
+                task.poll(cx);
+            } catch (RuntimeException finishedMeanwhile) {
+                return dev.weft.Poll.ready(null);
+            }
+            return task.isDone() ? dev.weft.Poll.ready(null) : dev.weft.Poll.pending();
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.weft.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Context;
+import dev.weft.Task;
+import dev.weft.Waker;
+import dev.weft.spi.AbstractRuntime;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A sequential task: a body run by a virtual thread whose carrier is the task's runtime. The
+ * task is its own {@link Waker}: waking unparks the thread, which the JDK hands back to the
+ * runtime's scheduler.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li><b>Cancellation</b> sets {@code cancelRequested} and interrupts the thread. The interrupt
+ *       only unparks it: {@link Await} sees the flag and throws {@link CancelledException}, so
+ *       {@code finally} blocks run. The flag, not the interrupt status, is the truth.</li>
+ *   <li><b>Shielding.</b> {@link #shieldDepth} is changed, and the cancelling interrupt sent,
+ *       under this task's monitor: once a shield is entered no cancelling interrupt can arrive
+ *       until it is left, and any that arrived before is cleared on entry. Leaving the outermost
+ *       shield of a cancelled task re-asserts the interrupt. ({@code synchronized} does not pin a
+ *       virtual thread on JDK 24+.)</li>
+ *   <li>{@link #thread} is written before the thread starts and read by cancel (volatile); a cancel
+ *       that runs before it is set is seen by the body's first check of the flag.</li>
+ * </ul>
+ */
+public final class SeqTask<T> extends TaskCore<T> implements Waker {
+    private final Callable<? extends T> body;
+    private final ThreadFactory threads;
+    private final Context context = new Context(this);
+    private volatile Thread thread;
+    private int shieldDepth;
+
+    public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Callable<? extends T> body,
+                   ThreadFactory threads) {
+        super(runtime, name, scope);
+        this.body = body;
+        this.threads = threads;
+    }
+
+    @Override
+    public Task.Kind kind() {
+        return Task.Kind.SEQUENTIAL;
+    }
+
+    @Override
+    public void start() {
+        Thread t = threads.newThread(this::runBody);
+        if (t == null) {
+            throw new IllegalStateException("runtime '" + runtime.name() + "' refused to create a virtual thread");
+        }
+        thread = t;
+        t.start();
+    }
+
+    private void runBody() {
+        ExecutionContext.enterSequential(runtime, this);
+        state = Task.State.RUNNING;
+        polls++;
+        if (cancelRequested) {
+            completeCancelled();
+            return;
+        }
+        T result;
+        try {
+            result = body.call();
+        } catch (Throwable t) {
+            if (cancelRequested && (t instanceof CancellationException || t instanceof InterruptedException)) {
+                completeCancelled();
+            } else {
+                completeFailed(t);
+            }
+            return;
+        }
+        complete(result);
+    }
+
+    /** The thread running the body (null before start). */
+    Thread thread() {
+        return thread;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    @Override
+    public void wake() {
+        wakes++;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public synchronized void cancel() {
+        if (isDone() || cancelRequested) {
+            return;
+        }
+        cancelRequested = true;
+        Thread t = thread;
+        if (t != null && shieldDepth == 0) {
+            t.interrupt();
+        }
+    }
+
+    synchronized boolean shielded() {
+        return shieldDepth > 0;
+    }
+
+    void enterShield() {
+        synchronized (this) {
+            shieldDepth++;
+        }
+        if (Thread.interrupted() && !cancelRequested) {
+            // An interrupt from outside Weft: keep it for after the shield.
+            synchronized (this) {
+                interruptedOutsideShield = true;
+            }
+        }
+    }
+
+    private boolean interruptedOutsideShield;
+
+    synchronized void exitShield() {
+        shieldDepth--;
+        if (shieldDepth == 0 && (cancelRequested || interruptedOutsideShield)) {
+            interruptedOutsideShield = false;
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void markIdle() {
+        state = Task.State.IDLE;
+    }
+
+    void markRunning() {
+        state = Task.State.RUNNING;
+        polls++;
+    }
+
+    CancelledException cancelledHere() {
+        return new CancelledException("task '" + name() + "' was cancelled");
+    }
+}

@@ -1,0 +1,48 @@
+package dev.weft.internal;
+
+import dev.weft.Action;
+import dev.weft.Future;
+import dev.weft.Task;
+import dev.weft.spi.AbstractRuntime;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/** Creates, registers and starts tasks on a runtime, in or out of a scope. */
+public final class Spawner {
+    private Spawner() { }
+
+    public static <T> Task<T> sequential(AbstractRuntime rt, String name, ScopeState scope, Callable<? extends T> body) {
+        Objects.requireNonNull(body, "body");
+        SeqTask<T> task = new SeqTask<>(rt, name, scope, body, rt.virtualThreadFactory());
+        return launch(rt, scope, task);
+    }
+
+    public static Callable<Void> callable(Action body) {
+        Objects.requireNonNull(body, "body");
+        return () -> {
+            body.run();
+            return null;
+        };
+    }
+
+    public static <T> Task<T> poll(AbstractRuntime rt, String name, ScopeState scope, Future<T> future) {
+        Objects.requireNonNull(future, "future");
+        PollTask<T> task = new PollTask<>(rt, name, scope, future, rt.pollExecutor());
+        return launch(rt, scope, task);
+    }
+
+    private static <T> Task<T> launch(AbstractRuntime rt, ScopeState scope, TaskCore<T> task) {
+        if (scope != null) {
+            scope.register(task);
+        }
+        rt.taskStarted(task);
+        try {
+            task.start();
+        } catch (RuntimeException | Error e) {
+            task.cancelRequested = true;
+            task.completeCancelled();
+            throw e;
+        }
+        return task;
+    }
+}

@@ -1,0 +1,252 @@
+package dev.weft.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Context;
+import dev.weft.Poll;
+import dev.weft.Runtime;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.Waker;
+import dev.weft.spi.AbstractRuntime;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What every task has, whichever its kind: identity, diagnostics record, cancellation flag,
+ * outcome and the wakers of those awaiting it.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li><b>Outcome.</b> {@link #value}/{@link #failure} are written once by the thread that
+ *       completes the task, then {@link #outcome} is written (volatile); a reader that sees a
+ *       non-{@code RUNNING} outcome sees the value (happens-before through the volatile).</li>
+ *   <li><b>Waiters.</b> {@link #waiters} is a Treiber stack of wakers (Treiber 1986). Completion
+ *       swaps in {@link #CLOSED} and wakes every node it took, so a waiter pushed before the swap
+ *       is woken, and one that finds {@code CLOSED} reads the outcome instead: no lost wake-up.</li>
+ *   <li><b>Counters.</b> {@link #polls} is written only by the thread running the task.
+ *       {@link #wakes} is incremented by any waking thread without atomicity: a lost increment
+ *       only under-counts a diagnostic, and keeps wakes free of contended atomics.</li>
+ *   <li><b>State.</b> {@link #state} is a diagnostic snapshot written by the running thread with
+ *       plain stores; readers on other threads may see it late (benign).</li>
+ * </ul>
+ */
+public abstract class TaskCore<T> implements Task<T> {
+    static final int RUNNING = 0;
+    static final int SUCCEEDED = 1;
+    static final int FAILED = 2;
+    static final int CANCELLED = 3;
+
+    private static final WaiterNode CLOSED = new WaiterNode(Waker.NOOP, null);
+    private static final VarHandle WAITERS;
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        try {
+            WAITERS = MethodHandles.lookup().findVarHandle(TaskCore.class, "waiters", WaiterNode.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final AbstractRuntime runtime;
+    private final long id;
+    private final String givenName;
+    private final StackTraceElement spawnSite;
+    final ScopeState scope;
+
+    private T value;
+    private Throwable failure;
+    private volatile int outcome;
+    private volatile WaiterNode waiters;
+    volatile boolean cancelRequested;
+
+    long polls;
+    long wakes;
+    Task.State state = Task.State.SCHEDULED;
+    private Object[] locals;
+
+    protected TaskCore(AbstractRuntime runtime, String name, ScopeState scope) {
+        this.runtime = runtime;
+        this.id = IDS.incrementAndGet();
+        this.givenName = name;
+        this.scope = scope;
+        this.spawnSite = Diagnostics.spawnSites() ? Diagnostics.captureSpawnSite() : null;
+    }
+
+    /** Starts the task; called once by the runtime after registration. */
+    public abstract void start();
+
+    @Override
+    public final long id() {
+        return id;
+    }
+
+    @Override
+    public final String name() {
+        return givenName != null ? givenName : "task-" + id;
+    }
+
+    @Override
+    public final Task.State state() {
+        return outcome != RUNNING ? Task.State.DONE : state;
+    }
+
+    @Override
+    public final Runtime runtime() {
+        return runtime;
+    }
+
+    @Override
+    public final Optional<StackTraceElement> spawnSite() {
+        return Optional.ofNullable(spawnSite);
+    }
+
+    @Override
+    public final long polls() {
+        return polls;
+    }
+
+    @Override
+    public final long wakes() {
+        return wakes;
+    }
+
+    @Override
+    public final boolean isCancelled() {
+        return cancelRequested;
+    }
+
+    @Override
+    public final boolean isDone() {
+        return outcome != RUNNING;
+    }
+
+    @Override
+    public final T join() {
+        return Await.await(this);
+    }
+
+    /** True if the task ended by failing (not by cancellation). */
+    public final boolean failed() {
+        return outcome == FAILED;
+    }
+
+    /** The body's exception, once failed. */
+    public final Throwable failure() {
+        return failure;
+    }
+
+    // ------------------------------------------------------------------ as a future
+
+    @Override
+    public final Poll<T> poll(Context cx) {
+        int o = outcome;
+        if (o == RUNNING) {
+            if (addWaiter(cx.waker())) {
+                return Poll.pending();
+            }
+            o = outcome;
+        }
+        return resultOf(o);
+    }
+
+    private Poll<T> resultOf(int o) {
+        if (o == SUCCEEDED) {
+            return Poll.ready(value);
+        }
+        if (scope != null && scope.isFailed()) {
+            throw scope.failureForJoin();
+        }
+        if (o == FAILED) {
+            throw new TaskFailedException("task '" + name() + "' failed: " + failure, failure);
+        }
+        throw new CancelledException("task '" + name() + "' was cancelled");
+    }
+
+    private boolean addWaiter(Waker w) {
+        WaiterNode node = null;
+        for (;;) {
+            WaiterNode head = waiters;
+            if (head == CLOSED) {
+                return false;
+            }
+            if (head != null && head.waker.willWake(w)) {
+                return true;
+            }
+            if (node == null) {
+                node = new WaiterNode(w, head);
+            } else {
+                node.next = head;
+            }
+            if (WAITERS.compareAndSet(this, head, node)) {
+                return true;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ completion
+
+    final void complete(T v) {
+        value = v;
+        finish(SUCCEEDED);
+    }
+
+    final void completeFailed(Throwable t) {
+        failure = t;
+        finish(FAILED);
+    }
+
+    final void completeCancelled() {
+        finish(CANCELLED);
+    }
+
+    private void finish(int how) {
+        state = Task.State.DONE;
+        outcome = how;
+        WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
+        runtime.taskFinished(this);
+        if (scope != null) {
+            scope.childFinished(this);
+        }
+        while (node != null) {
+            node.waker.wake();
+            node = node.next;
+        }
+    }
+
+    // ------------------------------------------------------------------ task-locals
+
+    final Object local(int index) {
+        Object[] l = locals;
+        return l != null && index < l.length ? l[index] : null;
+    }
+
+    final void setLocal(int index, Object v) {
+        Object[] l = locals;
+        if (l == null) {
+            l = new Object[Math.max(4, index + 1)];
+            locals = l;
+        } else if (index >= l.length) {
+            l = Arrays.copyOf(l, Math.max(index + 1, l.length * 2));
+            locals = l;
+        }
+        l[index] = v;
+    }
+
+    @Override
+    public String toString() {
+        return kind() + " task '" + name() + "' #" + id + " [" + state() + "]";
+    }
+
+    private static final class WaiterNode {
+        final Waker waker;
+        WaiterNode next;
+
+        WaiterNode(Waker waker, WaiterNode next) {
+            this.waker = waker;
+            this.next = next;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.weft.internal.future;
+
+import dev.weft.Cancellable;
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Runtime;
+import dev.weft.Waker;
+import java.time.Duration;
+
+/**
+ * {@link Future#sleep}: ready once its deadline has passed. The deadline is fixed at the first
+ * poll ({@code now + delay}); the timer belongs to the runtime doing that poll. One poller at a
+ * time; {@link #cancel()} may come from any thread.
+ */
+public final class SleepFuture implements Future<Void> {
+    private final long delayNanos;
+    private long deadline;
+    private boolean started;
+    private Waker registeredWaker;
+    private volatile Cancellable timer;
+
+    private SleepFuture(long delayNanos) {
+        this.delayNanos = delayNanos;
+    }
+
+    public static SleepFuture after(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("sleep of a negative duration: " + delay);
+        }
+        long nanos;
+        try {
+            nanos = delay.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE / 4;
+        }
+        return new SleepFuture(Math.min(nanos, Long.MAX_VALUE / 4));
+    }
+
+    @Override
+    public Poll<Void> poll(Context cx) {
+        long now = System.nanoTime();
+        if (!started) {
+            started = true;
+            deadline = now + delayNanos;
+        }
+        if (now - deadline >= 0) {
+            cancel();
+            return Poll.ready(null);
+        }
+        Waker w = cx.waker();
+        if (registeredWaker == null || !registeredWaker.willWake(w)) {
+            Cancellable old = timer;
+            if (old != null) {
+                old.cancel();
+            }
+            registeredWaker = w;
+            timer = Runtime.current().scheduleWake(deadline, w);
+        }
+        return Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+        Cancellable t = timer;
+        if (t != null) {
+            timer = null;
+            t.cancel();
+        }
+    }
+}

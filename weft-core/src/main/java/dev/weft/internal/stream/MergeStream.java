@@ -1,0 +1,79 @@
+package dev.weft.internal.stream;
+
+import dev.weft.Context;
+import dev.weft.Poll;
+import dev.weft.Stream;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * {@link Stream#merge}: the items of several streams as they come. Each poll polls the live
+ * streams round-robin, starting one stream further than the previous poll (so no ready stream
+ * can starve another), and returns the first item found; ended streams are dropped; the merge
+ * ends when all have ended (at once for no streams). If one stream throws, the others are
+ * cancelled and the exception ends the merge. One poller at a time; {@link #cancel()}
+ * (idempotent) cancels every live stream.
+ *
+ * @param <T> the type of the items
+ */
+public final class MergeStream<T> implements Stream<T> {
+    private final Stream<? extends T>[] streams;
+    private int live;
+    private int start;
+
+    @SuppressWarnings("unchecked")
+    public MergeStream(List<? extends Stream<? extends T>> streams) {
+        this.streams = streams.toArray(new Stream[0]);
+        for (Stream<? extends T> s : this.streams) {
+            Objects.requireNonNull(s, "merge of a null stream");
+        }
+        this.live = this.streams.length;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Poll<T> pollNext(Context cx) {
+        if (live == 0) {
+            return Poll.end();
+        }
+        int n = streams.length;
+        int first = start;
+        start = (start + 1) % n;
+        for (int i = 0; i < n; i++) {
+            int index = (first + i) % n;
+            Stream<? extends T> stream = streams[index];
+            if (stream == null) {
+                continue;
+            }
+            Poll<? extends T> p;
+            try {
+                p = stream.pollNext(cx);
+            } catch (RuntimeException | Error e) {
+                streams[index] = null;
+                live--;
+                cancel();
+                throw e;
+            }
+            if (p.isReady()) {
+                return (Poll<T>) p;
+            }
+            if (p.isEnd()) {
+                streams[index] = null;
+                live--;
+            }
+        }
+        return live == 0 ? Poll.end() : Poll.pending();
+    }
+
+    @Override
+    public void cancel() {
+        for (int i = 0; i < streams.length; i++) {
+            Stream<? extends T> stream = streams[i];
+            if (stream != null) {
+                streams[i] = null;
+                live--;
+                stream.cancel();
+            }
+        }
+    }
+}

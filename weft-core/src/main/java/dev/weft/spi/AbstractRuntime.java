@@ -1,0 +1,193 @@
+package dev.weft.spi;
+
+import dev.weft.Action;
+import dev.weft.CancelledException;
+import dev.weft.Future;
+import dev.weft.Runtime;
+import dev.weft.Task;
+import dev.weft.internal.Spawner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The base of every runtime: Weft's task machinery (sequential and poll tasks, scopes,
+ * cancellation, the live-task record) on top of four hooks a runtime supplies:
+ * <ul>
+ *   <li>{@link #pollExecutor()} runs poll tasks: each {@code Runnable} it is given is one poll;</li>
+ *   <li>{@link #virtualThreadFactory()} makes the virtual threads of sequential tasks, carried by
+ *       the runtime;</li>
+ *   <li>{@link #carries(Thread)} says whether a virtual thread runs on this runtime;</li>
+ *   <li>{@link #scheduleWake} is the timer.</li>
+ * </ul>
+ * A runtime whose threads are driven by a caller (a current-thread runtime) overrides
+ * {@link #awaitFromOutside(Task)} to drive itself while it waits, and {@link #shutdown(long)} to
+ * stop its threads.
+ *
+ * <h2>Implementation notes</h2>
+ * {@link #live} is a concurrent set of the tasks started and not finished; close() cancels a
+ * snapshot of it and then waits (bounded) for it to drain. {@link #closed} is volatile: a spawn
+ * that reads it false may still race with close, and is then cancelled by close's snapshot or,
+ * if it arrives after the snapshot, rejected by the executor and completed as cancelled.
+ */
+public abstract class AbstractRuntime implements Runtime {
+    /** How long {@link #close()} waits for cancelled tasks to finish their cleanup. */
+    protected static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
+
+    private final String name;
+    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    protected AbstractRuntime(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        dev.weft.internal.Diagnostics.registerLibrary(getClass());
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    /** Runs poll tasks: every runnable given to it is one poll of one task. Must not run it inline. */
+    public abstract Executor pollExecutor();
+
+    /**
+     * Makes the virtual threads of this runtime's sequential tasks.
+     *
+     * @throws IllegalStateException if this runtime cannot carry virtual threads here, saying why
+     *                               and what to do
+     */
+    public abstract ThreadFactory virtualThreadFactory();
+
+    /** True if {@code virtualThread} is carried by this runtime's scheduler. */
+    public abstract boolean carries(Thread virtualThread);
+
+    /** Stops the runtime's threads; called by {@link #close()} after the tasks have finished. */
+    protected abstract void shutdown(long deadlineNanos);
+
+    /**
+     * Waits on the calling (non-runtime) thread for {@code task}. The default joins; a runtime
+     * driven by its caller runs its loop here until the task is done.
+     */
+    protected <T> T awaitFromOutside(Task<T> task) {
+        return task.join();
+    }
+
+    // ------------------------------------------------------------------ Runtime
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public <T> Task<T> spawn(Callable<? extends T> body) {
+        return spawn(null, body);
+    }
+
+    @Override
+    public Task<Void> spawn(Action body) {
+        return spawn(null, Spawner.callable(body));
+    }
+
+    @Override
+    public <T> Task<T> spawn(String taskName, Callable<? extends T> body) {
+        checkOpen();
+        return Spawner.sequential(this, taskName, null, body);
+    }
+
+    @Override
+    public <T> Task<T> spawnFuture(Future<T> future) {
+        return spawnFuture(null, future);
+    }
+
+    @Override
+    public <T> Task<T> spawnFuture(String taskName, Future<T> future) {
+        checkOpen();
+        return Spawner.poll(this, taskName, null, future);
+    }
+
+    @Override
+    public <T> T run(Callable<? extends T> main) {
+        return awaitFromOutside(spawn("main", main));
+    }
+
+    @Override
+    public void run(Action main) {
+        run(Spawner.callable(main));
+    }
+
+    @Override
+    public <T> T blockOn(Future<T> future) {
+        return awaitFromOutside(spawnFuture("blockOn", future));
+    }
+
+    @Override
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /** Throws the error for work submitted to a closed runtime. */
+    protected final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("runtime '" + name + "' is closed: it accepts no new tasks. "
+                    + "Spawn before close(), or onto a runtime that is still open.");
+        }
+    }
+
+    // ------------------------------------------------------------------ live tasks
+
+    /** Called by the task machinery when a task starts. */
+    public final void taskStarted(Task<?> task) {
+        live.add(task);
+    }
+
+    /** Called by the task machinery when a task finishes. */
+    public final void taskFinished(Task<?> task) {
+        live.remove(task);
+    }
+
+    /** A snapshot of the tasks started and not finished. */
+    public final List<Task<?>> liveTasks() {
+        return new ArrayList<>(live);
+    }
+
+    /** True when no task is live. */
+    protected final boolean isIdle() {
+        return live.isEmpty();
+    }
+
+    /**
+     * Cancels every live task, waits up to {@link #CLOSE_GRACE_NANOS} for their cleanup, then
+     * {@linkplain #shutdown stops} the runtime. Idempotent. Awaiters of the cancelled tasks get
+     * {@link CancelledException}.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+        for (Task<?> t : liveTasks()) {
+            t.cancel();
+        }
+        drainUntil(deadline);
+        shutdown(deadline);
+    }
+
+    /** Waits until no task is live or the deadline passes. The default sleeps briefly between checks. */
+    protected void drainUntil(long deadlineNanos) {
+        while (!live.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
+            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + name + (closed ? ", closed" : "") + ", " + live.size() + " live tasks]";
+    }
+}

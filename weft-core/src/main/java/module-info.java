@@ -1,0 +1,14 @@
+/**
+ * Weft's core: the poll model ({@link dev.weft.Future}, {@link dev.weft.Stream},
+ * {@link dev.weft.Poll}, {@link dev.weft.Waker}), tasks, scopes, cancellation, the
+ * {@link dev.weft.Runtime} SPI and the {@link dev.weft.Weft} front door. No dependencies.
+ */
+module dev.weft.core {
+    exports dev.weft;
+    exports dev.weft.spi;
+    exports dev.weft.internal to dev.weft.runtime;
+    exports dev.weft.internal.future to dev.weft.runtime;
+    exports dev.weft.internal.stream to dev.weft.runtime;
+
+    uses dev.weft.spi.RuntimeProvider;
+}

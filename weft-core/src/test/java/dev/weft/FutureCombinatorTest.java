@@ -1,0 +1,194 @@
+package dev.weft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The combinators, polled by hand: no runtime involved, so they are runtime-agnostic by construction. */
+class FutureCombinatorTest {
+    private final AtomicInteger wakes = new AtomicInteger();
+    private final Context cx = new Context(wakes::incrementAndGet);
+
+    /** A future the test completes by hand; records polls and cancellation. */
+    static final class Manual<T> implements Future<T> {
+        private volatile Poll<T> result = Poll.pending();
+        private volatile RuntimeException failure;
+        private volatile Waker waker;
+        int polls;
+        int cancels;
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            polls++;
+            if (failure != null) {
+                throw failure;
+            }
+            waker = cx.waker();
+            return result;
+        }
+
+        @Override
+        public void cancel() {
+            cancels++;
+        }
+
+        void complete(T value) {
+            result = Poll.ready(value);
+            if (waker != null) {
+                waker.wake();
+            }
+        }
+
+        void fail(RuntimeException e) {
+            failure = e;
+            if (waker != null) {
+                waker.wake();
+            }
+        }
+    }
+
+    @Test
+    void pendingAndEndAreSharedAndNeverAllocate() {
+        assertThat(Poll.<String>pending()).isSameAs(Poll.<Integer>pending());
+        assertThat(Poll.<String>end()).isSameAs(Poll.<Integer>end());
+        assertThat(Poll.<String>ready(null)).isSameAs(Poll.<Integer>ready(null));
+        assertThat(Poll.ready(null).isReady()).isTrue();
+        assertThat(Poll.end().isReady()).isFalse();
+        assertThat(Poll.end().isEnd()).isTrue();
+        assertThatThrownBy(() -> Poll.pending().value()).hasMessageContaining("waker");
+    }
+
+    @Test
+    void futuresAreLazy() {
+        AtomicInteger ran = new AtomicInteger();
+        Future<Integer> f = Future.ready(1).map(x -> ran.incrementAndGet());
+        assertThat(ran).hasValue(0);
+        assertThat(f.poll(cx).value()).isEqualTo(1);
+    }
+
+    @Test
+    void mapAndThenChainValues() {
+        Manual<Integer> first = new Manual<>();
+        Future<String> chained = first.map(x -> x + 1).then(x -> Future.ready("v" + x));
+        assertThat(chained.poll(cx).isPending()).isTrue();
+        first.complete(41);
+        assertThat(wakes).hasValue(1);
+        assertThat(chained.poll(cx).value()).isEqualTo("v42");
+    }
+
+    @Test
+    void joinWaitsForBothAndKeepsTheirOrder() {
+        Manual<String> a = new Manual<>();
+        Manual<Integer> b = new Manual<>();
+        Future<Both<String, Integer>> both = Future.join(a, b);
+        assertThat(both.poll(cx).isPending()).isTrue();
+        b.complete(2);
+        assertThat(both.poll(cx).isPending()).isTrue();
+        a.complete("one");
+        assertThat(both.poll(cx).value()).isEqualTo(new Both<>("one", 2));
+        assertThat(b.polls).as("a finished future is not polled again").isEqualTo(2);
+    }
+
+    @Test
+    void joinOfAListGivesValuesInListOrderAndAFailureCancelsTheRest() {
+        Manual<Integer> a = new Manual<>();
+        Manual<Integer> b = new Manual<>();
+        Manual<Integer> c = new Manual<>();
+        Future<List<Integer>> all = Future.join(List.of(a, b, c));
+        c.complete(3);
+        a.complete(1);
+        assertThat(all.poll(cx).isPending()).isTrue();
+        b.complete(2);
+        assertThat(all.poll(cx).value()).containsExactly(1, 2, 3);
+
+        Manual<Integer> x = new Manual<>();
+        Manual<Integer> y = new Manual<>();
+        Future<List<Integer>> failing = Future.joinAll(x, y);
+        failing.poll(cx);
+        x.fail(new IllegalStateException("x broke"));
+        assertThatThrownBy(() -> failing.poll(cx)).hasMessage("x broke");
+        assertThat(y.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void selectReturnsTheWinnerAndCancelsTheLoserFirst() {
+        Manual<String> a = new Manual<>();
+        Manual<Integer> b = new Manual<>();
+        Future<Either<String, Integer>> sel = Future.select(a, b);
+        assertThat(sel.poll(cx).isPending()).isTrue();
+        b.complete(7);
+        Poll<Either<String, Integer>> p = sel.poll(cx);
+        assertThat(p.value()).isEqualTo(new Either.Second<String, Integer>(7));
+        assertThat(a.cancels).isEqualTo(1);
+        assertThat(b.cancels).isZero();
+    }
+
+    @Test
+    void selectFavoursTheFirstWhenBothAreReady() {
+        Future<Either<String, String>> sel = Future.select(Future.ready("a"), Future.ready("b"));
+        assertThat(sel.poll(cx).value()).isEqualTo(new Either.First<String, String>("a"));
+    }
+
+    @Test
+    void aThrowingSideOfSelectCancelsTheOtherAndThrows() {
+        Manual<String> a = new Manual<>();
+        Manual<String> b = new Manual<>();
+        Future<Either<String, String>> sel = Future.select(a, b);
+        sel.poll(cx);
+        a.fail(new IllegalArgumentException("a broke"));
+        assertThatThrownBy(() -> sel.poll(cx)).hasMessage("a broke");
+        assertThat(b.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void cancellingASelectCancelsBothSides() {
+        Manual<String> a = new Manual<>();
+        Manual<String> b = new Manual<>();
+        Future<Either<String, String>> sel = Future.select(a, b);
+        sel.poll(cx);
+        sel.cancel();
+        sel.cancel();
+        assertThat(a.cancels).isEqualTo(1);
+        assertThat(b.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void raceCancelsEveryLoser() {
+        Manual<Integer> a = new Manual<>();
+        Manual<Integer> b = new Manual<>();
+        Manual<Integer> c = new Manual<>();
+        Future<Integer> r = Future.raceAll(a, b, c);
+        assertThat(r.poll(cx).isPending()).isTrue();
+        b.complete(2);
+        assertThat(r.poll(cx).value()).isEqualTo(2);
+        assertThat(a.cancels).isEqualTo(1);
+        assertThat(c.cancels).isEqualTo(1);
+        assertThat(b.cancels).isZero();
+        assertThatThrownBy(() -> Future.race(List.of())).hasMessageContaining("at least one");
+    }
+
+    @Test
+    void awaitOnAPlainThreadBlocksUntilWokenFromAnotherThread() throws Exception {
+        Manual<String> m = new Manual<>();
+        Thread completer = Thread.ofPlatform().start(() -> {
+            while (m.waker == null) {
+                Thread.onSpinWait();
+            }
+            m.complete("done");
+        });
+        assertThat(Weft.await(m)).isEqualTo("done");
+        completer.join();
+    }
+
+    @Test
+    void outsideAnyRuntimeTheErrorSaysWhatToDo() {
+        assertThatThrownBy(() -> Weft.spawn(() -> 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No Weft runtime")
+                .hasMessageContaining("Weft.run(");
+        assertThat(Runtime.find()).isEmpty();
+    }
+}

@@ -1,0 +1,241 @@
+package dev.weft.runtime;
+
+import dev.weft.Cancellable;
+import dev.weft.Task;
+import dev.weft.Waker;
+import dev.weft.internal.ExecutionContext;
+import dev.weft.runtime.internal.CarrierHook;
+import dev.weft.runtime.internal.WheelTimer;
+import dev.weft.spi.AbstractRuntime;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A runtime that runs every task, poll and sequential, on one OS thread: the thread that drives
+ * it through {@link #run}, {@link #blockOn}, {@link #turn()} or {@link #close()}. Nothing runs
+ * while nobody drives it. It never spins: with nothing to run it parks until the next timer or
+ * a wake.
+ *
+ * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="currentThread"}
+ *
+ * <p><b>Embedding.</b> A program with its own event loop calls {@link #turn()} from it: one bounded
+ * round (due timers, then up to {@value #TASKS_PER_TURN} ready tasks), never parking.
+ * {@link #nextTimerNanos()} says when the next timer is due, and a
+ * {@linkplain #onReady(Runnable) ready listener} is told when a wake arrives from another thread,
+ * so the foreign loop knows to call {@code turn()} again.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li>{@link #ready} is a lock-free MPSC queue (any thread submits; only the driver takes) of
+ *       runnables: one poll of a poll task, or one mount of a virtual thread.</li>
+ *   <li>One driver at a time, enforced by {@link #driving} ({@code tryLock}: a second concurrent
+ *       driver gets a clear error). The driver must be a platform thread: it becomes the carrier.</li>
+ *   <li>No lost wake-up (Dekker): the driver writes {@link #parked}{@code = true} (volatile), then
+ *       re-reads the queue and the timers, then parks; a submitter offers to the queue (a volatile
+ *       CAS), then reads {@code parked} and unparks. One of the two sees the other's write.
+ *       Tested by {@code CurrentThreadRuntimeTest#wakesFromOtherThreadsAreNeverLost}.</li>
+ * </ul>
+ */
+public final class CurrentThreadRuntime extends AbstractRuntime {
+    /** At most this many ready tasks run in one {@link #turn()}. */
+    public static final int TASKS_PER_TURN = 256;
+
+    private final ConcurrentLinkedQueue<Runnable> ready = new ConcurrentLinkedQueue<>();
+    private final Executor executor = this::submit;
+    private final WheelTimer timer = new WheelTimer(this::wakeDriver);
+    private final ReentrantLock driving = new ReentrantLock();
+    private volatile Thread driver;
+    private volatile boolean parked;
+    private volatile boolean stopped;
+    private volatile Runnable readyListener;
+    private ThreadFactory virtualThreads;
+
+    CurrentThreadRuntime(String name) {
+        super(name);
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    @Override
+    public Executor pollExecutor() {
+        return executor;
+    }
+
+    @Override
+    public synchronized ThreadFactory virtualThreadFactory() {
+        if (virtualThreads == null) {
+            virtualThreads = CarrierHook.virtualThreadFactory(executor, name());
+        }
+        return virtualThreads;
+    }
+
+    @Override
+    public boolean carries(Thread virtualThread) {
+        return CarrierHook.isCarriedBy(virtualThread, executor);
+    }
+
+    @Override
+    public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        return timer.schedule(deadlineNanos, waker);
+    }
+
+    private void submit(Runnable r) {
+        if (stopped) {
+            throw new RejectedExecutionException("runtime '" + name() + "' is closed");
+        }
+        ready.offer(r);
+        wakeDriver();
+    }
+
+    private void wakeDriver() {
+        if (parked) {
+            Thread d = driver;
+            if (d != null) {
+                LockSupport.unpark(d);
+            }
+        }
+        Runnable listener = readyListener;
+        if (listener != null && driver == null) {
+            listener.run();
+        }
+    }
+
+    // ------------------------------------------------------------------ driving
+
+    /**
+     * Runs one bounded round on the calling thread and returns without parking: fires due
+     * timers, then runs up to {@value #TASKS_PER_TURN} ready tasks.
+     *
+     * @return true if tasks are still ready (call again soon)
+     * @throws IllegalStateException if another thread is driving the runtime, or the caller is a
+     *                               virtual thread
+     */
+    public boolean turn() {
+        enterDriver();
+        try {
+            return runRound();
+        } finally {
+            exitDriver();
+        }
+    }
+
+    /** When the next timer is due, as a {@code System.nanoTime()} value, or {@code Long.MAX_VALUE}. */
+    public long nextTimerNanos() {
+        return timer.planWake();
+    }
+
+    /**
+     * Sets a listener told (on the waking thread) when work becomes ready while nobody drives the
+     * runtime; a foreign event loop uses it to schedule a {@link #turn()}. {@code null} removes it.
+     */
+    public void onReady(Runnable listener) {
+        this.readyListener = listener;
+    }
+
+    @Override
+    protected <T> T awaitFromOutside(Task<T> task) {
+        if (ExecutionContext.currentRuntimeOrNull() == this) {
+            return task.join();
+        }
+        enterDriver();
+        try {
+            while (!task.isDone()) {
+                if (!runRound()) {
+                    parkUntilWork(() -> task.isDone());
+                }
+            }
+        } finally {
+            exitDriver();
+        }
+        return task.join();
+    }
+
+    @Override
+    protected void drainUntil(long deadlineNanos) {
+        if (Thread.currentThread().isVirtual() || driving.isHeldByCurrentThread()) {
+            super.drainUntil(deadlineNanos);
+            return;
+        }
+        enterDriver();
+        try {
+            while (!isIdle() && System.nanoTime() - deadlineNanos < 0) {
+                if (!runRound()) {
+                    parkUntilWork(this::isIdle);
+                }
+            }
+        } finally {
+            exitDriver();
+        }
+    }
+
+    @Override
+    protected void shutdown(long deadlineNanos) {
+        stopped = true;
+        ready.clear();
+    }
+
+    private boolean runRound() {
+        timer.fireExpired();
+        for (int i = 0; i < TASKS_PER_TURN; i++) {
+            Runnable r = ready.poll();
+            if (r == null) {
+                return false;
+            }
+            r.run();
+        }
+        return !ready.isEmpty();
+    }
+
+    private void parkUntilWork(java.util.function.BooleanSupplier done) {
+        parked = true;
+        try {
+            long wakeAt = timer.planWake();
+            if (!ready.isEmpty() || done.getAsBoolean()) {
+                return;
+            }
+            if (wakeAt == Long.MAX_VALUE) {
+                LockSupport.park(this);
+            } else {
+                long delay = wakeAt - System.nanoTime();
+                if (delay > 0) {
+                    LockSupport.parkNanos(this, delay);
+                }
+            }
+        } finally {
+            parked = false;
+            timer.clearPlan();
+        }
+    }
+
+    private ExecutionContext previousContext;
+
+    private void enterDriver() {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual()) {
+            throw new IllegalStateException("runtime '" + name() + "' must be driven from a platform thread, "
+                    + "which becomes the carrier of its tasks; " + self + " is virtual. Spawn onto the runtime "
+                    + "instead, or drive it from a platform thread.");
+        }
+        if (!driving.tryLock()) {
+            throw new IllegalStateException("runtime '" + name() + "' is already being driven by " + driver
+                    + "; a current-thread runtime runs on one thread at a time");
+        }
+        if (driving.getHoldCount() == 1) {
+            driver = self;
+            previousContext = ExecutionContext.enterWorker(this);
+        }
+    }
+
+    private void exitDriver() {
+        if (driving.getHoldCount() == 1) {
+            ExecutionContext.restore(previousContext);
+            previousContext = null;
+            driver = null;
+        }
+        driving.unlock();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.runtime;
+
+import dev.weft.Cancellable;
+import dev.weft.Waker;
+import dev.weft.internal.ExecutionContext;
+import dev.weft.runtime.internal.TimerThread;
+import dev.weft.spi.AbstractRuntime;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime on the JDK's own machinery, needing no JVM flag: sequential tasks are ordinary
+ * virtual threads on the JDK's default scheduler; poll tasks are polled by a small
+ * {@link ForkJoinPool} of this runtime; timers fire from one timer thread. Use it where the JVM
+ * flags for Weft's own schedulers cannot be set.
+ *
+ * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="jdkDefault"}
+ */
+public final class JdkRuntime extends AbstractRuntime {
+    private final ForkJoinPool pollers;
+    private final TimerThread timer;
+    private final ThreadFactory virtualThreads = Thread.ofVirtual().factory();
+
+    JdkRuntime(String name, int pollThreads) {
+        super(name);
+        this.pollers = new ForkJoinPool(pollThreads, pool -> new Poller(pool, this), null, true);
+        this.timer = new TimerThread(name + "-timer");
+    }
+
+    @Override
+    public Executor pollExecutor() {
+        return pollers;
+    }
+
+    @Override
+    public ThreadFactory virtualThreadFactory() {
+        return virtualThreads;
+    }
+
+    @Override
+    public boolean carries(Thread virtualThread) {
+        return virtualThread.isVirtual();
+    }
+
+    @Override
+    public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        return timer.schedule(deadlineNanos, waker);
+    }
+
+    @Override
+    protected void shutdown(long deadlineNanos) {
+        pollers.shutdown();
+        try {
+            pollers.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pollers.shutdownNow();
+        timer.stop();
+    }
+
+    /** A poll thread: carries this runtime's context for its whole life. */
+    private static final class Poller extends ForkJoinWorkerThread {
+        private final JdkRuntime runtime;
+
+        Poller(ForkJoinPool pool, JdkRuntime runtime) {
+            super(null, pool, true);
+            this.runtime = runtime;
+            setName(runtime.name() + "-poller-" + getPoolIndex());
+            setDaemon(true);
+        }
+
+        @Override
+        protected void onStart() {
+            super.onStart();
+            ExecutionContext.enterWorker(runtime);
+        }
+    }
+}

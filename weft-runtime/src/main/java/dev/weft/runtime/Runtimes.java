@@ -1,0 +1,62 @@
+package dev.weft.runtime;
+
+import dev.weft.Runtime;
+import dev.weft.internal.Diagnostics;
+import dev.weft.runtime.internal.CarrierHook;
+
+/**
+ * Builds Weft's runtimes.
+ *
+ * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="currentThread"}
+ *
+ * <ul>
+ *   <li>{@link #currentThread()}: every task on the one thread that drives it; for devices, tests,
+ *       and embedding in another event loop.</li>
+ *   <li>{@link #jdkDefault()}: the JDK's virtual-thread scheduler; needs no JVM flag.</li>
+ * </ul>
+ */
+public final class Runtimes {
+    static {
+        Diagnostics.registerLibrary(Runtimes.class);
+    }
+
+    private Runtimes() { }
+
+    /** A current-thread runtime named {@code "current-thread"}. */
+    public static CurrentThreadRuntime currentThread() {
+        return currentThread("current-thread");
+    }
+
+    /** A current-thread runtime with the given name. */
+    public static CurrentThreadRuntime currentThread(String name) {
+        return new CurrentThreadRuntime(name);
+    }
+
+    /** A JDK-default runtime named {@code "jdk"}, with one poll thread per processor. */
+    public static JdkRuntime jdkDefault() {
+        return jdkDefault("jdk");
+    }
+
+    /** A JDK-default runtime with the given name. */
+    public static JdkRuntime jdkDefault(String name) {
+        return new JdkRuntime(name, java.lang.Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The runtime {@link dev.weft.Weft#run} uses: current-thread when the carrier hook is
+     * available, else JDK-default (so {@code Weft.run} works without JVM flags).
+     */
+    public static Runtime defaultRuntime() {
+        return CarrierHook.isAvailable() ? currentThread("main") : jdkDefault("main");
+    }
+
+    /** True if Weft's own schedulers can carry virtual threads in this JVM (the JVM flag is present). */
+    public static boolean carrierHookAvailable() {
+        return CarrierHook.isAvailable();
+    }
+
+    /** The platform thread that carries {@code virtualThread} right now, if known. */
+    public static java.util.Optional<Thread> carrierOf(Thread virtualThread) {
+        return CarrierHook.carrierOf(virtualThread);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.weft.runtime.internal;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * The one reach into JDK internals: lets a Weft runtime be the carrier scheduler of virtual
+ * threads.
+ *
+ * <p>The JDK can start a virtual thread on any {@link Executor} through the package-private
+ * constructor {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}; each time the
+ * virtual thread is ready to run (started, unparked, yielded) the JDK calls the executor's
+ * {@code execute} with a runnable that mounts it on the calling platform thread and runs it until
+ * it parks again. This class reaches that constructor reflectively, which needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path, or
+ * {@code =dev.weft.runtime} on the module path. It also reads {@code VirtualThread.scheduler} and
+ * {@code carrierThread} for {@link #isCarriedBy} and {@link #carrierOf}.
+ *
+ * <p>When the JDK ships a public custom-scheduler API, only this class changes. A virtual thread
+ * created inside a virtual thread inherits its parent's scheduler, so plain
+ * {@code Thread.ofVirtual()} code inside a task stays on the task's runtime.
+ */
+public final class CarrierHook {
+    /** The flag the hook needs, as the user types it. */
+    public static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final Constructor<?> BUILDER;
+    private static final Field SCHEDULER;
+    private static final Field CARRIER;
+    private static final Throwable CAUSE;
+
+    static {
+        Constructor<?> builder = null;
+        Field scheduler = null;
+        Field carrier = null;
+        Throwable cause = null;
+        try {
+            Class<?> builderClass = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            builder = builderClass.getDeclaredConstructor(Executor.class);
+            builder.setAccessible(true);
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            scheduler = virtualThread.getDeclaredField("scheduler");
+            scheduler.setAccessible(true);
+            carrier = virtualThread.getDeclaredField("carrierThread");
+            carrier.setAccessible(true);
+            // Prove it works end to end: a builder can be made and yields a thread.
+            ((Thread.Builder.OfVirtual) builder.newInstance((Executor) Runnable::run)).unstarted(() -> { });
+        } catch (Throwable t) {
+            cause = t;
+            builder = null;
+        }
+        BUILDER = builder;
+        SCHEDULER = scheduler;
+        CARRIER = carrier;
+        CAUSE = cause;
+    }
+
+    private CarrierHook() { }
+
+    /** True if Weft runtimes can carry virtual threads in this JVM. */
+    public static boolean isAvailable() {
+        return BUILDER != null;
+    }
+
+    /** Why the hook is unavailable, or empty if it is available. */
+    public static Optional<Throwable> unavailabilityCause() {
+        return Optional.ofNullable(CAUSE);
+    }
+
+    /**
+     * The error for a runtime that needs the hook when it is unavailable: names the missing flag
+     * and the alternatives.
+     */
+    public static IllegalStateException unavailable(String runtimeName) {
+        String cause = CAUSE == null ? "unknown" : CAUSE.getClass().getSimpleName() + ": " + CAUSE.getMessage();
+        return new IllegalStateException("Runtime '" + runtimeName + "' cannot run sequential (virtual-thread) "
+                + "tasks: this JVM was started without " + FLAG + " (or --add-opens java.base/java.lang="
+                + "dev.weft.runtime on the module path), which Weft needs to schedule virtual threads on its own "
+                + "workers. Fix: start the JVM through ./weft, or add that flag to the java command line. "
+                + "Alternatives: Runtimes.jdkDefault() runs sequential tasks without the flag, and poll tasks "
+                + "(spawnFuture) run on every runtime without it. Cause: " + cause, CAUSE);
+    }
+
+    /**
+     * A factory of virtual threads scheduled on {@code scheduler}.
+     *
+     * @throws IllegalStateException from {@link #unavailable} if the hook is unavailable
+     */
+    public static ThreadFactory virtualThreadFactory(Executor scheduler, String runtimeName) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        if (BUILDER == null) {
+            throw unavailable(runtimeName);
+        }
+        try {
+            Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+            return builder.factory();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the JDK refused the virtual-thread builder: " + e, e);
+        }
+    }
+
+    /** True if {@code thread} is a virtual thread whose scheduler is {@code scheduler}. */
+    public static boolean isCarriedBy(Thread thread, Executor scheduler) {
+        if (SCHEDULER == null || !thread.isVirtual()) {
+            return false;
+        }
+        try {
+            return SCHEDULER.get(thread) == scheduler;
+        } catch (IllegalAccessException e) {
+            return false;
+        }
+    }
+
+    /** The platform thread a virtual thread is mounted on now, or empty (not mounted, or hook unavailable). */
+    public static Optional<Thread> carrierOf(Thread thread) {
+        if (CARRIER == null || !thread.isVirtual()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable((Thread) CARRIER.get(thread));
+        } catch (IllegalAccessException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.weft.runtime.internal;
+
+import dev.weft.Cancellable;
+import dev.weft.Waker;
+import java.util.ArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A runtime's timer: a {@link TimerWheel} of wakers at 1 ms resolution, safe to use from any
+ * thread, fired by the one thread that drives the runtime.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li>The wheel is single-threaded; {@link #lock} guards it. Wakers are woken after the lock is
+ *       released, so a waker that submits a task never runs under it.</li>
+ *   <li>Deadlines are rounded <em>up</em> to the next millisecond tick and time <em>down</em>, so a
+ *       timer never fires early and fires within about 1 ms after its deadline.</li>
+ *   <li>{@link #fireExpired()} is called by one driver thread at a time (the runtime's loop or
+ *       timer thread); {@link #fired} is its private scratch list.</li>
+ * </ul>
+ */
+public final class WheelTimer {
+    private static final long NANOS_PER_TICK = 1_000_000L;
+
+    private final TimerWheel<Waker> wheel = new TimerWheel<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long origin = System.nanoTime();
+    private final ArrayList<Waker> fired = new ArrayList<>();
+    private final Runnable onNewEarliest;
+    private volatile long plannedWakeTick = Long.MAX_VALUE;
+
+    /**
+     * @param onNewEarliest called (outside the lock) when a timer is inserted that is due before
+     *                      the driver's planned wake-up, so the driver can re-plan its park
+     */
+    public WheelTimer(Runnable onNewEarliest) {
+        this.onNewEarliest = onNewEarliest;
+    }
+
+    /** Wakes {@code waker} once {@code System.nanoTime()} reaches {@code deadlineNanos}. */
+    public Cancellable schedule(long deadlineNanos, Waker waker) {
+        long tick = ceilTick(deadlineNanos);
+        TimerWheel.Entry<Waker> entry;
+        lock.lock();
+        try {
+            entry = wheel.insert(tick, waker);
+        } finally {
+            lock.unlock();
+        }
+        if (tick < plannedWakeTick) {
+            onNewEarliest.run();
+        }
+        return () -> {
+            lock.lock();
+            try {
+                wheel.cancel(entry);
+            } finally {
+                lock.unlock();
+            }
+        };
+    }
+
+    /** Fires every due timer; returns how many. Called by the driver thread only. */
+    public int fireExpired() {
+        long now = floorTick(System.nanoTime());
+        lock.lock();
+        try {
+            if (wheel.nextDeadline() > now) {
+                return 0;
+            }
+            wheel.advance(now, fired::add);
+        } finally {
+            lock.unlock();
+        }
+        int n = fired.size();
+        for (int i = 0; i < n; i++) {
+            fired.get(i).wake();
+        }
+        fired.clear();
+        return n;
+    }
+
+    /**
+     * The {@code System.nanoTime()} at which the earliest timer may be due, or
+     * {@code Long.MAX_VALUE} if none; records it as the driver's planned wake-up so that an
+     * earlier insert calls {@code onNewEarliest}.
+     */
+    public long planWake() {
+        long tick;
+        lock.lock();
+        try {
+            tick = wheel.nextDeadline();
+        } finally {
+            lock.unlock();
+        }
+        plannedWakeTick = tick;
+        return tick == Long.MAX_VALUE ? Long.MAX_VALUE : origin + tick * NANOS_PER_TICK;
+    }
+
+    /** The driver is awake and will look at the timers again before it parks. */
+    public void clearPlan() {
+        plannedWakeTick = Long.MAX_VALUE;
+    }
+
+    /** Timers pending. */
+    public int size() {
+        lock.lock();
+        try {
+            return wheel.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long ceilTick(long nanos) {
+        long rel = nanos - origin;
+        if (rel <= 0) {
+            return 0;
+        }
+        return (rel + NANOS_PER_TICK - 1) / NANOS_PER_TICK;
+    }
+
+    private long floorTick(long nanos) {
+        long rel = nanos - origin;
+        return rel <= 0 ? 0 : rel / NANOS_PER_TICK;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.weft.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Task;
+import dev.weft.Waker;
+import dev.weft.Weft;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CurrentThreadRuntimeTest {
+
+    @Test
+    void everyTaskRunsOnTheDrivingThread() {
+        Set<Thread> osThreads = ConcurrentHashMap.newKeySet();
+        try (var rt = Runtimes.currentThread()) {
+            rt.run(() -> {
+                List<Task<?>> tasks = new ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    tasks.add(Weft.spawn(() -> {
+                        Weft.sleep(Duration.ofMillis(1));
+                        osThreads.add(Runtimes.carrierOf(Thread.currentThread()).orElseThrow());
+                    }));
+                    tasks.add(Weft.spawnFuture(cx -> {
+                        osThreads.add(Thread.currentThread());
+                        return Poll.ready(null);
+                    }));
+                }
+                tasks.forEach(Task::join);
+            });
+        }
+        assertThat(osThreads).containsExactly(Thread.currentThread());
+    }
+
+    @Test
+    void turnRunsOneBoundedRoundWithoutParkingForEmbeddingInAForeignLoop() {
+        try (var rt = Runtimes.currentThread()) {
+            AtomicInteger steps = new AtomicInteger();
+            AtomicInteger readySignals = new AtomicInteger();
+            rt.onReady(readySignals::incrementAndGet);
+            Task<Integer> counter = rt.spawnFuture(cx -> {
+                if (steps.incrementAndGet() < 1000) {
+                    cx.waker().wake();
+                    return Poll.pending();
+                }
+                return Poll.ready(steps.get());
+            });
+            assertThat(readySignals.get()).isPositive();   // the foreign loop was told work is ready
+            int turns = 0;
+            while (!counter.isDone()) {
+                rt.turn();
+                turns++;
+            }
+            // 1000 polls with at most TASKS_PER_TURN per turn: several turns, each bounded.
+            assertThat(turns).isGreaterThanOrEqualTo(1000 / CurrentThreadRuntime.TASKS_PER_TURN);
+            assertThat(counter.join()).isEqualTo(1000);
+            assertThat(rt.nextTimerNanos()).isEqualTo(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void waitingForATimerDoesNotSpin() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (var rt = Runtimes.currentThread()) {
+            long cpuBefore = mx.getCurrentThreadCpuTime();
+            rt.run(() -> Weft.sleep(Duration.ofMillis(400)));
+            long cpuUsed = mx.getCurrentThreadCpuTime() - cpuBefore;
+            // A spinning loop would burn ~400 ms of CPU; a parked one a few ms at most.
+            assertThat(cpuUsed).isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
+        }
+    }
+
+    @Test
+    void wakesFromOtherThreadsAreNeverLost() throws Exception {
+        int rounds = 20_000;
+        try (var rt = Runtimes.currentThread()) {
+            AtomicReference<Waker> waker = new AtomicReference<>();
+            AtomicInteger produced = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread producer = Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    Waker w = waker.getAndSet(null);
+                    if (w != null) {
+                        produced.incrementAndGet();
+                        w.wake();
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            int consumed = rt.blockOn(new Future<Integer>() {
+                private int seen;
+
+                @Override
+                public Poll<Integer> poll(dev.weft.Context cx) {
+                    int p = produced.get();
+                    if (p > seen) {
+                        seen = p;
+                    }
+                    if (seen >= rounds) {
+                        return Poll.ready(seen);
+                    }
+                    waker.set(cx.waker());   // each wake comes from the producer thread
+                    return Poll.pending();
+                }
+            });
+            stop.set(true);
+            producer.join();
+            assertThat(consumed).isEqualTo(rounds);
+        }
+    }
+
+    @Test
+    void drivingFromAVirtualThreadIsAClearError() throws Exception {
+        try (var rt = Runtimes.currentThread("embedded")) {
+            AtomicReference<Throwable> error = new AtomicReference<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    rt.turn();
+                } catch (Throwable e) {
+                    error.set(e);
+                }
+            }).join();
+            assertThat(error.get()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("platform thread");
+        }
+    }
+
+    @Test
+    void awaitInsideAPollIsAClearError() {
+        try (var rt = Runtimes.currentThread()) {
+            assertThatThrownBy(() -> rt.blockOn(cx -> Poll.ready(Weft.await(Future.ready(1)))))
+                    .hasRootCauseInstanceOf(IllegalStateException.class)
+                    .rootCause().hasMessageContaining("must never block");
+        }
+    }
+}

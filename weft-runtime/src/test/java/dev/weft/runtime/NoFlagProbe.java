@@ -1,0 +1,24 @@
+package dev.weft.runtime;
+
+import dev.weft.Future;
+import dev.weft.Weft;
+
+/** Run by {@link CarrierHookUnavailableTest} in a JVM started without the --add-opens flag. */
+public final class NoFlagProbe {
+    public static void main(String[] args) {
+        System.out.println("hook=" + Runtimes.carrierHookAvailable());
+        try (var rt = Runtimes.currentThread("probe")) {
+            System.out.println("poll=" + rt.blockOn(Future.ready(41).map(x -> x + 1)));
+            try {
+                rt.run(() -> "sequential");
+                System.out.println("sequential=ran");
+            } catch (IllegalStateException e) {
+                System.out.println("error=" + e.getMessage());
+            }
+        }
+        System.out.println("weftRun=" + Weft.run(() -> {
+            Weft.sleep(java.time.Duration.ofMillis(1));
+            return "ok";
+        }));
+    }
+}
