@@ -42,6 +42,11 @@ class CurrentThreadRuntimeTest {
                     }));
                 }
                 tasks.forEach(Task::join);
+                Thread plain = Thread.ofVirtual().start(() ->     // not a task: a plain virtual thread
+                        osThreads.add(Runtimes.carrierOf(Thread.currentThread()).orElseThrow()));
+                while (plain.isAlive()) {
+                    Weft.yieldNow();
+                }
             });
         }
         assertThat(osThreads).containsExactly(Thread.currentThread());
@@ -122,6 +127,25 @@ class CurrentThreadRuntimeTest {
             stop.set(true);
             producer.join();
             assertThat(consumed).isEqualTo(rounds);
+        }
+    }
+
+    @Test
+    void spawnSitesAreRecordedWhileDiagnosticsAreOn() {
+        dev.weft.internal.Diagnostics.setSpawnSites(true);
+        try (var rt = Runtimes.currentThread()) {
+            Task<Integer> t = rt.spawnFuture(Future.ready(1));
+            rt.blockOn(t);
+            assertThat(t.spawnSite()).isPresent();
+            assertThat(t.spawnSite().get().getClassName()).isEqualTo(CurrentThreadRuntimeTest.class.getName());
+            assertThat(t.spawnSite().get().getMethodName()).isEqualTo("spawnSitesAreRecordedWhileDiagnosticsAreOn");
+        } finally {
+            dev.weft.internal.Diagnostics.setSpawnSites(false);
+        }
+        try (var rt = Runtimes.currentThread()) {
+            Task<Integer> t = rt.spawnFuture(Future.ready(1));
+            assertThat(t.spawnSite()).as("off by default: a stack walk costs microseconds").isEmpty();
+            rt.blockOn(t);
         }
     }
 
