@@ -153,6 +153,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
         }
         state = Task.State.RUNNING;
         polls++;
+        TaskBudget.refill(this);
         Poll<T> p;
         try {
             p = future.poll(context);

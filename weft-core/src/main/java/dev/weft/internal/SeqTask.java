@@ -143,6 +143,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
     void markRunning() {
         state = Task.State.RUNNING;
         polls++;
+        TaskBudget.refill(this);
     }
 
     CancelledException cancelledHere() {

@@ -64,6 +64,8 @@ public abstract class TaskCore<T> implements Task<T> {
 
     long polls;
     long wakes;
+    /** Cooperative budget ({@link dev.weft.spi.Coop}); written only by the thread running the task. */
+    int budget = dev.weft.spi.Coop.BUDGET;
     Task.State state = Task.State.SCHEDULED;
     private Object[] locals;
 

@@ -45,6 +45,9 @@ public final class SleepFuture implements Future<Void> {
             deadline = now + delayNanos;
         }
         if (now - deadline >= 0) {
+            if (timer == null && !dev.weft.spi.Coop.proceed(cx)) {
+                return Poll.pending();      // ready without waiting, but this task used its budget: yield once
+            }
             cancel();
             return Poll.ready(null);
         }
