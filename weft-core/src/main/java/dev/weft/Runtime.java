@@ -48,6 +48,14 @@ public interface Runtime extends AutoCloseable {
     /** Spawns a named sequential task. */
     <T> Task<T> spawn(String name, Callable<? extends T> body);
 
+    /**
+     * Runs a blocking call (file I/O, a JNI or FFM call that blocks, a legacy client) on this
+     * runtime's pool of platform threads, so it never holds a worker. The pool grows up to its cap
+     * and shrinks after its keep-alive; when every pool thread is busy, further calls wait in a
+     * FIFO queue (see the runtime's builder). Cancelling the task interrupts the call.
+     */
+    <T> Task<T> spawnBlocking(Callable<? extends T> body);
+
     /** Spawns a poll task: this runtime's workers poll {@code future} until it is ready. */
     <T> Task<T> spawnFuture(Future<T> future);
 

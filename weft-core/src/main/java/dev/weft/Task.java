@@ -29,7 +29,9 @@ public interface Task<T> extends Future<T> {
         /** A {@link Future} polled by the runtime's workers. */
         POLL,
         /** Blocking-style code in a virtual thread carried by the runtime. */
-        SEQUENTIAL
+        SEQUENTIAL,
+        /** A blocking call on the runtime's pool of platform threads ({@link Runtime#spawnBlocking}). */
+        BLOCKING
     }
 
     /** Where a task is in its life, for diagnostics. */

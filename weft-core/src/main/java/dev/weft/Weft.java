@@ -50,6 +50,14 @@ public final class Weft {
     }
 
     /**
+     * Runs a blocking call on the current runtime's blocking pool, off its workers
+     * ({@link Runtime#spawnBlocking}).
+     */
+    public static <T> Task<T> spawnBlocking(Callable<? extends T> body) {
+        return Runtime.current().spawnBlocking(body);
+    }
+
+    /**
      * Spawns a poll task on the current runtime. The different name from {@link #spawn} is
      * deliberate: a lambda is never ambiguous between a body and a future.
      */

@@ -50,6 +50,13 @@ public final class Await {
             if (p.isReady()) {
                 return p.value();
             }
+            if (seq.budget <= 0) {
+                // The resource was ready but the budget is spent (Coop): really yield the carrier
+                // (a park would return at once, the task having woken itself), then go on.
+                Thread.yield();
+                seq.markRunning();
+                continue;
+            }
             seq.markIdle();
             LockSupport.park(future);
             seq.markRunning();

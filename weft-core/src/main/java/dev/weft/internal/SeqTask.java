@@ -81,7 +81,8 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
     }
 
     /** The thread running the body (null before start). */
-    Thread thread() {
+    @Override
+    public Thread thread() {
         return thread;
     }
 

@@ -25,6 +25,11 @@ public final class Spawner {
         };
     }
 
+    public static <T> Task<T> blocking(AbstractRuntime rt, String name, Callable<? extends T> body) {
+        Objects.requireNonNull(body, "body");
+        return launch(rt, null, new BlockingTask<>(rt, name, body, rt.blockingExecutor()));
+    }
+
     public static <T> Task<T> poll(AbstractRuntime rt, String name, ScopeState scope, Future<T> future) {
         Objects.requireNonNull(future, "future");
         PollTask<T> task = new PollTask<>(rt, name, scope, future, rt.pollExecutor());

@@ -7,7 +7,7 @@ public final class TaskBudget {
     private TaskBudget() { }
 
     static void refill(TaskCore<?> task) {
-        task.budget = Coop.BUDGET;
+        task.budget = task.runtime.coopBudget();
     }
 
     /** Spends one unit; false when the current task's budget is spent. Outside a task: always true. */
@@ -27,7 +27,7 @@ public final class TaskBudget {
     public static void refill() {
         TaskCore<?> task = ExecutionContext.currentTaskOrNull();
         if (task != null) {
-            task.budget = Coop.BUDGET;
+            refill(task);
         }
     }
 }

@@ -80,6 +80,11 @@ public abstract class TaskCore<T> implements Task<T> {
     /** Starts the task; called once by the runtime after registration. */
     public abstract void start();
 
+    /** The thread running this task's body now (sequential or blocking task), or null. */
+    public Thread thread() {
+        return null;
+    }
+
     @Override
     public final long id() {
         return id;

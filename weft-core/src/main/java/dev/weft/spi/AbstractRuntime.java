@@ -42,6 +42,8 @@ public abstract class AbstractRuntime implements Runtime {
     private final String name;
     private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile int coopBudget = Coop.BUDGET;
+    private volatile BlockingPool blockingPool;
 
     protected AbstractRuntime(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -75,6 +77,43 @@ public abstract class AbstractRuntime implements Runtime {
         return task.join();
     }
 
+    /**
+     * The pool of platform threads for {@link #spawnBlocking}. The default is an elastic pool made
+     * on first use with {@link #blockingPoolSettings()}.
+     */
+    public Executor blockingExecutor() {
+        BlockingPool pool = blockingPool;
+        if (pool == null) {
+            synchronized (this) {
+                pool = blockingPool;
+                if (pool == null) {
+                    BlockingPool.Settings s = blockingPoolSettings();
+                    pool = new BlockingPool(name + "-blocking", s.maxThreads(), s.keepAliveNanos());
+                    blockingPool = pool;
+                }
+            }
+        }
+        return pool;
+    }
+
+    /** Cap and keep-alive of the default blocking pool; runtimes with a builder override it. */
+    protected BlockingPool.Settings blockingPoolSettings() {
+        return BlockingPool.Settings.DEFAULT;
+    }
+
+    /** Operations a task may complete without waiting per run ({@link Coop}). */
+    public final int coopBudget() {
+        return coopBudget;
+    }
+
+    /** Sets the cooperative budget for this runtime's tasks (from a builder). */
+    protected final void setCoopBudget(int budget) {
+        if (budget < 1) {
+            throw new IllegalArgumentException("the cooperative budget must be at least 1, got " + budget);
+        }
+        this.coopBudget = budget;
+    }
+
     // ------------------------------------------------------------------ Runtime
 
     @Override
@@ -96,6 +135,12 @@ public abstract class AbstractRuntime implements Runtime {
     public <T> Task<T> spawn(String taskName, Callable<? extends T> body) {
         checkOpen();
         return Spawner.sequential(this, taskName, null, body);
+    }
+
+    @Override
+    public <T> Task<T> spawnBlocking(Callable<? extends T> body) {
+        checkOpen();
+        return Spawner.blocking(this, null, body);
     }
 
     @Override
@@ -176,6 +221,10 @@ public abstract class AbstractRuntime implements Runtime {
         }
         drainUntil(deadline);
         shutdown(deadline);
+        BlockingPool pool = blockingPool;
+        if (pool != null) {
+            pool.shutdown();
+        }
     }
 
     /** Waits until no task is live or the deadline passes. The default sleeps briefly between checks. */

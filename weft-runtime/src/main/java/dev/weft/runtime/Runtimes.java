@@ -10,6 +10,8 @@ import dev.weft.runtime.internal.CarrierHook;
  * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="currentThread"}
  *
  * <ul>
+ *   <li>{@link #multiThread()}: work-stealing workers, one per processor; the default for servers
+ *       and what {@link dev.weft.Weft#run} uses.</li>
  *   <li>{@link #currentThread()}: every task on the one thread that drives it; for devices, tests,
  *       and embedding in another event loop.</li>
  *   <li>{@link #jdkDefault()}: the JDK's virtual-thread scheduler; needs no JVM flag.</li>
@@ -21,6 +23,16 @@ public final class Runtimes {
     }
 
     private Runtimes() { }
+
+    /** A multi-thread runtime with the defaults (see {@link MultiThreadRuntime.Builder}). */
+    public static MultiThreadRuntime multiThread() {
+        return MultiThreadRuntime.builder().build();
+    }
+
+    /** A builder for a multi-thread runtime: workers, budget, watchdog, blocking pool. */
+    public static MultiThreadRuntime.Builder multiThreadBuilder() {
+        return MultiThreadRuntime.builder();
+    }
 
     /** A current-thread runtime named {@code "current-thread"}. */
     public static CurrentThreadRuntime currentThread() {
@@ -43,11 +55,11 @@ public final class Runtimes {
     }
 
     /**
-     * The runtime {@link dev.weft.Weft#run} uses: current-thread when the carrier hook is
+     * The runtime {@link dev.weft.Weft#run} uses: multi-thread when the carrier hook is
      * available, else JDK-default (so {@code Weft.run} works without JVM flags).
      */
     public static Runtime defaultRuntime() {
-        return CarrierHook.isAvailable() ? currentThread("main") : jdkDefault("main");
+        return CarrierHook.isAvailable() ? MultiThreadRuntime.builder().name("main").build() : jdkDefault("main");
     }
 
     /** True if Weft's own schedulers can carry virtual threads in this JVM (the JVM flag is present). */

@@ -7,6 +7,9 @@ import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.runtime.Runtimes;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /** Examples shown in the Javadoc of {@link Runtime} and the runtimes; each is a test. */
@@ -42,6 +45,27 @@ class RuntimeSnippets {
                 return camera.join();
             });
             assertThat(frames).isEqualTo(3);
+        }
+        // @end
+    }
+
+    @Test
+    void multiThread() {
+        // @start region="multiThread"
+        try (var rt = Runtimes.multiThreadBuilder().name("server").workers(2).build()) {
+            long total = rt.run(() -> {
+                List<Task<Long>> parts = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    long from = i * 1_000L;
+                    parts.add(Weft.spawn(() -> LongStream.range(from, from + 1_000).sum()));   // runs on any worker
+                }
+                long sum = 0;
+                for (Task<Long> t : parts) {
+                    sum += t.join();
+                }
+                return sum;
+            });
+            assertThat(total).isEqualTo(LongStream.range(0, 8_000).sum());
         }
         // @end
     }

@@ -32,6 +32,7 @@ public final class CarrierHook {
     private static final Field SCHEDULER;
     private static final Field CARRIER;
     private static final Throwable CAUSE;
+    private static final java.lang.invoke.VarHandle CARRIER_VH;
 
     static {
         Constructor<?> builder = null;
@@ -53,6 +54,17 @@ public final class CarrierHook {
             cause = t;
             builder = null;
         }
+        java.lang.invoke.VarHandle carrierVh = null;
+        if (builder != null) {
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                carrierVh = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup())
+                        .findVarHandle(virtualThread, "carrierThread", Thread.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                carrierVh = null;
+            }
+        }
+        CARRIER_VH = carrierVh;
         BUILDER = builder;
         SCHEDULER = scheduler;
         CARRIER = carrier;
@@ -113,6 +125,19 @@ public final class CarrierHook {
         } catch (IllegalAccessException e) {
             return false;
         }
+    }
+
+    /**
+     * The platform thread running the caller: the caller itself if it is a platform thread, else
+     * the carrier its virtual thread is mounted on (a few nanoseconds; null if unknown).
+     */
+    public static Thread currentCarrier() {
+        Thread self = Thread.currentThread();
+        if (!self.isVirtual()) {
+            return self;
+        }
+        java.lang.invoke.VarHandle vh = CARRIER_VH;
+        return vh == null ? null : (Thread) vh.getOpaque(self);
     }
 
     /** The platform thread a virtual thread is mounted on now, or empty (not mounted, or hook unavailable). */

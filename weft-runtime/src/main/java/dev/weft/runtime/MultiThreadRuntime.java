@@ -1,0 +1,189 @@
+package dev.weft.runtime;
+
+import dev.weft.Cancellable;
+import dev.weft.Waker;
+import dev.weft.runtime.internal.CarrierHook;
+import dev.weft.runtime.internal.Scheduler;
+import dev.weft.runtime.internal.Watchdog;
+import dev.weft.spi.AbstractRuntime;
+import dev.weft.spi.BlockingPool;
+import dev.weft.spi.Coop;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Consumer;
+
+/**
+ * The default runtime for servers: N worker threads with work stealing. Poll tasks are polled
+ * directly by the workers; sequential tasks' virtual threads are mounted on the same workers
+ * (through the carrier hook), so both kinds share one scheduler, one timer and one budget.
+ *
+ * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="multiThread"}
+ *
+ * <ul>
+ *   <li><b>Scheduling.</b> Each worker has a bounded local queue (others steal half of it when
+ *       idle), a LIFO slot for the task most recently woken by the running task (run next, at most
+ *       3 times in a row), and checks the global injection queue every 61 tasks. Idle workers park;
+ *       at most half search for work at once.</li>
+ *   <li><b>Budget.</b> A task that keeps finding its resources ready yields after
+ *       {@link Builder#budget(int) budget} operations (see {@link Coop}).</li>
+ *   <li><b>Blocking.</b> {@link #spawnBlocking} runs calls on an elastic pool of platform threads
+ *       ({@link Builder#blockingThreads(int)}, {@link Builder#blockingKeepAlive(Duration)}).</li>
+ *   <li><b>Watchdog.</b> A worker that stays in one poll or one virtual-thread run longer than
+ *       {@link Builder#watchdog(Duration)} is reported once, with its stack and the task's name and
+ *       spawn site.</li>
+ *   <li><b>Close.</b> Cancels the tasks still running, waits up to 5 s for their cleanup, stops
+ *       the workers; spawning afterwards throws {@link IllegalStateException}.</li>
+ * </ul>
+ * Sequential tasks need the carrier hook (the JVM flag {@code --add-opens
+ * java.base/java.lang=ALL-UNNAMED}); without it, spawning one throws an error naming the flag.
+ */
+public final class MultiThreadRuntime extends AbstractRuntime {
+    private final Scheduler scheduler;
+    private final Watchdog watchdog;
+    private final BlockingPool.Settings blocking;
+    private ThreadFactory virtualThreads;
+
+    private MultiThreadRuntime(Builder b) {
+        super(b.name);
+        setCoopBudget(b.budget);
+        this.blocking = new BlockingPool.Settings(b.blockingThreads, b.blockingKeepAlive.toNanos());
+        this.scheduler = new Scheduler(this, b.name, b.workers, b.queueCapacity);
+        this.watchdog = b.watchdogThreshold == null ? null
+                : new Watchdog(this, scheduler.workers(), b.watchdogThreshold, b.onBlocked);
+        scheduler.start();
+        if (watchdog != null) {
+            watchdog.start();
+        }
+    }
+
+    /** A builder with the defaults: one worker per processor, budget 128, watchdog at 100 ms. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** How many workers this runtime has. */
+    public int workers() {
+        return scheduler.workers().length;
+    }
+
+    @Override
+    public Executor pollExecutor() {
+        return scheduler;
+    }
+
+    @Override
+    public synchronized ThreadFactory virtualThreadFactory() {
+        if (virtualThreads == null) {
+            virtualThreads = CarrierHook.virtualThreadFactory(scheduler, name());
+        }
+        return virtualThreads;
+    }
+
+    @Override
+    public boolean carries(Thread virtualThread) {
+        return CarrierHook.isCarriedBy(virtualThread, scheduler);
+    }
+
+    @Override
+    public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        return scheduler.scheduleWake(deadlineNanos, waker);
+    }
+
+    @Override
+    protected BlockingPool.Settings blockingPoolSettings() {
+        return blocking;
+    }
+
+    @Override
+    protected void shutdown(long deadlineNanos) {
+        if (watchdog != null) {
+            watchdog.stop();
+        }
+        scheduler.shutdown(deadlineNanos);
+    }
+
+    /** Configures a {@link MultiThreadRuntime}. */
+    public static final class Builder {
+        private String name = "weft";
+        private int workers = java.lang.Runtime.getRuntime().availableProcessors();
+        private int budget = Coop.BUDGET;
+        private int queueCapacity = 256;
+        private Duration watchdogThreshold = Duration.ofMillis(100);
+        private Consumer<BlockedWorkerReport> onBlocked = report -> System.getLogger("dev.weft.runtime.watchdog")
+                .log(System.Logger.Level.WARNING, report.toString());
+        private int blockingThreads = BlockingPool.Settings.DEFAULT.maxThreads();
+        private Duration blockingKeepAlive = Duration.ofNanos(BlockingPool.Settings.DEFAULT.keepAliveNanos());
+
+        private Builder() { }
+
+        /** The runtime's name; workers are named {@code <name>-worker-<i>}. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The number of worker threads (default: available processors). */
+        public Builder workers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("workers must be at least 1, got " + count);
+            }
+            this.workers = count;
+            return this;
+        }
+
+        /** Operations a task may complete without waiting before it must yield (default 128). */
+        public Builder budget(int operations) {
+            if (operations < 1) {
+                throw new IllegalArgumentException("budget must be at least 1, got " + operations);
+            }
+            this.budget = operations;
+            return this;
+        }
+
+        /** Slots in each worker's local queue, a power of two (default 256). */
+        public Builder queueCapacity(int slots) {
+            if (Integer.bitCount(slots) != 1 || slots < 2) {
+                throw new IllegalArgumentException("queue capacity must be a power of two >= 2, got " + slots);
+            }
+            this.queueCapacity = slots;
+            return this;
+        }
+
+        /** Report a worker stuck in one run longer than {@code threshold} (default 100 ms); null turns it off. */
+        public Builder watchdog(Duration threshold) {
+            if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
+                throw new IllegalArgumentException("the watchdog threshold must be positive, got " + threshold);
+            }
+            this.watchdogThreshold = threshold;
+            return this;
+        }
+
+        /** Where watchdog reports go (default: the {@code dev.weft.runtime.watchdog} System.Logger at WARNING). */
+        public Builder onBlocked(Consumer<BlockedWorkerReport> listener) {
+            this.onBlocked = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The most platform threads the blocking pool may have (default 512); more calls queue FIFO. */
+        public Builder blockingThreads(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("blockingThreads must be at least 1, got " + max);
+            }
+            this.blockingThreads = max;
+            return this;
+        }
+
+        /** How long an idle blocking-pool thread lives (default 10 s). */
+        public Builder blockingKeepAlive(Duration keepAlive) {
+            this.blockingKeepAlive = Objects.requireNonNull(keepAlive, "keepAlive");
+            return this;
+        }
+
+        /** Builds and starts the runtime. */
+        public MultiThreadRuntime build() {
+            return new MultiThreadRuntime(this);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package dev.weft.runtime.internal;
+
+import dev.weft.Cancellable;
+import dev.weft.Waker;
+import dev.weft.spi.AbstractRuntime;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The work-stealing scheduler behind the multi-thread runtime: N {@link Worker}s, each with a
+ * bounded {@link LocalQueue} and a LIFO slot; a global injector for work submitted from outside
+ * the workers; {@link Idle} to wake parked workers without a thundering herd; and one timer,
+ * driven by whichever worker parks holding the timer lock.
+ *
+ * <p>As an {@link Executor} it is both the poll executor and the virtual-thread scheduler: every
+ * runnable it gets is one poll of a poll task or one mount of a virtual thread.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li><b>Where work goes.</b> {@link #execute} asks which platform thread runs the caller
+ *       ({@link CarrierHook#currentCarrier()}: the thread itself, or a virtual thread's carrier).
+ *       On one of our workers the work stays local ({@link Worker#scheduleLocal}); elsewhere it goes
+ *       to the injector and a parked worker is notified.</li>
+ *   <li><b>No lost wake-up when parking.</b> A worker registers as a sleeper in {@link Idle}
+ *       (synchronized), then re-checks the injector and all local queues ({@link #hasWork()}); a
+ *       submitter enqueues first and then asks {@link Idle#workerToNotify()}. Either the re-check
+ *       sees the work or the notifier sees the sleeper.</li>
+ *   <li><b>Timers.</b> One {@link WheelTimer}. A worker that parks while holding {@link #timerLock}
+ *       parks until the next deadline and fires due timers when it wakes; an earlier insert
+ *       unparks it ({@link #timerDriver} is set before it reads the wheel). Busy workers also fire
+ *       due timers every {@value Worker#GLOBAL_INTERVAL} ticks ({@link #maintenance}).</li>
+ * </ul>
+ */
+public final class Scheduler implements Executor, LocalQueue.Overflow {
+    private final Worker[] workers;
+    private final ConcurrentLinkedQueue<Runnable> injector = new ConcurrentLinkedQueue<>();
+    final Idle idle;
+    private final WheelTimer timer = new WheelTimer(this::timerInsertedEarlier);
+    private final ReentrantLock timerLock = new ReentrantLock();
+    private volatile Worker timerDriver;
+    private volatile boolean shutdown;
+    private final String name;
+
+    public Scheduler(AbstractRuntime runtime, String name, int workerCount, int queueCapacity) {
+        if (workerCount < 1) {
+            throw new IllegalArgumentException("a multi-thread runtime needs at least one worker, got " + workerCount);
+        }
+        this.name = name;
+        this.idle = new Idle(workerCount);
+        this.workers = new Worker[workerCount];
+        for (int i = 0; i < workerCount; i++) {
+            workers[i] = new Worker(this, runtime, i, queueCapacity, name + "-worker-" + i);
+        }
+    }
+
+    public void start() {
+        for (Worker w : workers) {
+            w.start();
+        }
+    }
+
+    public Worker[] workers() {
+        return workers.clone();
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    @Override
+    public void execute(Runnable task) {
+        if (shutdown) {
+            throw new RejectedExecutionException("runtime '" + name + "' is closed");
+        }
+        Thread carrier = CarrierHook.currentCarrier();
+        if (carrier instanceof Worker w && w.scheduler == this) {
+            w.scheduleLocal(task);
+            return;
+        }
+        injector.offer(task);
+        notifyParked();
+    }
+
+    @Override
+    public void pushBatch(Runnable[] batch) {
+        for (Runnable r : batch) {
+            injector.offer(r);
+        }
+        notifyParked();
+    }
+
+    Runnable pollInjector() {
+        return injector.poll();
+    }
+
+    /** Wakes one parked worker if work is waiting and nobody is searching for it. */
+    void notifyParked() {
+        int index = idle.workerToNotify();
+        if (index >= 0) {
+            workers[index].unpark();
+        }
+    }
+
+    /** Steals half of a random other worker's queue into {@code thief}'s; returns a task to run, or null. */
+    Runnable stealFor(Worker thief) {
+        int n = workers.length;
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Worker victim = workers[(start + i) % n];
+            if (victim == thief) {
+                continue;
+            }
+            Runnable r = victim.local.stealHalfInto(thief.local);
+            if (r != null) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    boolean hasWork() {
+        if (!injector.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.local.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void uncaught(Worker w, Throwable t) {
+        Thread.UncaughtExceptionHandler h = Thread.getDefaultUncaughtExceptionHandler();
+        if (h != null) {
+            h.uncaughtException(w, t);
+        } else {
+            System.err.println("weft: " + w.getName() + " caught an exception from a task runnable:");
+            t.printStackTrace();
+        }
+    }
+
+    // ------------------------------------------------------------------ timers and parking
+
+    public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        return timer.schedule(deadlineNanos, waker);
+    }
+
+    private void timerInsertedEarlier() {
+        Worker driver = timerDriver;
+        if (driver != null) {
+            driver.unpark();
+        }
+    }
+
+    void maintenance(Worker w) {
+        if (timerLock.tryLock()) {
+            try {
+                timer.fireExpired();
+            } finally {
+                timerLock.unlock();
+            }
+        }
+    }
+
+    void parkWorker(Worker w) {
+        if (!timerLock.tryLock()) {
+            LockSupport.park(this);
+            return;
+        }
+        try {
+            timerDriver = w;
+            long wakeAt = timer.planWake();
+            if (!w.scheduler.hasWork() && !shutdown) {
+                if (wakeAt == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    long delay = wakeAt - System.nanoTime();
+                    if (delay > 0) {
+                        LockSupport.parkNanos(this, delay);
+                    }
+                }
+            }
+            timerDriver = null;
+            timer.clearPlan();
+            timer.fireExpired();
+        } finally {
+            timerLock.unlock();
+        }
+        if (!injector.isEmpty()) {
+            notifyParked();
+        }
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    public void shutdown(long deadlineNanos) {
+        shutdown = true;
+        for (Worker w : workers) {
+            w.unpark();
+        }
+        for (Worker w : workers) {
+            long left = deadlineNanos - System.nanoTime();
+            if (w == Thread.currentThread() || CarrierHook.currentCarrier() == w) {
+                continue;
+            }
+            try {
+                w.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        injector.clear();
+    }
+}

@@ -1,0 +1,203 @@
+package dev.weft.runtime.internal;
+
+import dev.weft.internal.ExecutionContext;
+import dev.weft.spi.AbstractRuntime;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One worker thread of a {@link Scheduler}: runs poll-task polls and virtual-thread mounts from
+ * its LIFO slot, its {@link LocalQueue}, the scheduler's injector, and other workers' queues.
+ *
+ * <h2>Implementation notes</h2>
+ * Fields without a memory-mode note are touched only by this worker's own thread (or by a
+ * virtual thread while it is mounted on this worker, which is the same OS thread and cannot be
+ * preempted inside the scheduler's code). {@link #runCount} and {@link #current} are published
+ * with opaque stores for the watchdog, which tolerates stale reads (it samples twice).
+ *
+ * <p>Order of work (after tokio's multi-thread scheduler): the LIFO slot holds the task most
+ * recently woken by the running task, run next for message-passing locality, at most
+ * {@value #MAX_LIFO_POLLS} times in a row; every {@value #GLOBAL_INTERVAL} ticks the injector is
+ * checked first, so injected work is not starved by a busy local queue.
+ */
+public final class Worker extends Thread {
+    static final int MAX_LIFO_POLLS = 3;
+    static final int GLOBAL_INTERVAL = 61;
+    private static final VarHandle RUN_COUNT;
+    private static final VarHandle CURRENT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RUN_COUNT = l.findVarHandle(Worker.class, "runCount", long.class);
+            CURRENT = l.findVarHandle(Worker.class, "current", Runnable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scheduler scheduler;
+    final int index;
+    final LocalQueue local;
+    private final AbstractRuntime runtime;
+    private Runnable lifo;
+    private int tick;
+    private boolean searching;
+    @SuppressWarnings("unused") // through RUN_COUNT
+    private long runCount;
+    @SuppressWarnings("unused") // through CURRENT
+    private Runnable current;
+    volatile boolean parked;
+
+    Worker(Scheduler scheduler, AbstractRuntime runtime, int index, int queueCapacity, String name) {
+        super(null, null, name, 0, false);
+        this.scheduler = scheduler;
+        this.runtime = runtime;
+        this.index = index;
+        this.local = new LocalQueue(queueCapacity);
+        setDaemon(true);
+    }
+
+    /** Watchdog: how many runs this worker has started (opaque). */
+    long runCountOpaque() {
+        return (long) RUN_COUNT.getOpaque(this);
+    }
+
+    /** Watchdog: what this worker is running, or null when idle (opaque). */
+    Runnable currentOpaque() {
+        return (Runnable) CURRENT.getOpaque(this);
+    }
+
+    /**
+     * Schedules {@code task} from code running on this worker. A task re-queued by itself (a
+     * yield, a wake during its own poll) goes to the back of the local queue; any other goes to
+     * the LIFO slot, displacing its previous occupant to the local queue.
+     */
+    void scheduleLocal(Runnable task) {
+        if (task == currentOpaque()) {
+            local.push(task, scheduler);
+        } else {
+            Runnable previous = lifo;
+            lifo = task;
+            if (previous == null) {
+                return;
+            }
+            local.push(previous, scheduler);
+        }
+        scheduler.notifyParked();
+    }
+
+    @Override
+    public void run() {
+        ExecutionContext.enterWorker(runtime);
+        while (!scheduler.isShutdown()) {
+            Runnable task = nextTask();
+            if (task == null) {
+                task = search();
+            }
+            if (task == null) {
+                park();
+                continue;
+            }
+            runTask(task);
+        }
+        CURRENT.setOpaque(this, null);
+    }
+
+    private Runnable nextTask() {
+        Runnable next = lifo;
+        if (next != null) {
+            // Woken while no task was running (a timer fired in maintenance or while parked).
+            lifo = null;
+            return next;
+        }
+        tick++;
+        if (tick % GLOBAL_INTERVAL == 0) {
+            scheduler.maintenance(this);
+            Runnable injected = scheduler.pollInjector();
+            if (injected != null) {
+                return injected;
+            }
+        }
+        Runnable task = local.pop();
+        if (task != null) {
+            return task;
+        }
+        return scheduler.pollInjector();
+    }
+
+    private Runnable search() {
+        if (!searching) {
+            if (!scheduler.idle.tryStartSearching()) {
+                return null;
+            }
+            searching = true;
+        }
+        Runnable stolen = scheduler.stealFor(this);
+        if (stolen != null) {
+            return stolen;
+        }
+        return scheduler.pollInjector();
+    }
+
+    private void runTask(Runnable task) {
+        if (searching) {
+            searching = false;
+            if (scheduler.idle.stopSearching()) {
+                scheduler.notifyParked();       // the last searcher found work: keep the search going
+            }
+        }
+        runOne(task);
+        for (int polls = 0; ; polls++) {
+            Runnable next = lifo;
+            if (next == null) {
+                return;
+            }
+            lifo = null;
+            if (polls >= MAX_LIFO_POLLS) {
+                local.push(next, scheduler);     // enough locality: let the queue have its turn
+                return;
+            }
+            runOne(next);
+        }
+    }
+
+    private void runOne(Runnable task) {
+        RUN_COUNT.setOpaque(this, runCountOpaque() + 1);
+        CURRENT.setOpaque(this, task);
+        try {
+            task.run();
+        } catch (Throwable t) {
+            scheduler.uncaught(this, t);
+        } finally {
+            CURRENT.setOpaque(this, null);
+        }
+    }
+
+    private void park() {
+        scheduler.idle.parking(index, searching);
+        searching = false;
+        if (scheduler.hasWork()) {
+            // Work arrived after this worker looked (perhaps while nobody was searching): look again.
+            if (!scheduler.idle.unparked(index)) {
+                return;
+            }
+            searching = true;
+            return;
+        }
+        parked = true;
+        try {
+            if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
+                scheduler.parkWorker(this);
+            }
+        } finally {
+            parked = false;
+        }
+        searching = scheduler.idle.unparked(index);
+    }
+
+    void unpark() {
+        LockSupport.unpark(this);
+    }
+}

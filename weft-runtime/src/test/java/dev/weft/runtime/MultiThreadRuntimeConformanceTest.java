@@ -1,0 +1,11 @@
+package dev.weft.runtime;
+
+import dev.weft.Runtime;
+
+/** The conformance suite on the multi-thread runtime, with two workers like the benchmark machine. */
+class MultiThreadRuntimeConformanceTest extends RuntimeConformanceTest {
+    @Override
+    protected Runtime newRuntime() {
+        return Runtimes.multiThreadBuilder().name("conformance").workers(2).build();
+    }
+}
