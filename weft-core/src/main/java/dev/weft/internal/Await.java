@@ -39,7 +39,7 @@ public final class Await {
     }
 
     private static <T> T awaitInTask(Future<T> future, SeqTask<?> seq) {
-        Context cx = seq.context();
+        Context cx = seq.pollContext();
         for (;;) {
             if (seq.cancelRequested && !seq.shielded()) {
                 future.cancel();

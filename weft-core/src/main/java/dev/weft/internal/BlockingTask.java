@@ -65,14 +65,14 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
     }
 
     @Override
-    public synchronized void cancel() {
+    public void cancel() {
         if (isDone() || cancelRequested) {
             return;
         }
         cancelRequested = true;
         Thread t = runner;
         if (t != null) {
-            t.interrupt();
+            t.interrupt();      // a pool thread; a late interrupt after run() is cleared at its end
         }
     }
 

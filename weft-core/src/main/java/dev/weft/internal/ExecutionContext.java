@@ -8,11 +8,19 @@ import dev.weft.spi.AbstractRuntime;
  * <h2>Implementation notes</h2>
  * One instance per thread, held in an {@link InheritableThreadLocal}:
  * <ul>
+ *   <li>A sequential task's virtual thread is found without any thread-local: the task is
+ *       installed as the thread's {@link Thread.UncaughtExceptionHandler} before it starts, and
+ *       {@link #currentOrNull()} reads that field. (The task does handle uncaught exceptions: it
+ *       completes failed.) Its context object is made once, when the body starts.</li>
  *   <li>A runtime's worker thread has one for its whole life; its {@link #task} field is
  *       rewritten around every poll by that worker only (a plain field: only the owner reads
  *       it).</li>
- *   <li>A sequential task's virtual thread gets its own when the body starts, with the task
- *       fixed.</li>
+ *   <li>On a runtime that {@linkplain AbstractRuntime#inheritsContext() inherits context by
+ *       thread-local} (the JDK-default runtime), a sequential task's thread also holds its context
+ *       in the thread-local, so that threads it starts inherit it.</li>
+ *   <li>A virtual thread started inside a task on a Weft scheduler has no inherited context; it is
+ *       recognised by its scheduler through the {@linkplain #setSchedulerResolver resolver} the
+ *       runtime module installs, and adopts that runtime.</li>
  *   <li>A thread started inside a task inherits its parent's instance; {@link #owner} tells it is
  *       inherited. A virtual thread that the runtime {@linkplain AbstractRuntime#carries carries}
  *       (plain {@code Thread.ofVirtual()} inherits its parent's scheduler) adopts the runtime,
@@ -27,6 +35,8 @@ public final class ExecutionContext {
             + "Weft.run(() -> { ... }), or use runtime.run(...) / runtime.spawn(...) on a runtime built with "
             + "dev.weft.runtime.Runtimes. A platform thread started inside a task is not part of the task's runtime; "
             + "start a virtual thread (Thread.ofVirtual()) or spawn a task instead.";
+
+    private static volatile java.util.function.Function<Thread, AbstractRuntime> schedulerResolver = t -> null;
 
     final AbstractRuntime runtime;
     final Thread owner;
@@ -54,27 +64,56 @@ public final class ExecutionContext {
         }
     }
 
-    static void enterSequential(AbstractRuntime runtime, TaskCore<?> task) {
-        CURRENT.set(new ExecutionContext(runtime, Thread.currentThread(), task));
+    /** The context of a sequential task's own thread; also installed in the thread-local if the runtime inherits it. */
+    static ExecutionContext forSequential(AbstractRuntime runtime, TaskCore<?> task) {
+        ExecutionContext c = new ExecutionContext(runtime, Thread.currentThread(), task);
+        if (runtime.inheritsContext()) {
+            CURRENT.set(c);
+        }
+        return c;
+    }
+
+    /**
+     * Installs how to find the Weft runtime that schedules a virtual thread (by its scheduler);
+     * called by the runtime module's carrier hook.
+     */
+    public static void setSchedulerResolver(java.util.function.Function<Thread, AbstractRuntime> resolver) {
+        schedulerResolver = resolver;
     }
 
     /** The context of the calling thread, adopting an inherited one if the thread is carried by its runtime. */
     static ExecutionContext currentOrNull() {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual() && self.getUncaughtExceptionHandler() instanceof SeqTask<?> seq) {
+            ExecutionContext own = seq.context;
+            if (own != null && own.owner == self) {
+                return own;
+            }
+        }
         ExecutionContext c = CURRENT.get();
-        if (c == null) {
+        if (c != null) {
+            if (c.owner == self) {
+                return c;
+            }
+            if (self.isVirtual() && c.runtime.carries(self)) {
+                return adopt(c.runtime, self);
+            }
+            CURRENT.remove();
             return null;
         }
-        Thread self = Thread.currentThread();
-        if (c.owner == self) {
-            return c;
+        if (self.isVirtual()) {
+            AbstractRuntime rt = schedulerResolver.apply(self);
+            if (rt != null) {
+                return adopt(rt, self);
+            }
         }
-        if (self.isVirtual() && c.runtime.carries(self)) {
-            ExecutionContext adopted = new ExecutionContext(c.runtime, self, null);
-            CURRENT.set(adopted);
-            return adopted;
-        }
-        CURRENT.remove();
         return null;
+    }
+
+    private static ExecutionContext adopt(AbstractRuntime rt, Thread self) {
+        ExecutionContext adopted = new ExecutionContext(rt, self, null);
+        CURRENT.set(adopted);
+        return adopted;
     }
 
     /** Installs a context for one poll on a thread that has none of this runtime's; returns the previous. */

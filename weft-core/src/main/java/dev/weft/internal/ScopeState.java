@@ -15,9 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>Implementation notes</h2>
  * {@link #children} holds the children still running (a concurrent set: children finish on any
- * thread). The failure record ({@link #failure}, {@link #delivered}) is guarded by this object's
- * monitor. The first child failure creates the scope's {@link TaskFailedException}, and the
- * children still running are cancelled outside the monitor; later failures are added to it as
+ * thread). The failure record ({@link #failure}, {@link #delivered}) is guarded by {@link #lock}
+ * (a {@link SpinLock}: children finish on workers and on virtual threads). The first child failure
+ * creates the scope's {@link TaskFailedException}, and the children still running are cancelled
+ * outside the lock; later failures are added to it as
  * suppressed. The exception is thrown once to the owner: from the first join of a child that did
  * not succeed, else from {@link #join()} or {@link #close()}.
  */
@@ -25,6 +26,7 @@ public final class ScopeState {
     private final AbstractRuntime runtime;
     private final Set<TaskCore<?>> children = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final SpinLock lock = new SpinLock();
     private TaskFailedException failure;
     private boolean delivered;
 
@@ -49,14 +51,21 @@ public final class ScopeState {
             return;
         }
         List<TaskCore<?>> toCancel = null;
-        synchronized (this) {
+        TaskFailedException created = null;
+        lock.lock();
+        try {
             if (failure == null) {
-                failure = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
+                created = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
                         + "siblings were cancelled: " + child.failure(), child.failure());
-                toCancel = new ArrayList<>(children);
-            } else {
-                failure.addSuppressed(child.failure());
+                failure = created;
             }
+        } finally {
+            lock.unlock();
+        }
+        if (created != null) {
+            toCancel = new ArrayList<>(children);
+        } else {
+            failure.addSuppressed(child.failure());    // Throwable.addSuppressed is itself thread-safe
         }
         if (toCancel != null) {
             for (TaskCore<?> sibling : toCancel) {
@@ -65,13 +74,23 @@ public final class ScopeState {
         }
     }
 
-    public synchronized boolean isFailed() {
-        return failure != null;
+    public boolean isFailed() {
+        lock.lock();
+        try {
+            return failure != null;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized TaskFailedException failureForJoin() {
-        delivered = true;
-        return failure;
+    TaskFailedException failureForJoin() {
+        lock.lock();
+        try {
+            delivered = true;
+            return failure;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Waits for every child; throws the scope's failure if it was not thrown yet. */
@@ -115,12 +134,15 @@ public final class ScopeState {
 
     private void throwUndelivered() {
         TaskFailedException f;
-        synchronized (this) {
+        lock.lock();
+        try {
             if (failure == null || delivered) {
                 return;
             }
             delivered = true;
             f = failure;
+        } finally {
+            lock.unlock();
         }
         throw f;
     }

@@ -21,20 +21,23 @@ import java.util.concurrent.locks.LockSupport;
  *       only unparks it: {@link Await} sees the flag and throws {@link CancelledException}, so
  *       {@code finally} blocks run. The flag, not the interrupt status, is the truth.</li>
  *   <li><b>Shielding.</b> {@link #shieldDepth} is changed, and the cancelling interrupt sent,
- *       under this task's monitor: once a shield is entered no cancelling interrupt can arrive
+ *       under this task's {@link SpinLock}: once a shield is entered no cancelling interrupt can arrive
  *       until it is left, and any that arrived before is cleared on entry. Leaving the outermost
- *       shield of a cancelled task re-asserts the interrupt. ({@code synchronized} does not pin a
- *       virtual thread on JDK 24+.)</li>
+ *       shield of a cancelled task re-asserts the interrupt.</li>
  *   <li>{@link #thread} is written before the thread starts and read by cancel (volatile); a cancel
  *       that runs before it is set is seen by the body's first check of the flag.</li>
  * </ul>
  */
-public final class SeqTask<T> extends TaskCore<T> implements Waker {
+public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.UncaughtExceptionHandler {
     private final Callable<? extends T> body;
     private final ThreadFactory threads;
-    private final Context context = new Context(this);
+    private final Context pollContext = new Context(this);
     private volatile Thread thread;
-    private int shieldDepth;
+    private volatile int shieldDepth;
+    /** Orders cancel's interrupt against shield entry and exit (a {@link SpinLock}: see there why no monitor). */
+    private final SpinLock lock = new SpinLock();
+    /** This task's context, made by its own thread when the body starts (read only by that thread). */
+    ExecutionContext context;
 
     public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Callable<? extends T> body,
                    ThreadFactory threads) {
@@ -55,11 +58,12 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
             throw new IllegalStateException("runtime '" + runtime.name() + "' refused to create a virtual thread");
         }
         thread = t;
+        t.setUncaughtExceptionHandler(this);   // also how ExecutionContext finds this task from its thread
         t.start();
     }
 
     private void runBody() {
-        ExecutionContext.enterSequential(runtime, this);
+        context = ExecutionContext.forSequential(runtime, this);
         state = Task.State.RUNNING;
         polls++;
         if (cancelRequested) {
@@ -86,8 +90,8 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
         return thread;
     }
 
-    Context context() {
-        return context;
+    Context pollContext() {
+        return pollContext;
     }
 
     @Override
@@ -100,40 +104,56 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
     }
 
     @Override
-    public synchronized void cancel() {
+    public void cancel() {
         if (isDone() || cancelRequested) {
             return;
         }
-        cancelRequested = true;
-        Thread t = thread;
-        if (t != null && shieldDepth == 0) {
-            t.interrupt();
+        Thread t;
+        boolean interrupt;
+        lock.lock();
+        try {
+            if (cancelRequested) {
+                return;
+            }
+            cancelRequested = true;
+            t = thread;
+            interrupt = t != null && shieldDepth == 0;
+            if (interrupt) {
+                t.interrupt();      // inside the lock: a shield entered after this sees the flag and clears it
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    synchronized boolean shielded() {
-        return shieldDepth > 0;
+    boolean shielded() {
+        return shieldDepth > 0;     // read by this task's own thread, the only writer
     }
 
     void enterShield() {
-        synchronized (this) {
+        lock.lock();
+        try {
             shieldDepth++;
+        } finally {
+            lock.unlock();
         }
         if (Thread.interrupted() && !cancelRequested) {
-            // An interrupt from outside Weft: keep it for after the shield.
-            synchronized (this) {
-                interruptedOutsideShield = true;
-            }
+            interruptedOutsideShield = true;   // an interrupt from outside Weft: keep it for after the shield
         }
     }
 
     private boolean interruptedOutsideShield;
 
-    synchronized void exitShield() {
-        shieldDepth--;
-        if (shieldDepth == 0 && (cancelRequested || interruptedOutsideShield)) {
-            interruptedOutsideShield = false;
-            Thread.currentThread().interrupt();
+    void exitShield() {
+        lock.lock();
+        try {
+            shieldDepth--;
+            if (shieldDepth == 0 && (cancelRequested || interruptedOutsideShield)) {
+                interruptedOutsideShield = false;
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -145,6 +165,13 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker {
         state = Task.State.RUNNING;
         polls++;
         TaskBudget.refill(this);
+    }
+
+    /** Runs only if something escapes the body's own handling (it catches every Throwable). */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        System.err.println("weft: uncaught in sequential task '" + name() + "' (" + t + "): " + e);
+        e.printStackTrace();
     }
 
     CancelledException cancelledHere() {

@@ -67,6 +67,10 @@ public abstract class TaskCore<T> implements Task<T> {
     /** Cooperative budget ({@link dev.weft.spi.Coop}); written only by the thread running the task. */
     int budget = dev.weft.spi.Coop.BUDGET;
     Task.State state = Task.State.SCHEDULED;
+    /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's monitor. */
+    TaskCore<?> prevLive;
+    TaskCore<?> nextLive;
+    boolean inRegistry;
     private Object[] locals;
 
     protected TaskCore(AbstractRuntime runtime, String name, ScopeState scope) {

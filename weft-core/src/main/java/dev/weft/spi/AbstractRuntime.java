@@ -6,12 +6,11 @@ import dev.weft.Future;
 import dev.weft.Runtime;
 import dev.weft.Task;
 import dev.weft.internal.Spawner;
-import java.util.ArrayList;
+import dev.weft.internal.TaskCore;
+import dev.weft.internal.TaskRegistry;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
@@ -30,7 +29,7 @@ import java.util.concurrent.ThreadFactory;
  * stop its threads.
  *
  * <h2>Implementation notes</h2>
- * {@link #live} is a concurrent set of the tasks started and not finished; close() cancels a
+ * {@link #live} is a sharded registry of the tasks started and not finished; close() cancels a
  * snapshot of it and then waits (bounded) for it to drain. {@link #closed} is volatile: a spawn
  * that reads it false may still race with close, and is then cancelled by close's snapshot or,
  * if it arrives after the snapshot, rejected by the executor and completed as cancelled.
@@ -40,10 +39,20 @@ public abstract class AbstractRuntime implements Runtime {
     protected static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
 
     private final String name;
-    private final Set<Task<?>> live = ConcurrentHashMap.newKeySet();
+    private final TaskRegistry live = new TaskRegistry();
     private volatile boolean closed;
     private volatile int coopBudget = Coop.BUDGET;
     private volatile BlockingPool blockingPool;
+    private static final java.lang.invoke.VarHandle BLOCKING_POOL;
+
+    static {
+        try {
+            BLOCKING_POOL = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(AbstractRuntime.class, "blockingPool", BlockingPool.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     protected AbstractRuntime(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -66,6 +75,16 @@ public abstract class AbstractRuntime implements Runtime {
     /** True if {@code virtualThread} is carried by this runtime's scheduler. */
     public abstract boolean carries(Thread virtualThread);
 
+    /**
+     * True if threads started inside this runtime's sequential tasks find the runtime by
+     * inheriting a thread-local (the default; needed when the runtime cannot recognise its virtual
+     * threads by their scheduler). A runtime whose scheduler the runtime module can recognise
+     * returns false, saving a thread-local map per task.
+     */
+    public boolean inheritsContext() {
+        return true;
+    }
+
     /** Stops the runtime's threads; called by {@link #close()} after the tasks have finished. */
     protected abstract void shutdown(long deadlineNanos);
 
@@ -84,14 +103,10 @@ public abstract class AbstractRuntime implements Runtime {
     public Executor blockingExecutor() {
         BlockingPool pool = blockingPool;
         if (pool == null) {
-            synchronized (this) {
-                pool = blockingPool;
-                if (pool == null) {
-                    BlockingPool.Settings s = blockingPoolSettings();
-                    pool = new BlockingPool(name + "-blocking", s.maxThreads(), s.keepAliveNanos());
-                    blockingPool = pool;
-                }
-            }
+            BlockingPool.Settings s = blockingPoolSettings();
+            BlockingPool made = new BlockingPool(name + "-blocking", s.maxThreads(), s.keepAliveNanos());
+            // CAS, not a monitor: workers and the virtual threads they carry both get here (see SpinLock).
+            pool = BLOCKING_POOL.compareAndExchange(this, null, made) instanceof BlockingPool won ? won : made;
         }
         return pool;
     }
@@ -186,17 +201,17 @@ public abstract class AbstractRuntime implements Runtime {
 
     /** Called by the task machinery when a task starts. */
     public final void taskStarted(Task<?> task) {
-        live.add(task);
+        live.add((TaskCore<?>) task);
     }
 
     /** Called by the task machinery when a task finishes. */
     public final void taskFinished(Task<?> task) {
-        live.remove(task);
+        live.remove((TaskCore<?>) task);
     }
 
     /** A snapshot of the tasks started and not finished. */
     public final List<Task<?>> liveTasks() {
-        return new ArrayList<>(live);
+        return live.snapshot();
     }
 
     /** True when no task is live. */

@@ -1,25 +1,28 @@
 package dev.weft.spi;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The elastic pool of platform threads behind {@link dev.weft.Runtime#spawnBlocking}.
  *
- * <p>Policy: a call is handed to an idle pool thread if there is one, else to a new thread while
+ * <p>Policy: a call is handed to an idle pool thread if one is waiting, else to a new thread while
  * fewer than {@code maxThreads} exist; when all {@code maxThreads} are busy it waits in a FIFO
  * queue, unbounded (a blocking call is never refused while the runtime is open; {@link #queued()}
  * shows the backlog). A thread idle for {@code keepAlive} exits. After {@link #shutdown()},
- * submissions throw {@link RejectedExecutionException} and queued calls are dropped (their tasks
- * were cancelled by the runtime's close first).
+ * submissions throw {@link RejectedExecutionException}.
  *
  * <h2>Implementation notes</h2>
- * Everything is guarded by this object's monitor: blocking calls are not a hot path, and a lock
- * keeps "idle threads", "signals in flight" and the queue consistent. {@link #signalled} counts
- * idle threads already notified but not yet awake, so two calls never count on the same idle
- * thread.
+ * Lock-free, because runtime workers and the virtual threads they carry both submit here (see
+ * {@link dev.weft.internal.SpinLock} for why they must never wait on a shared monitor):
+ * {@link LinkedTransferQueue#tryTransfer} hands a call to a thread already waiting in
+ * {@code poll}; otherwise a CAS on {@link #threads} either reserves a new thread (which runs the
+ * call first) or, at the cap, the call is queued for the busy threads. A thread that times out
+ * gives back its slot and then looks at the queue once more, so a call queued while it was
+ * leaving is not stranded.
  */
 public final class BlockingPool implements Executor {
     /** Cap and keep-alive of a blocking pool. */
@@ -40,78 +43,86 @@ public final class BlockingPool implements Executor {
     private final String name;
     private final int maxThreads;
     private final long keepAliveNanos;
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
-    private int threads;
-    private int idle;
-    private int signalled;
-    private int started;
-    private boolean shutdown;
+    private final LinkedTransferQueue<Runnable> queue = new LinkedTransferQueue<>();
+    private final AtomicInteger threads = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    private volatile boolean shutdown;
 
     public BlockingPool(String name, int maxThreads, long keepAliveNanos) {
         this.name = name;
         this.maxThreads = maxThreads;
-        this.keepAliveNanos = keepAliveNanos;
+        this.keepAliveNanos = Math.max(1, keepAliveNanos);
     }
 
     @Override
-    public synchronized void execute(Runnable command) {
+    public void execute(Runnable command) {
         if (shutdown) {
             throw new RejectedExecutionException("blocking pool '" + name + "' is shut down: its runtime is closed");
         }
-        queue.addLast(command);
-        if (idle - signalled > 0) {
-            signalled++;
-            notify();
-        } else if (threads < maxThreads) {
-            threads++;
-            started++;
-            Thread.ofPlatform().name(name + "-" + started).daemon(true).start(this::work);
+        if (queue.tryTransfer(command)) {
+            return;
+        }
+        for (;;) {
+            int t = threads.get();
+            if (t >= maxThreads) {
+                queue.offer(command);
+                return;
+            }
+            if (threads.compareAndSet(t, t + 1)) {
+                Thread.ofPlatform().name(name + "-" + started.incrementAndGet()).daemon(true).start(() -> work(command));
+                return;
+            }
         }
     }
 
-    private void work() {
+    private void work(Runnable first) {
+        Runnable job = first;
+        for (;;) {
+            job.run();
+            job = next();
+            if (job == null) {
+                return;
+            }
+        }
+    }
+
+    /** The next call, or null when this thread should exit (its slot already given back). */
+    private Runnable next() {
         for (;;) {
             Runnable job;
-            synchronized (this) {
-                long deadline = System.nanoTime() + keepAliveNanos;
-                while (queue.isEmpty()) {
-                    long left = deadline - System.nanoTime();
-                    if (shutdown || left <= 0) {
-                        threads--;
-                        return;
-                    }
-                    idle++;
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(this, left);
-                    } catch (InterruptedException e) {
-                        // an interrupt aimed at a finished job: ignore and keep serving
-                    } finally {
-                        idle--;
-                        if (signalled > 0) {
-                            signalled--;
-                        }
-                    }
-                }
-                job = queue.pollFirst();
+            try {
+                job = shutdown ? null : queue.poll(keepAliveNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                continue;       // an interrupt aimed at a finished call: keep serving
             }
-            job.run();
+            if (job != null) {
+                return job;
+            }
+            threads.decrementAndGet();
+            if (shutdown || queue.isEmpty()) {
+                return null;
+            }
+            // A call was queued while this thread was leaving: take the slot back if there is room.
+            int t = threads.get();
+            if (t >= maxThreads || !threads.compareAndSet(t, t + 1)) {
+                return null;
+            }
         }
     }
 
     /** Threads alive now. */
-    public synchronized int threads() {
-        return threads;
+    public int threads() {
+        return threads.get();
     }
 
     /** Calls waiting for a thread. */
-    public synchronized int queued() {
+    public int queued() {
         return queue.size();
     }
 
-    /** Refuses new calls, drops queued ones and lets idle threads exit. */
-    public synchronized void shutdown() {
+    /** Refuses new calls and drops queued ones; idle threads exit at their next look. */
+    public void shutdown() {
         shutdown = true;
         queue.clear();
-        notifyAll();
     }
 }

@@ -5,6 +5,7 @@ import dev.weft.Task;
 import dev.weft.Waker;
 import dev.weft.internal.ExecutionContext;
 import dev.weft.runtime.internal.CarrierHook;
+import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -45,14 +46,24 @@ public final class CurrentThreadRuntime extends AbstractRuntime {
     public static final int TASKS_PER_TURN = 256;
 
     private final ConcurrentLinkedQueue<Runnable> ready = new ConcurrentLinkedQueue<>();
-    private final Executor executor = this::submit;
+    private final RuntimeScheduler executor = new RuntimeScheduler() {
+        @Override
+        public void execute(Runnable r) {
+            submit(r);
+        }
+
+        @Override
+        public AbstractRuntime runtime() {
+            return CurrentThreadRuntime.this;
+        }
+    };
     private final WheelTimer timer = new WheelTimer(this::wakeDriver);
     private final ReentrantLock driving = new ReentrantLock();
     private volatile Thread driver;
     private volatile boolean parked;
     private volatile boolean stopped;
     private volatile Runnable readyListener;
-    private ThreadFactory virtualThreads;
+    private volatile ThreadFactory virtualThreads;
 
     CurrentThreadRuntime(String name) {
         super(name);
@@ -66,16 +77,24 @@ public final class CurrentThreadRuntime extends AbstractRuntime {
     }
 
     @Override
-    public synchronized ThreadFactory virtualThreadFactory() {
-        if (virtualThreads == null) {
-            virtualThreads = CarrierHook.virtualThreadFactory(executor, name());
+    public ThreadFactory virtualThreadFactory() {
+        ThreadFactory f = virtualThreads;
+        if (f == null) {
+            f = CarrierHook.virtualThreadFactory(executor, name());   // idempotent: a race makes two, keeps one
+            virtualThreads = f;
         }
-        return virtualThreads;
+        return f;
     }
 
     @Override
     public boolean carries(Thread virtualThread) {
         return CarrierHook.isCarriedBy(virtualThread, executor);
+    }
+
+    /** Its virtual threads are recognised by their scheduler: no thread-local per task. */
+    @Override
+    public boolean inheritsContext() {
+        return false;
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class MultiThreadRuntime extends AbstractRuntime {
     private final Scheduler scheduler;
     private final Watchdog watchdog;
     private final BlockingPool.Settings blocking;
-    private ThreadFactory virtualThreads;
+    private volatile ThreadFactory virtualThreads;
 
     private MultiThreadRuntime(Builder b) {
         super(b.name);
@@ -74,16 +74,24 @@ public final class MultiThreadRuntime extends AbstractRuntime {
     }
 
     @Override
-    public synchronized ThreadFactory virtualThreadFactory() {
-        if (virtualThreads == null) {
-            virtualThreads = CarrierHook.virtualThreadFactory(scheduler, name());
+    public ThreadFactory virtualThreadFactory() {
+        ThreadFactory f = virtualThreads;
+        if (f == null) {
+            f = CarrierHook.virtualThreadFactory(scheduler, name());   // idempotent: a race makes two, keeps one
+            virtualThreads = f;
         }
-        return virtualThreads;
+        return f;
     }
 
     @Override
     public boolean carries(Thread virtualThread) {
         return CarrierHook.isCarriedBy(virtualThread, scheduler);
+    }
+
+    /** Its virtual threads are recognised by their scheduler: no thread-local per task. */
+    @Override
+    public boolean inheritsContext() {
+        return false;
     }
 
     @Override

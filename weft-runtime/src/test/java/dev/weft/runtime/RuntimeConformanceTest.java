@@ -378,13 +378,21 @@ public abstract class RuntimeConformanceTest {
     @Test
     void closeCancelsTasksInFlightAndRejectsNewWork() {
         AtomicBoolean finallyRan = new AtomicBoolean();
-        Task<Void> sleeper = rt.run(() -> Weft.spawn(() -> {
-            try {
-                Weft.sleep(Duration.ofHours(1));
-            } finally {
-                finallyRan.set(true);
+        Task<Void> sleeper = rt.run(() -> {
+            CountDownLatch started = new CountDownLatch(1);
+            Task<Void> t = Weft.spawn(() -> {
+                started.countDown();
+                try {
+                    Weft.sleep(Duration.ofHours(1));
+                } finally {
+                    finallyRan.set(true);
+                }
+            });
+            while (started.getCount() > 0) {     // the body is running (a task cancelled before it starts never runs it)
+                Weft.sleep(Duration.ofMillis(1));
             }
-        }));
+            return t;
+        });
         rt.close();
         assertThat(finallyRan).isTrue();
         assertThatThrownBy(sleeper::join).isInstanceOf(CancelledException.class);

@@ -33,6 +33,7 @@ public final class CarrierHook {
     private static final Field CARRIER;
     private static final Throwable CAUSE;
     private static final java.lang.invoke.VarHandle CARRIER_VH;
+    private static final java.lang.invoke.VarHandle SCHEDULER_VH;
 
     static {
         Constructor<?> builder = null;
@@ -55,16 +56,23 @@ public final class CarrierHook {
             builder = null;
         }
         java.lang.invoke.VarHandle carrierVh = null;
+        java.lang.invoke.VarHandle schedulerVh = null;
         if (builder != null) {
             try {
                 Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
-                carrierVh = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup())
-                        .findVarHandle(virtualThread, "carrierThread", Thread.class);
+                var lookup = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup());
+                carrierVh = lookup.findVarHandle(virtualThread, "carrierThread", Thread.class);
+                schedulerVh = lookup.findVarHandle(virtualThread, "scheduler", Executor.class);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 carrierVh = null;
+                schedulerVh = null;
             }
         }
         CARRIER_VH = carrierVh;
+        SCHEDULER_VH = schedulerVh;
+        if (schedulerVh != null) {
+            dev.weft.internal.ExecutionContext.setSchedulerResolver(CarrierHook::runtimeOf);
+        }
         BUILDER = builder;
         SCHEDULER = scheduler;
         CARRIER = carrier;
@@ -109,10 +117,21 @@ public final class CarrierHook {
         }
         try {
             Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
-            return builder.factory();
+            // A task's thread gets its context from its task, not from whoever spawned it: skip
+            // copying the spawner's inheritable thread-locals (a map copy per spawn).
+            return builder.inheritInheritableThreadLocals(false).factory();
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the JDK refused the virtual-thread builder: " + e, e);
         }
+    }
+
+    /** The Weft runtime whose scheduler carries virtual thread {@code thread}, or null. */
+    static dev.weft.spi.AbstractRuntime runtimeOf(Thread thread) {
+        java.lang.invoke.VarHandle vh = SCHEDULER_VH;
+        if (vh == null || !thread.isVirtual()) {
+            return null;
+        }
+        return vh.get(thread) instanceof RuntimeScheduler rs ? rs.runtime() : null;
     }
 
     /** True if {@code thread} is a virtual thread whose scheduler is {@code scheduler}. */

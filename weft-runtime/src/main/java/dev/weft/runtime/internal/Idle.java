@@ -1,5 +1,6 @@
 package dev.weft.runtime.internal;
 
+import dev.weft.internal.SpinLock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A worker that finds work while searching stops searching; if it was the last searcher,
  *       it wakes another, which keeps the search going for the rest of the work.</li>
  * </ul>
- * Sleepers are a lock-protected stack of worker indices: parking and unparking are rare next to
+ * Sleepers are a stack of worker indices guarded by a {@link SpinLock} (never a monitor: virtual
+ * threads carried by these workers notify too, see SpinLock): parking and unparking are rare next to
  * polling, and the lock keeps "pick a sleeper" and "record it unparked" consistent. The pairing of
  * a worker's "about to park" with a waker's "nobody searching" is the Dekker pattern over the
  * packed state (both sides CAS it) plus a re-check of the queues after registering as a sleeper.
@@ -29,6 +31,7 @@ public final class Idle {
     private final AtomicInteger state;
     private final int[] sleepers;
     private int sleeperCount;
+    private final SpinLock lock = new SpinLock();
 
     public Idle(int workers) {
         this.workers = workers;
@@ -53,7 +56,8 @@ public final class Idle {
         if (searching(s) > 0 || unparkedCount(s) >= workers) {
             return -1;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             s = state.get();
             if (searching(s) > 0 || unparkedCount(s) >= workers || sleeperCount == 0) {
                 return -1;
@@ -61,6 +65,8 @@ public final class Idle {
             state.addAndGet((1 << UNPARK_SHIFT) + 1);
             sleeperCount--;
             return sleepers[sleeperCount];
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -88,12 +94,15 @@ public final class Idle {
      * (then the caller re-checks for work before sleeping).
      */
     public boolean parking(int index, boolean wasSearching) {
-        synchronized (this) {
+        lock.lock();
+        try {
             int delta = -(1 << UNPARK_SHIFT) - (wasSearching ? 1 : 0);
             int previous = state.getAndAdd(delta);
             sleepers[sleeperCount] = index;
             sleeperCount++;
             return wasSearching && searching(previous) == 1;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -103,7 +112,8 @@ public final class Idle {
      * in which case it is removed from the sleepers and counted unparked here.
      */
     public boolean unparked(int index) {
-        synchronized (this) {
+        lock.lock();
+        try {
             for (int i = 0; i < sleeperCount; i++) {
                 if (sleepers[i] == index) {
                     sleepers[i] = sleepers[sleeperCount - 1];
@@ -113,17 +123,24 @@ public final class Idle {
                 }
             }
             return true;
+        } finally {
+            lock.unlock();
         }
     }
 
     /** True if {@code index} is still registered as a sleeper. */
-    public synchronized boolean isSleeping(int index) {
-        for (int i = 0; i < sleeperCount; i++) {
-            if (sleepers[i] == index) {
-                return true;
+    public boolean isSleeping(int index) {
+        lock.lock();
+        try {
+            for (int i = 0; i < sleeperCount; i++) {
+                if (sleepers[i] == index) {
+                    return true;
+                }
             }
+            return false;
+        } finally {
+            lock.unlock();
         }
-        return false;
     }
 
     /** Workers currently searching (a snapshot). */

@@ -4,7 +4,6 @@ import dev.weft.Cancellable;
 import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -35,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       due timers every {@value Worker#GLOBAL_INTERVAL} ticks ({@link #maintenance}).</li>
  * </ul>
  */
-public final class Scheduler implements Executor, LocalQueue.Overflow {
+public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     private final Worker[] workers;
     private final ConcurrentLinkedQueue<Runnable> injector = new ConcurrentLinkedQueue<>();
     final Idle idle;
@@ -44,8 +43,10 @@ public final class Scheduler implements Executor, LocalQueue.Overflow {
     private volatile Worker timerDriver;
     private volatile boolean shutdown;
     private final String name;
+    private final AbstractRuntime runtime;
 
     public Scheduler(AbstractRuntime runtime, String name, int workerCount, int queueCapacity) {
+        this.runtime = runtime;
         if (workerCount < 1) {
             throw new IllegalArgumentException("a multi-thread runtime needs at least one worker, got " + workerCount);
         }
@@ -65,6 +66,11 @@ public final class Scheduler implements Executor, LocalQueue.Overflow {
 
     public Worker[] workers() {
         return workers.clone();
+    }
+
+    @Override
+    public AbstractRuntime runtime() {
+        return runtime;
     }
 
     boolean isShutdown() {

@@ -3,7 +3,7 @@ package dev.weft.runtime.internal;
 import dev.weft.Cancellable;
 import dev.weft.Waker;
 import java.util.ArrayList;
-import java.util.concurrent.locks.ReentrantLock;
+import dev.weft.internal.SpinLock;
 
 /**
  * A runtime's timer: a {@link TimerWheel} of wakers at 1 ms resolution, safe to use from any
@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li>The wheel is single-threaded; {@link #lock} guards it. Wakers are woken after the lock is
+ *   <li>The wheel is single-threaded; {@link #lock} guards it (a {@link SpinLock}, not a queued lock:
+ *       virtual threads carried by the workers that fire timers insert timers too). Wakers are woken after the lock is
  *       released, so a waker that submits a task never runs under it.</li>
  *   <li>Deadlines are rounded <em>up</em> to the next millisecond tick and time <em>down</em>, so a
  *       timer never fires early and fires within about 1 ms after its deadline.</li>
@@ -23,7 +24,7 @@ public final class WheelTimer {
     private static final long NANOS_PER_TICK = 1_000_000L;
 
     private final TimerWheel<Waker> wheel = new TimerWheel<>();
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
     private final long origin = System.nanoTime();
     private final ArrayList<Waker> fired = new ArrayList<>();
     private final Runnable onNewEarliest;
