@@ -4,14 +4,12 @@ import dev.weft.Cancellable;
 import dev.weft.Task;
 import dev.weft.Waker;
 import dev.weft.internal.ExecutionContext;
-import dev.weft.runtime.internal.CarrierHook;
 import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       Tested by {@code CurrentThreadRuntimeTest#wakesFromOtherThreadsAreNeverLost}.</li>
  * </ul>
  */
-public final class CurrentThreadRuntime extends AbstractRuntime {
+public final class CurrentThreadRuntime extends CarriedRuntime {
     /** At most this many ready tasks run in one {@link #turn()}. */
     public static final int TASKS_PER_TURN = 256;
 
@@ -63,7 +61,6 @@ public final class CurrentThreadRuntime extends AbstractRuntime {
     private volatile boolean parked;
     private volatile boolean stopped;
     private volatile Runnable readyListener;
-    private volatile ThreadFactory virtualThreads;
 
     CurrentThreadRuntime(String name) {
         super(name);
@@ -72,29 +69,13 @@ public final class CurrentThreadRuntime extends AbstractRuntime {
     // ------------------------------------------------------------------ hooks
 
     @Override
-    public Executor pollExecutor() {
+    RuntimeScheduler scheduler() {
         return executor;
     }
 
     @Override
-    public ThreadFactory virtualThreadFactory() {
-        ThreadFactory f = virtualThreads;
-        if (f == null) {
-            f = CarrierHook.virtualThreadFactory(executor, name());   // idempotent: a race makes two, keeps one
-            virtualThreads = f;
-        }
-        return f;
-    }
-
-    @Override
-    public boolean carries(Thread virtualThread) {
-        return CarrierHook.isCarriedBy(virtualThread, executor);
-    }
-
-    /** Its virtual threads are recognised by their scheduler: no thread-local per task. */
-    @Override
-    public boolean inheritsContext() {
-        return false;
+    public Executor pollExecutor() {
+        return executor;
     }
 
     @Override

@@ -2,16 +2,14 @@ package dev.weft.runtime;
 
 import dev.weft.Cancellable;
 import dev.weft.Waker;
-import dev.weft.runtime.internal.CarrierHook;
+import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.Scheduler;
 import dev.weft.runtime.internal.Watchdog;
-import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.BlockingPool;
 import dev.weft.spi.Coop;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadFactory;
 import java.util.function.Consumer;
 
 /**
@@ -39,11 +37,10 @@ import java.util.function.Consumer;
  * Sequential tasks need the carrier hook (the JVM flag {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}); without it, spawning one throws an error naming the flag.
  */
-public final class MultiThreadRuntime extends AbstractRuntime {
+public final class MultiThreadRuntime extends CarriedRuntime {
     private final Scheduler scheduler;
     private final Watchdog watchdog;
     private final BlockingPool.Settings blocking;
-    private volatile ThreadFactory virtualThreads;
 
     private MultiThreadRuntime(Builder b) {
         super(b.name);
@@ -69,29 +66,13 @@ public final class MultiThreadRuntime extends AbstractRuntime {
     }
 
     @Override
-    public Executor pollExecutor() {
+    RuntimeScheduler scheduler() {
         return scheduler;
     }
 
     @Override
-    public ThreadFactory virtualThreadFactory() {
-        ThreadFactory f = virtualThreads;
-        if (f == null) {
-            f = CarrierHook.virtualThreadFactory(scheduler, name());   // idempotent: a race makes two, keeps one
-            virtualThreads = f;
-        }
-        return f;
-    }
-
-    @Override
-    public boolean carries(Thread virtualThread) {
-        return CarrierHook.isCarriedBy(virtualThread, scheduler);
-    }
-
-    /** Its virtual threads are recognised by their scheduler: no thread-local per task. */
-    @Override
-    public boolean inheritsContext() {
-        return false;
+    public Executor pollExecutor() {
+        return scheduler;
     }
 
     @Override
