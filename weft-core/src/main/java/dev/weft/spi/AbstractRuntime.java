@@ -41,7 +41,7 @@ public abstract class AbstractRuntime implements Runtime {
     private final String name;
     private final TaskRegistry live = new TaskRegistry();
     private volatile boolean closed;
-    private volatile int coopBudget = Coop.BUDGET;
+    private int coopBudget = Coop.BUDGET;   // set in a subclass constructor, before any task runs
     private volatile BlockingPool blockingPool;
     private static final java.lang.invoke.VarHandle BLOCKING_POOL;
 

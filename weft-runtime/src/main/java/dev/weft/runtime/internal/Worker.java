@@ -85,7 +85,11 @@ public final class Worker extends Thread {
             }
             local.push(previous, scheduler);
         }
-        scheduler.notifyParked();
+        // Wake a parked worker only if there is something for it to steal besides what this worker
+        // runs next (tokio's should_notify_others): a lone re-queued task is not worth an unpark.
+        if (!searching && local.size() + (lifo != null ? 1 : 0) > 1) {
+            scheduler.notifyParked();
+        }
     }
 
     @Override

@@ -1,0 +1,23 @@
+package dev.weft.bench;
+
+import dev.weft.bench.micro.MicroSuite;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of the benchmark harness: {@code BenchMain micro <runner> [workload...]}. The
+ * launcher ({@code ./weft bench micro}) runs one JVM per runner and collects the figure lines.
+ */
+public final class BenchMain {
+    private BenchMain() { }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !args[0].equals("micro")) {
+            System.err.println("usage: BenchMain micro <runner> [workload...]; runners: " + MicroSuite.RUNNERS);
+            System.exit(2);
+        }
+        List<String> only = Arrays.asList(args).subList(2, args.length);
+        MicroSuite.run(args[1], only);
+        System.exit(0);
+    }
+}

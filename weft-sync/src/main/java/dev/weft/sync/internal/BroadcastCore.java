@@ -1,0 +1,271 @@
+package dev.weft.sync.internal;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Weft;
+import dev.weft.spi.Coop;
+import dev.weft.sync.Broadcast;
+import dev.weft.sync.ClosedException;
+import dev.weft.sync.LaggedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * A broadcast channel: a ring of the last {@code capacity} messages, shared by every receiver,
+ * each of which keeps its own position.
+ *
+ * <h2>Implementation notes</h2>
+ * Shaped like tokio's {@code sync/broadcast.rs} (a ring, per-receiver positions, lag detection by
+ * position), but simpler: slots hold immutable {@link Entry} objects (position + message), so a
+ * receiver reads a slot with one volatile load and never sees a torn pair, and nothing is counted
+ * per slot. The price is an allocation per message and that the last {@code capacity} messages
+ * stay reachable until overwritten.
+ * <ul>
+ *   <li>Senders serialize on {@code this} lock: write the entry (volatile), then {@code tail}
+ *       (volatile), then, after unlocking, read {@code waiters.hasWaiters()} (volatile) and wake
+ *       them all. A receiver registers and re-reads its slot: the {@link WakeQueue} handshake,
+ *       so no wake-up is lost (the handshake is checked by {@code ChannelWakeupRace}; here it is
+ *       exercised by {@code BroadcastTest}, which has no dedicated jcstress test yet).</li>
+ *   <li>A receiver at position {@code next} reads slot {@code next % capacity}: an entry for
+ *       {@code next} is its message; an older one (or none) means nothing new; a newer one means
+ *       it was overwritten: the receiver missed {@code (tail - capacity) - next} messages and jumps
+ *       to {@code tail - capacity}, the oldest retained.</li>
+ *   <li>{@code next} is the receiver's own (plain): a receiver is used by one task at a time.</li>
+ *   <li>Counts of senders and receivers are under the lock; {@code closed} (every sender closed)
+ *       is volatile and set once, after the last send, so a receiver that sees it and
+ *       {@code tail == next} has seen everything.</li>
+ * </ul>
+ *
+ * @param <T> the message type
+ */
+public final class BroadcastCore<T> {
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
+    static final Object EMPTY = new Object();
+    static final Object END = new Object();
+
+    /** One retained message and its position. Immutable. */
+    static final class Entry {
+        final long pos;
+        final Object message;
+
+        Entry(long pos, Object message) {
+            this.pos = pos;
+            this.message = message;
+        }
+    }
+
+    private final int capacity;
+    private final Entry[] ring;
+    private final WakeQueue waiters = new WakeQueue();
+    private volatile long tail;
+    private volatile boolean closed;
+    private int senders = 1;                           // guarded by this
+    private int receivers;                             // guarded by this
+
+    public BroadcastCore(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+        }
+        this.capacity = capacity;
+        this.ring = new Entry[capacity];
+    }
+
+    public Broadcast.Sender<T> newSender() {
+        return new SenderHandle();
+    }
+
+    public Broadcast.Receiver<T> subscribe() {
+        synchronized (this) {
+            receivers++;
+            return new ReceiverHandle(tail);
+        }
+    }
+
+    void send(T message) {
+        Objects.requireNonNull(message, "message");
+        synchronized (this) {
+            if (receivers == 0) {
+                throw new ClosedException("no broadcast receiver is open: the message was not sent", message);
+            }
+            long pos = tail;
+            SLOT.setVolatile(ring, (int) (pos % capacity), new Entry(pos, message));
+            tail = pos + 1;
+        }
+        if (waiters.hasWaiters()) {
+            waiters.wakeAll();
+        }
+    }
+
+    /** A message, EMPTY, END; throws LaggedException after moving the receiver on. */
+    private Object pollMessage(ReceiverHandle r) {
+        long next = r.next;
+        Entry e = (Entry) SLOT.getVolatile(ring, (int) (next % capacity));
+        if (e != null && e.pos == next) {
+            r.next = next + 1;
+            return e.message;
+        }
+        if (e != null && e.pos > next) {
+            long oldest = tail - capacity;
+            r.next = oldest;
+            throw new LaggedException(oldest - next);
+        }
+        if (closed && tail == next) {
+            return END;
+        }
+        return EMPTY;
+    }
+
+    private Object pollReceive(ReceiverHandle r, WaitNode node, Context cx) {
+        Object m;
+        try {
+            m = pollMessage(r);
+            if (m == EMPTY) {
+                waiters.register(node, cx.waker());
+                m = pollMessage(r);
+            }
+        } catch (LaggedException e) {
+            waiters.retire(node, false);
+            throw e;
+        }
+        if (m != EMPTY) {
+            waiters.retire(node, false);
+        }
+        return m;
+    }
+
+    private static ClosedException ended() {
+        return new ClosedException("every broadcast sender was closed and every message was received");
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "Broadcast[tail=" + tail + ", senders=" + senders + ", receivers=" + receivers + "]";
+    }
+
+    private final class SenderHandle implements Broadcast.Sender<T> {
+        private boolean handleClosed;                  // guarded by the core's lock
+
+        @Override
+        public void send(T message) {
+            synchronized (BroadcastCore.this) {
+                if (handleClosed) {
+                    throw new IllegalStateException("this broadcast sender handle was closed");
+                }
+            }
+            BroadcastCore.this.send(message);
+        }
+
+        @Override
+        public Broadcast.Receiver<T> subscribe() {
+            return BroadcastCore.this.subscribe();
+        }
+
+        @Override
+        public Broadcast.Sender<T> clone() {
+            synchronized (BroadcastCore.this) {
+                if (handleClosed) {
+                    throw new IllegalStateException("this broadcast sender handle was closed");
+                }
+                senders++;
+            }
+            return new SenderHandle();
+        }
+
+        @Override
+        public void close() {
+            synchronized (BroadcastCore.this) {
+                if (handleClosed) {
+                    return;
+                }
+                handleClosed = true;
+                senders--;
+                if (senders > 0) {
+                    return;
+                }
+                closed = true;
+            }
+            waiters.wakeAll();
+        }
+
+        @Override
+        public int receiverCount() {
+            synchronized (BroadcastCore.this) {
+                return receivers;
+            }
+        }
+    }
+
+    private final class ReceiverHandle implements Broadcast.Receiver<T> {
+        long next;                                     // owned by the task using this receiver
+        private boolean handleClosed;                  // guarded by the core's lock
+
+        ReceiverHandle(long next) {
+            this.next = next;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T recv() {
+            Coop.proceedBlocking();
+            Object m = pollMessage(this);
+            if (m == END) {
+                throw ended();
+            }
+            if (m != EMPTY) {
+                return (T) m;
+            }
+            return Weft.await(recvFuture());
+        }
+
+        @Override
+        public Future<T> recvFuture() {
+            return new Recv();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public T tryRecv() {
+            Object m = pollMessage(this);
+            if (m == END) {
+                throw ended();
+            }
+            return m == EMPTY ? null : (T) m;
+        }
+
+        @Override
+        public void close() {
+            synchronized (BroadcastCore.this) {
+                if (!handleClosed) {
+                    handleClosed = true;
+                    receivers--;
+                }
+            }
+        }
+
+        /** One receive; its own wait node. One poller at a time. */
+        private final class Recv extends WaitNode implements Future<T> {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Poll<T> poll(Context cx) {
+                if (!Coop.proceed(cx)) {
+                    return Poll.pending();
+                }
+                Object m = pollReceive(ReceiverHandle.this, this, cx);
+                if (m == EMPTY) {
+                    return Poll.pending();
+                }
+                if (m == END) {
+                    throw ended();
+                }
+                return Poll.ready((T) m);
+            }
+
+            @Override
+            public void cancel() {
+                waiters.retire(this, false);
+            }
+        }
+    }
+}

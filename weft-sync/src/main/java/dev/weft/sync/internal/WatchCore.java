@@ -1,0 +1,202 @@
+package dev.weft.sync.internal;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Weft;
+import dev.weft.spi.Coop;
+import dev.weft.sync.ClosedException;
+import dev.weft.sync.Watch;
+
+/**
+ * A watch: the latest value with a version number, and the receivers waiting for a newer one.
+ *
+ * <h2>Implementation notes</h2>
+ * Semantics of tokio's {@code sync/watch.rs}; the code is Weft's own.
+ * <ul>
+ *   <li>{@code current} is an immutable (value, version) pair behind a volatile field, so a read
+ *       is one load and never torn. Sends serialize on {@code this} lock (the version increments
+ *       by one per send), then read {@code waiters.hasWaiters()} and wake them all: the
+ *       {@link WakeQueue} handshake (store {@code current}, then load the waiter count; a waiter
+ *       registers, then re-reads {@code current}); exercised by {@code WatchTest}, the
+ *       handshake itself checked by {@code ChannelWakeupRace}.</li>
+ *   <li>Each receiver keeps the version it has seen (plain: one task at a time). A
+ *       {@code changed()} future marks a version seen only in the poll that returns it, so
+ *       cancelling it marks nothing.</li>
+ *   <li>{@code senderClosed} is volatile and set once, after the last send.</li>
+ * </ul>
+ *
+ * @param <T> the value type
+ */
+public final class WatchCore<T> {
+
+    /** A value and its version. Immutable. */
+    private record Version<T>(T value, long version) { }
+
+    private final WakeQueue waiters = new WakeQueue();
+    private volatile Version<T> current;
+    private volatile boolean senderClosed;
+    private int receivers;                             // guarded by this
+
+    public WatchCore(T initial) {
+        this.current = new Version<>(initial, 0);
+    }
+
+    public Watch.Sender<T> sender() {
+        return new SenderHandle();
+    }
+
+    public Watch.Receiver<T> subscribe() {
+        synchronized (this) {
+            receivers++;
+            return new ReceiverHandle(current.version());
+        }
+    }
+
+    private final class SenderHandle implements Watch.Sender<T> {
+        @Override
+        public void send(T value) {
+            synchronized (WatchCore.this) {
+                if (senderClosed) {
+                    throw new IllegalStateException("this watch's sender was closed");
+                }
+                if (receivers == 0) {
+                    throw new ClosedException("no watch receiver is open: the value was not stored", value);
+                }
+                current = new Version<>(value, current.version() + 1);
+            }
+            if (waiters.hasWaiters()) {
+                waiters.wakeAll();
+            }
+        }
+
+        @Override
+        public T current() {
+            return current.value();
+        }
+
+        @Override
+        public Watch.Receiver<T> subscribe() {
+            return WatchCore.this.subscribe();
+        }
+
+        @Override
+        public void close() {
+            synchronized (WatchCore.this) {
+                if (senderClosed) {
+                    return;
+                }
+                senderClosed = true;
+            }
+            waiters.wakeAll();
+        }
+
+        @Override
+        public int receiverCount() {
+            synchronized (WatchCore.this) {
+                return receivers;
+            }
+        }
+    }
+
+    private final class ReceiverHandle implements Watch.Receiver<T> {
+        private long seen;                             // owned by the task using this receiver
+        private boolean handleClosed;                  // guarded by the core's lock
+
+        ReceiverHandle(long seen) {
+            this.seen = seen;
+        }
+
+        @Override
+        public T current() {
+            return WatchCore.this.current.value();
+        }
+
+        @Override
+        public boolean hasChanged() {
+            return WatchCore.this.current.version() != seen;
+        }
+
+        /** The newer value (marked seen), or null if there is none yet; throws at the end. */
+        private Version<T> take() {
+            Version<T> v = WatchCore.this.current;
+            if (v.version() != seen) {
+                seen = v.version();
+                return v;
+            }
+            if (senderClosed) {
+                Version<T> again = WatchCore.this.current;       // a last send may precede the close
+                if (again.version() != seen) {
+                    seen = again.version();
+                    return again;
+                }
+                throw new ClosedException("the watch's sender was closed and its latest value was seen");
+            }
+            return null;
+        }
+
+        @Override
+        public T changed() {
+            Coop.proceedBlocking();
+            Version<T> v = take();
+            if (v != null) {
+                return v.value();
+            }
+            return Weft.await(changedFuture());
+        }
+
+        @Override
+        public Future<T> changedFuture() {
+            return new Changed();
+        }
+
+        @Override
+        public Watch.Receiver<T> clone() {
+            synchronized (WatchCore.this) {
+                receivers++;
+                return new ReceiverHandle(seen);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (WatchCore.this) {
+                if (!handleClosed) {
+                    handleClosed = true;
+                    receivers--;
+                }
+            }
+        }
+
+        /** One wait for a change; its own wait node. One poller at a time. */
+        private final class Changed extends WaitNode implements Future<T> {
+            @Override
+            public Poll<T> poll(Context cx) {
+                if (!Coop.proceed(cx)) {
+                    return Poll.pending();
+                }
+                Version<T> v;
+                try {
+                    v = take();
+                    if (v == null) {
+                        waiters.register(this, cx.waker());
+                        v = take();
+                    }
+                } catch (ClosedException end) {
+                    waiters.retire(this, false);
+                    throw end;
+                }
+                if (v == null) {
+                    return Poll.pending();
+                }
+                waiters.retire(this, false);
+                return Poll.ready(v.value());
+            }
+
+            @Override
+            public void cancel() {
+                waiters.retire(this, false);
+            }
+        }
+    }
+}

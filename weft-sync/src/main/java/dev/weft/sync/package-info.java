@@ -1,0 +1,2 @@
+/** Channels and synchronization primitives, safe under cancellation. */
+package dev.weft.sync;
