@@ -31,6 +31,7 @@ final class Harness {
     static Stream<Rt> runtimes() {
         return Stream.of(
                 new Rt("current-thread", Runtimes::currentThread),
+                new Rt("multi-thread", () -> Runtimes.multiThreadBuilder().name("sync-test").workers(2).build()),
                 new Rt("jdk", Runtimes::jdkDefault));
     }
 

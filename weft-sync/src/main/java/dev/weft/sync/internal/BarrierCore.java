@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
@@ -18,6 +19,8 @@ import dev.weft.Waker;
  * RELEASED one changes nothing (its generation has passed). Tested by {@code BarrierTest}.
  */
 public final class BarrierCore {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
     static final int RELEASED = 3;
     static final int DONE = 4;
 
@@ -37,8 +40,13 @@ public final class BarrierCore {
     }
 
     /** Arrivals waiting in the current generation (a snapshot). */
-    public synchronized int waiting() {
-        return arrived;
+    public int waiting() {
+        lock.lock();
+        try {
+            return arrived;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A future that arrives at its first poll and is ready (true for the leader) when all have. */
@@ -48,7 +56,8 @@ public final class BarrierCore {
 
     Poll<Boolean> pollArrival(Arrival a, Context cx) {
         Wakes wakes;
-        synchronized (this) {
+        lock.lock();
+        try {
             int st = a.status;
             if (st == RELEASED) {
                 a.status = DONE;
@@ -81,19 +90,24 @@ public final class BarrierCore {
                 n.waker = null;
                 n = waiters.pollFirst();
             }
+        } finally {
+            lock.unlock();
         }
         wakes.wakeAll();
         return Poll.ready(true);
     }
 
     void cancel(Arrival a) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (a.status == WaitNode.WAITING) {
                 waiters.remove(a);
                 a.waker = null;
                 arrived--;
             }
             a.status = DONE;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
@@ -41,6 +42,8 @@ import java.util.Objects;
  * @param <T> the message type
  */
 public final class BroadcastCore<T> {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
     static final Object EMPTY = new Object();
     static final Object END = new Object();
@@ -77,21 +80,27 @@ public final class BroadcastCore<T> {
     }
 
     public Broadcast.Receiver<T> subscribe() {
-        synchronized (this) {
+        lock.lock();
+        try {
             receivers++;
             return new ReceiverHandle(tail);
+        } finally {
+            lock.unlock();
         }
     }
 
     void send(T message) {
         Objects.requireNonNull(message, "message");
-        synchronized (this) {
+        lock.lock();
+        try {
             if (receivers == 0) {
                 throw new ClosedException("no broadcast receiver is open: the message was not sent", message);
             }
             long pos = tail;
             SLOT.setVolatile(ring, (int) (pos % capacity), new Entry(pos, message));
             tail = pos + 1;
+        } finally {
+            lock.unlock();
         }
         if (waiters.hasWaiters()) {
             waiters.wakeAll();
@@ -140,8 +149,13 @@ public final class BroadcastCore<T> {
     }
 
     @Override
-    public synchronized String toString() {
-        return "Broadcast[tail=" + tail + ", senders=" + senders + ", receivers=" + receivers + "]";
+    public String toString() {
+        lock.lock();
+        try {
+            return "Broadcast[tail=" + tail + ", senders=" + senders + ", receivers=" + receivers + "]";
+        } finally {
+            lock.unlock();
+        }
     }
 
     private final class SenderHandle implements Broadcast.Sender<T> {
@@ -149,10 +163,13 @@ public final class BroadcastCore<T> {
 
         @Override
         public void send(T message) {
-            synchronized (BroadcastCore.this) {
+            lock.lock();
+            try {
                 if (handleClosed) {
                     throw new IllegalStateException("this broadcast sender handle was closed");
                 }
+            } finally {
+                lock.unlock();
             }
             BroadcastCore.this.send(message);
         }
@@ -164,18 +181,22 @@ public final class BroadcastCore<T> {
 
         @Override
         public Broadcast.Sender<T> clone() {
-            synchronized (BroadcastCore.this) {
+            lock.lock();
+            try {
                 if (handleClosed) {
                     throw new IllegalStateException("this broadcast sender handle was closed");
                 }
                 senders++;
+            } finally {
+                lock.unlock();
             }
             return new SenderHandle();
         }
 
         @Override
         public void close() {
-            synchronized (BroadcastCore.this) {
+            lock.lock();
+            try {
                 if (handleClosed) {
                     return;
                 }
@@ -185,14 +206,19 @@ public final class BroadcastCore<T> {
                     return;
                 }
                 closed = true;
+            } finally {
+                lock.unlock();
             }
             waiters.wakeAll();
         }
 
         @Override
         public int receiverCount() {
-            synchronized (BroadcastCore.this) {
+            lock.lock();
+            try {
                 return receivers;
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -236,11 +262,14 @@ public final class BroadcastCore<T> {
 
         @Override
         public void close() {
-            synchronized (BroadcastCore.this) {
+            lock.lock();
+            try {
                 if (!handleClosed) {
                     handleClosed = true;
                     receivers--;
                 }
+            } finally {
+                lock.unlock();
             }
         }
 

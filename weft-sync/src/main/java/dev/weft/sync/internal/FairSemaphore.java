@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Waker;
 import java.lang.invoke.MethodHandles;
@@ -40,6 +41,8 @@ import java.lang.invoke.VarHandle;
  * </ul>
  */
 public final class FairSemaphore {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
     /** The most permits a semaphore can hold (tokio's bound, far below the state word's). */
     public static final int MAX_PERMITS = Integer.MAX_VALUE >> 3;
     static final int TAKEN = 3;
@@ -126,8 +129,11 @@ public final class FairSemaphore {
             s = state;
         }
         Wakes wakes = new Wakes();
-        synchronized (this) {
+        lock.lock();
+        try {
             releaseLocked(n, wakes);
+        } finally {
+            lock.unlock();
         }
         wakes.wakeAll();
     }
@@ -182,7 +188,8 @@ public final class FairSemaphore {
             node.status = TAKEN;
             return true;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             st = node.status;
             if (st == WaitNode.WAITING) {
                 Waker w = cx.waker();
@@ -194,6 +201,8 @@ public final class FairSemaphore {
             if (st == WaitNode.IDLE) {
                 return enqueueLocked(node, cx.waker());
             }
+        } finally {
+            lock.unlock();
         }
         return STATUS.compareAndSet(node, GRANTED, TAKEN);      // granted meanwhile
     }
@@ -231,7 +240,8 @@ public final class FairSemaphore {
         int st = node.status;
         if (st == WaitNode.WAITING) {
             Wakes wakes = new Wakes();
-            synchronized (this) {
+            lock.lock();
+            try {
                 if (node.status == WaitNode.WAITING) {
                     waiters.remove(node);
                     node.status = CANCELLED;
@@ -243,6 +253,8 @@ public final class FairSemaphore {
                 } else {
                     st = node.status;
                 }
+            } finally {
+                lock.unlock();
             }
             wakes.wakeAll();
             if (st == -1) {

@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
@@ -34,6 +35,8 @@ import java.lang.invoke.VarHandle;
  * </ul>
  */
 public final class NotifyCore {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
     static final int NOTIFIED_ONE = 3;
     static final int NOTIFIED_ALL = 4;
     static final int DONE = 5;
@@ -58,8 +61,11 @@ public final class NotifyCore {
 
     public void notifyOne() {
         Waker w;
-        synchronized (this) {
+        lock.lock();
+        try {
             w = notifyOneLocked();
+        } finally {
+            lock.unlock();
         }
         if (w != null) {
             w.wake();
@@ -80,7 +86,8 @@ public final class NotifyCore {
 
     public void notifyWaiters() {
         Wakes wakes = new Wakes();
-        synchronized (this) {
+        lock.lock();
+        try {
             generation = generation + 1;
             WaitNode n = waiters.pollFirst();
             while (n != null) {
@@ -89,6 +96,8 @@ public final class NotifyCore {
                 n.waker = null;
                 n = waiters.pollFirst();
             }
+        } finally {
+            lock.unlock();
         }
         wakes.wakeAll();
     }
@@ -98,7 +107,8 @@ public final class NotifyCore {
         if (st == NOTIFIED_ONE || st == NOTIFIED_ALL) {
             return STATUS.compareAndSet(n, st, DONE);   // false only if a cancel took it first
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             st = n.status;
             if (st == WaitNode.WAITING) {
                 Waker w = cx.waker();
@@ -126,12 +136,15 @@ public final class NotifyCore {
                 throw new IllegalStateException("this notified() future already completed or was cancelled");
             }
             return STATUS.compareAndSet(n, st, DONE);   // notified between the two reads
+        } finally {
+            lock.unlock();
         }
     }
 
     void cancel(Notified n) {
         Waker w = null;
-        synchronized (this) {
+        lock.lock();
+        try {
             int st = n.status;
             if (st == WaitNode.WAITING) {
                 waiters.remove(n);
@@ -140,6 +153,8 @@ public final class NotifyCore {
                 w = notifyOneLocked();                  // forward: see notes
             }
             n.status = DONE;
+        } finally {
+            lock.unlock();
         }
         if (w != null) {
             w.wake();
@@ -147,8 +162,13 @@ public final class NotifyCore {
     }
 
     @Override
-    public synchronized String toString() {
-        return "Notify[waiters=" + waiters.size() + (permit ? ", permit stored" : "") + "]";
+    public String toString() {
+        lock.lock();
+        try {
+            return "Notify[waiters=" + waiters.size() + (permit ? ", permit stored" : "") + "]";
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** One wait for a notification. One poller at a time; cancel from any thread. */

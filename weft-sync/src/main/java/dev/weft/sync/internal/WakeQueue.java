@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Waker;
 
 /**
@@ -32,6 +33,8 @@ import dev.weft.Waker;
  * </ul>
  */
 public final class WakeQueue {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
     private final WaitList waiters = new WaitList();
 
     /** True if some node is registered (volatile read; see the class notes for the handshake). */
@@ -44,7 +47,8 @@ public final class WakeQueue {
      * its waker is refreshed. The caller must re-check its condition afterwards.
      */
     public void register(WaitNode node, Waker waker) {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (node.status == WaitNode.WAITING) {
                 if (!node.waker.willWake(waker)) {
                     node.waker = waker;
@@ -54,19 +58,24 @@ public final class WakeQueue {
             node.waker = waker;
             node.status = WaitNode.WAITING;
             waiters.addLast(node);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Wakes the oldest registered node, if any. */
     public void wakeOne() {
         Waker w = null;
-        synchronized (this) {
+        lock.lock();
+        try {
             WaitNode node = waiters.pollFirst();
             if (node != null) {
                 node.status = WaitNode.WOKEN;
                 w = node.waker;
                 node.waker = null;
             }
+        } finally {
+            lock.unlock();
         }
         if (w != null) {
             w.wake();
@@ -79,7 +88,8 @@ public final class WakeQueue {
             return;
         }
         Waker[] batch;
-        synchronized (this) {
+        lock.lock();
+        try {
             int n = waiters.size();
             if (n == 0) {
                 return;
@@ -91,6 +101,8 @@ public final class WakeQueue {
                 batch[i] = node.waker;
                 node.waker = null;
             }
+        } finally {
+            lock.unlock();
         }
         for (Waker w : batch) {
             w.wake();
@@ -106,7 +118,8 @@ public final class WakeQueue {
         if (node.status == WaitNode.IDLE) {   // only the owner leaves IDLE: not stale
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             int s = node.status;
             node.status = WaitNode.IDLE;
             node.waker = null;
@@ -114,6 +127,8 @@ public final class WakeQueue {
                 waiters.remove(node);
                 return;
             }
+        } finally {
+            lock.unlock();
         }
         if (forward) {
             wakeOne();

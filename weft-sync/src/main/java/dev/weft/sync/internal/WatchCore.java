@@ -1,5 +1,6 @@
 package dev.weft.sync.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
@@ -29,6 +30,8 @@ import dev.weft.sync.Watch;
  * @param <T> the value type
  */
 public final class WatchCore<T> {
+    /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
+    private final SpinLock lock = new SpinLock();
 
     /** A value and its version. Immutable. */
     private record Version<T>(T value, long version) { }
@@ -47,16 +50,20 @@ public final class WatchCore<T> {
     }
 
     public Watch.Receiver<T> subscribe() {
-        synchronized (this) {
+        lock.lock();
+        try {
             receivers++;
             return new ReceiverHandle(current.version());
+        } finally {
+            lock.unlock();
         }
     }
 
     private final class SenderHandle implements Watch.Sender<T> {
         @Override
         public void send(T value) {
-            synchronized (WatchCore.this) {
+            lock.lock();
+            try {
                 if (senderClosed) {
                     throw new IllegalStateException("this watch's sender was closed");
                 }
@@ -64,6 +71,8 @@ public final class WatchCore<T> {
                     throw new ClosedException("no watch receiver is open: the value was not stored", value);
                 }
                 current = new Version<>(value, current.version() + 1);
+            } finally {
+                lock.unlock();
             }
             if (waiters.hasWaiters()) {
                 waiters.wakeAll();
@@ -82,19 +91,25 @@ public final class WatchCore<T> {
 
         @Override
         public void close() {
-            synchronized (WatchCore.this) {
+            lock.lock();
+            try {
                 if (senderClosed) {
                     return;
                 }
                 senderClosed = true;
+            } finally {
+                lock.unlock();
             }
             waiters.wakeAll();
         }
 
         @Override
         public int receiverCount() {
-            synchronized (WatchCore.this) {
+            lock.lock();
+            try {
                 return receivers;
+            } finally {
+                lock.unlock();
             }
         }
     }
@@ -152,19 +167,25 @@ public final class WatchCore<T> {
 
         @Override
         public Watch.Receiver<T> clone() {
-            synchronized (WatchCore.this) {
+            lock.lock();
+            try {
                 receivers++;
                 return new ReceiverHandle(seen);
+            } finally {
+                lock.unlock();
             }
         }
 
         @Override
         public void close() {
-            synchronized (WatchCore.this) {
+            lock.lock();
+            try {
                 if (!handleClosed) {
                     handleClosed = true;
                     receivers--;
                 }
+            } finally {
+                lock.unlock();
             }
         }
 
