@@ -168,21 +168,44 @@ final class WeftPollWorkloads implements Workloads {
         }
     }
 
+    /** Spawns the producer, then receives in batches (recvManyFuture) and sums until the end. */
+    private static final class Summer implements Future<Long> {
+        private final Channel<Long> ch;
+        private final java.util.ArrayList<Long> batch = new java.util.ArrayList<>(256);
+        private Future<Integer> next;
+        private long sum;
+
+        Summer(Channel<Long> ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public Poll<Long> poll(Context cx) {
+            if (next == null) {
+                Weft.spawnFuture(new Producer(ch.sender()));
+                next = ch.receiver().recvManyFuture(batch, 256);
+            }
+            for (;;) {
+                Poll<Integer> got = next.poll(cx);
+                if (!got.isReady()) {
+                    return Poll.pending();
+                }
+                if (got.value() == 0) {
+                    return Poll.ready(sum);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    sum += batch.get(i);
+                }
+                batch.clear();
+                next = ch.receiver().recvManyFuture(batch, 256);
+            }
+        }
+    }
+
     @Override
     public void mpsc100k() {
         Channel<Long> ch = Channels.mpsc(CAPACITY);
-        long sum = rt.blockOn(new Future<Long>() {
-            private Future<Long> total;
-
-            @Override
-            public Poll<Long> poll(Context cx) {
-                if (total == null) {
-                    Weft.spawnFuture(new Producer(ch.sender()));
-                    total = ch.receiver().stream().fold(0L, (acc, v) -> acc + v);
-                }
-                return total.poll(cx);
-            }
-        });
+        long sum = rt.blockOn(new Summer(ch));
         if (sum != Workloads.expectedSum(MESSAGES)) {
             throw new AssertionError("mpsc sum " + sum);
         }
