@@ -15,6 +15,12 @@ import dev.weft.sync.internal.WatchCore;
  *
  * {@snippet class="dev.weft.sync.snippets.ChannelSnippets" region="mpsc"}
  *
+ * <p><b>Instead of {@code java.util.concurrent}.</b> Use these rather than a
+ * {@code BlockingQueue} or {@code CompletableFuture} between Weft tasks: a receive can be raced
+ * in {@code Weft.select} or cancelled without losing the message, a poll task can wait on it
+ * without blocking its worker, and waiting never holds a lock a worker could need. A
+ * {@code BlockingQueue} stays the right tool between plain threads outside any runtime.
+ *
  * <table class="striped">
  *   <caption>Which channel</caption>
  *   <tr><th>factory</th><th>senders → receivers</th><th>when full</th><th>use it for</th></tr>
