@@ -27,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>No lost wake-up when parking.</b> A worker registers as a sleeper in {@link Idle}
  *       (synchronized), then re-checks the injector and all local queues ({@link #hasWork()}); a
  *       submitter enqueues first and then asks {@link Idle#workerToNotify()}. Either the re-check
- *       sees the work or the notifier sees the sleeper.</li>
+ *       sees the work or the notifier sees the sleeper (jcstress {@code ParkingHandshakeStress}).</li>
  *   <li><b>Timers.</b> One {@link WheelTimer}. A worker that parks while holding {@link #timerLock}
  *       parks until the next deadline and fires due timers when it wakes; an earlier insert
  *       unparks it ({@link #timerDriver} is set before it reads the wheel). Busy workers also fire
