@@ -21,21 +21,48 @@ import java.util.concurrent.locks.LockSupport;
  *       only unparks it: {@link Await} sees the flag and throws {@link CancelledException}, so
  *       {@code finally} blocks run. The flag, not the interrupt status, is the truth.</li>
  *   <li><b>Shielding.</b> {@link #shieldDepth} is changed, and the cancelling interrupt sent,
- *       under this task's {@link SpinLock}: once a shield is entered no cancelling interrupt can arrive
+ *       under this task's spin lock ({@code cancelLock}): once a shield is entered no cancelling interrupt can arrive
  *       until it is left, and any that arrived before is cleared on entry. Leaving the outermost
  *       shield of a cancelled task re-asserts the interrupt.</li>
  *   <li>{@link #thread} is written before the thread starts and read by cancel (volatile); a cancel
  *       that runs before it is set is seen by the body's first check of the flag.</li>
  * </ul>
  */
-public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.UncaughtExceptionHandler {
+public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Thread.UncaughtExceptionHandler {
     private final Callable<? extends T> body;
     private final ThreadFactory threads;
-    private final Context pollContext = new Context(this);
+    private Context pollContext;                  // made at the first await, by the task's own thread
     private volatile Thread thread;
     private volatile int shieldDepth;
-    /** Orders cancel's interrupt against shield entry and exit (a {@link SpinLock}: see there why no monitor). */
-    private final SpinLock lock = new SpinLock();
+    /**
+     * Orders cancel's interrupt against shield entry and exit: a spin lock held in this int (0 or 1)
+     * rather than a separate {@link SpinLock} object, to save an allocation per task; the same
+     * rules apply (see SpinLock for why no monitor).
+     */
+    @SuppressWarnings("unused") // through CANCEL_LOCK
+    private volatile int cancelLock;
+    private static final java.lang.invoke.VarHandle CANCEL_LOCK;
+
+    static {
+        try {
+            CANCEL_LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(SeqTask.class, "cancelLock", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void lock() {
+        while (!CANCEL_LOCK.compareAndSet(this, 0, 1)) {
+            Thread.onSpinWait();
+            if (Thread.currentThread().isVirtual()) {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void unlock() {
+        CANCEL_LOCK.setRelease(this, 0);
+    }
     /** This task's context, made by its own thread when the body starts (read only by that thread). */
     ExecutionContext context;
 
@@ -53,7 +80,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
 
     @Override
     public void start() {
-        Thread t = threads.newThread(this::runBody);
+        Thread t = threads.newThread(this);
         if (t == null) {
             throw new IllegalStateException("runtime '" + runtime.name() + "' refused to create a virtual thread");
         }
@@ -62,7 +89,9 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
         t.start();
     }
 
-    private void runBody() {
+    /** The body, run by the task's own virtual thread. Not for callers: use {@link #start()}. */
+    @Override
+    public void run() {
         context = ExecutionContext.forSequential(runtime, this);
         state = Task.State.RUNNING;
         polls++;
@@ -91,7 +120,12 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
     }
 
     Context pollContext() {
-        return pollContext;
+        Context cx = pollContext;
+        if (cx == null) {
+            cx = new Context(this);
+            pollContext = cx;
+        }
+        return cx;
     }
 
     @Override
@@ -110,7 +144,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
         }
         Thread t;
         boolean interrupt;
-        lock.lock();
+        lock();
         try {
             if (cancelRequested) {
                 return;
@@ -122,7 +156,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
                 t.interrupt();      // inside the lock: a shield entered after this sees the flag and clears it
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
@@ -131,11 +165,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
     }
 
     void enterShield() {
-        lock.lock();
+        lock();
         try {
             shieldDepth++;
         } finally {
-            lock.unlock();
+            unlock();
         }
         if (Thread.interrupted() && !cancelRequested) {
             interruptedOutsideShield = true;   // an interrupt from outside Weft: keep it for after the shield
@@ -145,7 +179,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
     private boolean interruptedOutsideShield;
 
     void exitShield() {
-        lock.lock();
+        lock();
         try {
             shieldDepth--;
             if (shieldDepth == 0 && (cancelRequested || interruptedOutsideShield)) {
@@ -153,7 +187,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Thread.Uncau
                 Thread.currentThread().interrupt();
             }
         } finally {
-            lock.unlock();
+            unlock();
         }
     }
 
