@@ -128,23 +128,5 @@ public final class Idle {
         }
     }
 
-    /** True if {@code index} is still registered as a sleeper. */
-    public boolean isSleeping(int index) {
-        lock.lock();
-        try {
-            for (int i = 0; i < sleeperCount; i++) {
-                if (sleepers[i] == index) {
-                    return true;
-                }
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
 
-    /** Workers currently searching (a snapshot). */
-    public int searchingCount() {
-        return searching(state.get());
-    }
 }

@@ -48,7 +48,6 @@ public final class Worker extends Thread {
     private long runCount;
     @SuppressWarnings("unused") // through CURRENT
     private Runnable current;
-    volatile boolean parked;
 
     Worker(Scheduler scheduler, AbstractRuntime runtime, int index, int queueCapacity, String name) {
         super(null, null, name, 0, false);
@@ -190,13 +189,8 @@ public final class Worker extends Thread {
             searching = true;
             return;
         }
-        parked = true;
-        try {
-            if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
-                scheduler.parkWorker(this);
-            }
-        } finally {
-            parked = false;
+        if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
+            scheduler.parkWorker(this);
         }
         searching = scheduler.idle.unparked(index);
     }
