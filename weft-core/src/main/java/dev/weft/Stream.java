@@ -153,10 +153,10 @@ public interface Stream<T> {
 
     /** A future that collects every item, ready at the end with the list. */
     default Future<List<T>> toList() {
-        return fold(new ArrayList<T>(), (list, item) -> {
+        return fold((List<T>) new ArrayList<T>(), (list, item) -> {
             list.add(item);
             return list;
-        }).map(list -> list);
+        });
     }
 
     /** A future that hands every item to {@code action}, ready at the end. */

@@ -51,21 +51,21 @@ public final class ScopeState {
             return;
         }
         List<TaskCore<?>> toCancel = null;
-        TaskFailedException created = null;
+        TaskFailedException existing;
         lock.lock();
         try {
-            if (failure == null) {
-                created = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
+            existing = failure;
+            if (existing == null) {
+                failure = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
                         + "siblings were cancelled: " + child.failure(), child.failure());
-                failure = created;
             }
         } finally {
             lock.unlock();
         }
-        if (created != null) {
+        if (existing == null) {
             toCancel = new ArrayList<>(children);
         } else {
-            failure.addSuppressed(child.failure());    // Throwable.addSuppressed is itself thread-safe
+            existing.addSuppressed(child.failure());   // Throwable.addSuppressed is itself thread-safe
         }
         if (toCancel != null) {
             for (TaskCore<?> sibling : toCancel) {

@@ -245,7 +245,6 @@ public abstract class AbstractRuntime implements Runtime {
     /** Waits until no task is live or the deadline passes. The default sleeps briefly between checks. */
     protected void drainUntil(long deadlineNanos) {
         while (!live.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
-            Thread.onSpinWait();
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
     }

@@ -3,6 +3,7 @@ package dev.weft.runtime;
 import dev.weft.runtime.internal.CarrierHook;
 import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.spi.AbstractRuntime;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -19,6 +20,12 @@ abstract class CarriedRuntime extends AbstractRuntime {
 
     /** The executor the JDK hands this runtime's virtual threads to. */
     abstract RuntimeScheduler scheduler();
+
+    /** Poll tasks and virtual threads share one scheduler. */
+    @Override
+    public final Executor pollExecutor() {
+        return scheduler();
+    }
 
     @Override
     public final ThreadFactory virtualThreadFactory() {

@@ -8,7 +8,6 @@ import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,10 +72,6 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         return executor;
     }
 
-    @Override
-    public Executor pollExecutor() {
-        return executor;
-    }
 
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {

@@ -9,7 +9,6 @@ import dev.weft.spi.BlockingPool;
 import dev.weft.spi.Coop;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -70,10 +69,6 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         return scheduler;
     }
 
-    @Override
-    public Executor pollExecutor() {
-        return scheduler;
-    }
 
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {

@@ -1,7 +1,6 @@
 package dev.weft.runtime;
 
 import dev.weft.Runtime;
-import dev.weft.internal.Diagnostics;
 import dev.weft.runtime.internal.CarrierHook;
 
 /**
@@ -18,10 +17,6 @@ import dev.weft.runtime.internal.CarrierHook;
  * </ul>
  */
 public final class Runtimes {
-    static {
-        Diagnostics.registerLibrary(Runtimes.class);
-    }
-
     private Runtimes() { }
 
     /** A multi-thread runtime with the defaults (see {@link MultiThreadRuntime.Builder}). */
