@@ -82,6 +82,16 @@ public interface Runtime extends AutoCloseable {
      */
     Cancellable scheduleWake(long deadlineNanos, Waker waker);
 
+    /**
+     * This runtime's instance of the event driver {@code type} (an I/O selector, an io_uring
+     * ring), made with {@code factory} on first use and closed when the runtime shuts down. I/O
+     * types call it on {@link #current()}; users rarely do. See {@link dev.weft.spi.Driver} for
+     * how a runtime waits on its driver.
+     *
+     * @throws IllegalStateException if the runtime is closed, or cannot host drivers
+     */
+    <D extends dev.weft.spi.Driver> D driver(Class<D> type, java.util.function.Function<? super Runtime, ? extends D> factory);
+
     /** A runtime-specific capability, if this runtime has it. */
     default <E> Optional<E> extension(Class<E> type) {
         return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();

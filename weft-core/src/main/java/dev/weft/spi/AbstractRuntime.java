@@ -43,12 +43,16 @@ public abstract class AbstractRuntime implements Runtime {
     private volatile boolean closed;
     private int coopBudget = Coop.BUDGET;   // set in a subclass constructor, before any task runs
     private volatile BlockingPool blockingPool;
+    private volatile DriverEntry[] drivers = new DriverEntry[0];
     private static final java.lang.invoke.VarHandle BLOCKING_POOL;
+    private static final java.lang.invoke.VarHandle DRIVERS;
 
     static {
         try {
             BLOCKING_POOL = java.lang.invoke.MethodHandles.lookup()
                     .findVarHandle(AbstractRuntime.class, "blockingPool", BlockingPool.class);
+            DRIVERS = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(AbstractRuntime.class, "drivers", DriverEntry[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,6 +87,16 @@ public abstract class AbstractRuntime implements Runtime {
      */
     public boolean inheritsContext() {
         return true;
+    }
+
+    /**
+     * Offers a newly made {@link Driver} to the runtime's own threads: returns true if they will
+     * wait on it when idle (see {@link Driver}); false, the default, gives the driver a thread of
+     * its own. A runtime takes at most one driver this way. Called once per driver, before any
+     * task uses it.
+     */
+    protected boolean attachDriver(Driver driver) {
+        return false;
     }
 
     /** Stops the runtime's threads; called by {@link #close()} after the tasks have finished. */
@@ -127,6 +141,117 @@ public abstract class AbstractRuntime implements Runtime {
             throw new IllegalArgumentException("the cooperative budget must be at least 1, got " + budget);
         }
         this.coopBudget = budget;
+    }
+
+    // ------------------------------------------------------------------ drivers
+
+    @Override
+    public final <D extends Driver> D driver(Class<D> type, java.util.function.Function<? super Runtime, ? extends D> factory) {
+        for (DriverEntry e : drivers) {
+            if (e.type == type) {
+                return type.cast(e.driver);
+            }
+        }
+        return installDriver(type, factory);
+    }
+
+    private <D extends Driver> D installDriver(Class<D> type, java.util.function.Function<? super Runtime, ? extends D> factory) {
+        // Lock-free (a copy-on-write array and a CAS): workers and the virtual threads they carry
+        // both get here (see SpinLock). A lost race closes the loser's driver.
+        D made = null;
+        for (;;) {
+            DriverEntry[] current = drivers;
+            for (DriverEntry e : current) {
+                if (e.type == type) {
+                    if (made != null) {
+                        made.close();
+                    }
+                    return type.cast(e.driver);
+                }
+            }
+            checkOpen();
+            if (made == null) {
+                made = Objects.requireNonNull(factory.apply(this), "the driver factory returned null");
+                if (!type.isInstance(made)) {
+                    made.close();
+                    throw new IllegalStateException("the factory for driver " + type.getName() + " made a " + made.getClass().getName());
+                }
+            }
+            DriverEntry[] next = java.util.Arrays.copyOf(current, current.length + 1);
+            next[current.length] = new DriverEntry(type, made);
+            if (DRIVERS.compareAndSet(this, current, next)) {
+                if (!attachDriver(made)) {
+                    next[current.length].thread = DriverThread.start(name + "-" + type.getSimpleName(), made);
+                }
+                if (closed) {
+                    closeDrivers();
+                    checkOpen();
+                }
+                return made;
+            }
+        }
+    }
+
+    /** Stops the drivers' own threads and closes every driver; idempotent. */
+    private void closeDrivers() {
+        DriverEntry[] all = (DriverEntry[]) DRIVERS.getAndSet(this, new DriverEntry[0]);
+        for (DriverEntry e : all) {
+            DriverThread t = e.thread;
+            if (t != null) {
+                t.stop();
+            }
+            try {
+                e.driver.close();
+            } catch (RuntimeException ex) {
+                System.getLogger("dev.weft.runtime").log(System.Logger.Level.WARNING,
+                        "runtime '" + name + "': closing driver " + e.type.getName() + " failed", ex);
+            }
+        }
+    }
+
+    private static final class DriverEntry {
+        final Class<?> type;
+        final Driver driver;
+        volatile DriverThread thread;
+
+        DriverEntry(Class<?> type, Driver driver) {
+            this.type = type;
+            this.driver = driver;
+        }
+    }
+
+    /** A platform thread that waits on a driver for a runtime whose threads do not. */
+    private static final class DriverThread {
+        private final Driver driver;
+        private final Thread thread;
+        private volatile boolean stopped;
+
+        private DriverThread(String name, Driver driver) {
+            this.driver = driver;
+            this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+        }
+
+        static DriverThread start(String name, Driver driver) {
+            DriverThread t = new DriverThread(name, driver);
+            t.thread.start();
+            return t;
+        }
+
+        private void loop() {
+            while (!stopped) {
+                driver.park(Long.MAX_VALUE);
+            }
+        }
+
+        void stop() {
+            stopped = true;
+            driver.wakeup();
+            try {
+                thread.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     // ------------------------------------------------------------------ Runtime
@@ -221,7 +346,7 @@ public abstract class AbstractRuntime implements Runtime {
 
     /**
      * Cancels every live task, waits up to {@link #CLOSE_GRACE_NANOS} for their cleanup, then
-     * {@linkplain #shutdown stops} the runtime. Idempotent. Awaiters of the cancelled tasks get
+     * {@linkplain #shutdown stops} the runtime and closes its {@linkplain Driver drivers}. Idempotent. Awaiters of the cancelled tasks get
      * {@link CancelledException}.
      */
     @Override
@@ -236,6 +361,7 @@ public abstract class AbstractRuntime implements Runtime {
         }
         drainUntil(deadline);
         shutdown(deadline);
+        closeDrivers();
         BlockingPool pool = blockingPool;
         if (pool != null) {
             pool.shutdown();

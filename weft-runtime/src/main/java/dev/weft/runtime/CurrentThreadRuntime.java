@@ -7,6 +7,7 @@ import dev.weft.internal.ExecutionContext;
 import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
+import dev.weft.spi.Driver;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
@@ -41,6 +42,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class CurrentThreadRuntime extends CarriedRuntime {
     /** At most this many ready tasks run in one {@link #turn()}. */
     public static final int TASKS_PER_TURN = 256;
+    /** A busy driving thread polls the I/O driver (without waiting) after at most this many tasks. */
+    static final int DRIVER_POLL_INTERVAL = 61;
 
     private final ConcurrentLinkedQueue<Runnable> ready = new ConcurrentLinkedQueue<>();
     private final RuntimeScheduler executor = new RuntimeScheduler() {
@@ -58,6 +61,11 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     private final ReentrantLock driving = new ReentrantLock();
     private volatile Thread driver;
     private volatile boolean parked;
+    private volatile Driver ioDriver;
+    /** True while the driver thread waits on {@link #ioDriver} (set before its last look for work). */
+    private volatile boolean inDriver;
+    /** Tasks run since the driver was last polled (driver thread only). */
+    private int sinceDriverPoll;
     private volatile boolean stopped;
     private volatile Runnable readyListener;
 
@@ -78,6 +86,25 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         return timer.schedule(deadlineNanos, waker);
     }
 
+    /**
+     * The driving thread waits on the driver instead of parking, and polls it every
+     * {@value #DRIVER_POLL_INTERVAL} tasks and in every {@link #turn()}.
+     */
+    @Override
+    protected boolean attachDriver(Driver d) {
+        if (ioDriver != null) {
+            return false;
+        }
+        ioDriver = d;     // AbstractRuntime installs drivers one at a time
+        if (parked) {
+            Thread t = driver;
+            if (t != null) {
+                LockSupport.unpark(t);    // re-park in the driver
+            }
+        }
+        return true;
+    }
+
     private void submit(Runnable r) {
         if (stopped) {
             throw new RejectedExecutionException("runtime '" + name() + "' is closed");
@@ -89,8 +116,12 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     private void wakeDriver() {
         if (parked) {
             Thread d = driver;
-            if (d != null) {
-                LockSupport.unpark(d);
+            if (d != null && d != Thread.currentThread()) {   // the driver itself (dispatching events) is awake
+                if (inDriver) {
+                    ioDriver.wakeup();
+                } else {
+                    LockSupport.unpark(d);
+                }
             }
         }
         Runnable listener = readyListener;
@@ -112,6 +143,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     public boolean turn() {
         enterDriver();
         try {
+            sinceDriverPoll = DRIVER_POLL_INTERVAL;     // an embedding loop sees I/O only through turn()
             return runRound();
         } finally {
             exitDriver();
@@ -175,11 +207,17 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
 
     private boolean runRound() {
         timer.fireExpired();
+        Driver d = ioDriver;
+        if (d != null && sinceDriverPoll >= DRIVER_POLL_INTERVAL) {
+            sinceDriverPoll = 0;
+            d.park(0);
+        }
         for (int i = 0; i < TASKS_PER_TURN; i++) {
             Runnable r = ready.poll();
             if (r == null) {
                 return false;
             }
+            sinceDriverPoll++;
             r.run();
         }
         return !ready.isEmpty();
@@ -187,20 +225,26 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
 
     private void parkUntilWork(java.util.function.BooleanSupplier done) {
         parked = true;
+        Driver d = ioDriver;
+        if (d != null) {
+            inDriver = true;     // before the re-checks below: pairs with wakeDriver (Dekker)
+        }
         try {
             long wakeAt = timer.planWake();
-            if (!ready.isEmpty() || done.getAsBoolean()) {
+            if (!ready.isEmpty() || done.getAsBoolean() || stopped) {
                 return;
             }
-            if (wakeAt == Long.MAX_VALUE) {
+            long delay = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - System.nanoTime();
+            if (d != null) {
+                sinceDriverPoll = 0;
+                d.park(Math.max(0, delay));
+            } else if (delay == Long.MAX_VALUE) {
                 LockSupport.park(this);
-            } else {
-                long delay = wakeAt - System.nanoTime();
-                if (delay > 0) {
-                    LockSupport.parkNanos(this, delay);
-                }
+            } else if (delay > 0) {
+                LockSupport.parkNanos(this, delay);
             }
         } finally {
+            inDriver = false;
             parked = false;
             timer.clearPlan();
         }

@@ -6,6 +6,7 @@ import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.Scheduler;
 import dev.weft.runtime.internal.Watchdog;
 import dev.weft.spi.BlockingPool;
+import dev.weft.spi.Driver;
 import dev.weft.spi.Coop;
 import java.time.Duration;
 import java.util.Objects;
@@ -73,6 +74,12 @@ public final class MultiThreadRuntime extends CarriedRuntime {
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
         return scheduler.scheduleWake(deadlineNanos, waker);
+    }
+
+    /** The worker that holds the timer waits on the driver when idle; busy workers poll it now and then. */
+    @Override
+    protected boolean attachDriver(Driver driver) {
+        return scheduler.attachDriver(driver);
     }
 
     @Override

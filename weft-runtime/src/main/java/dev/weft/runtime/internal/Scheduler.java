@@ -3,6 +3,7 @@ package dev.weft.runtime.internal;
 import dev.weft.Cancellable;
 import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
+import dev.weft.spi.Driver;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -41,6 +42,7 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     private final WheelTimer timer = new WheelTimer(this::timerInsertedEarlier);
     private final ReentrantLock timerLock = new ReentrantLock();
     private volatile Worker timerDriver;
+    private volatile Driver driver;
     private volatile boolean shutdown;
     private final String name;
     private final AbstractRuntime runtime;
@@ -159,22 +161,48 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     }
 
     private void timerInsertedEarlier() {
-        Worker driver = timerDriver;
-        if (driver != null) {
-            driver.unpark();
+        Worker parked = timerDriver;
+        if (parked != null) {
+            parked.unpark();
         }
+    }
+
+    /**
+     * Takes {@code d} as the driver the timer-holding worker waits on; false if there is one
+     * already. The worker parked now (without it) is unparked to re-park in it.
+     */
+    public boolean attachDriver(Driver d) {
+        if (driver != null) {
+            return false;
+        }
+        driver = d;      // one attach at a time: AbstractRuntime installs drivers one by one (CAS)
+        timerInsertedEarlier();
+        return true;
+    }
+
+    /** The attached driver, or null. */
+    Driver driver() {
+        return driver;
     }
 
     void maintenance(Worker w) {
         if (timerLock.tryLock()) {
             try {
                 timer.fireExpired();
+                Driver d = driver;
+                if (d != null) {
+                    d.park(0);
+                }
             } finally {
                 timerLock.unlock();
             }
         }
     }
 
+    /**
+     * Parks {@code w}, which found no work. The worker that gets {@link #timerLock} waits on the
+     * driver (or parks) until the next timer deadline and then fires the timers; the others park.
+     */
     void parkWorker(Worker w) {
         if (!timerLock.tryLock()) {
             LockSupport.park(this);
@@ -182,17 +210,22 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         }
         try {
             timerDriver = w;
+            Driver d = driver;
+            if (d != null) {
+                w.inDriver = true;    // before the re-checks below: pairs with Worker.unpark (Dekker)
+            }
             long wakeAt = timer.planWake();
             if (!w.scheduler.hasWork() && !shutdown) {
-                if (wakeAt == Long.MAX_VALUE) {
+                long delay = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - System.nanoTime();
+                if (d != null) {
+                    d.park(Math.max(0, delay));
+                } else if (delay == Long.MAX_VALUE) {
                     LockSupport.park(this);
-                } else {
-                    long delay = wakeAt - System.nanoTime();
-                    if (delay > 0) {
-                        LockSupport.parkNanos(this, delay);
-                    }
+                } else if (delay > 0) {
+                    LockSupport.parkNanos(this, delay);
                 }
             }
+            w.inDriver = false;
             timerDriver = null;
             timer.clearPlan();
             timer.fireExpired();
@@ -207,7 +240,7 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     // ------------------------------------------------------------------ shutdown
 
     public void shutdown(long deadlineNanos) {
-        shutdown = true;
+        shutdown = true;       // read by a worker after it sets inDriver, so unpark() below reaches it
         for (Worker w : workers) {
             w.unpark();
         }

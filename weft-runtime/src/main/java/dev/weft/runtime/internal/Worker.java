@@ -2,6 +2,7 @@ package dev.weft.runtime.internal;
 
 import dev.weft.internal.ExecutionContext;
 import dev.weft.spi.AbstractRuntime;
+import dev.weft.spi.Driver;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +49,8 @@ public final class Worker extends Thread {
     private long runCount;
     @SuppressWarnings("unused") // through CURRENT
     private Runnable current;
+    /** True while this worker waits on the scheduler's driver; written by itself, read by unparkers. */
+    volatile boolean inDriver;
 
     Worker(Scheduler scheduler, AbstractRuntime runtime, int index, int queueCapacity, String name) {
         super(null, null, name, 0, false);
@@ -195,7 +198,20 @@ public final class Worker extends Thread {
         searching = scheduler.idle.unparked(index);
     }
 
+    /**
+     * Wakes this worker if it is parked: interrupts its wait on the driver, or unparks it. The
+     * worker sets {@link #inDriver} before its last look for work, and a waker publishes its work
+     * before calling this, so a worker that is about to wait on the driver either sees the work or
+     * is woken out of the driver.
+     */
     void unpark() {
+        if (inDriver) {
+            Driver d = scheduler.driver();
+            if (d != null) {
+                d.wakeup();
+                return;
+            }
+        }
         LockSupport.unpark(this);
     }
 }
