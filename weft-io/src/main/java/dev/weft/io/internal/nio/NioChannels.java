@@ -1,0 +1,136 @@
+package dev.weft.io.internal.nio;
+
+import dev.weft.Context;
+import dev.weft.spi.Coop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * The poll operations of NIO channels on a {@link NioDriver}: try the non-blocking call; if it
+ * would block, register the waker and answer pending. Each operation first spends one unit of
+ * the task's {@linkplain Coop cooperative budget}, so a task whose socket always has data still
+ * yields.
+ *
+ * <p>Return codes, as in {@code dev.weft.io.AsyncRead}: a count, {@link #EOF}, or
+ * {@link #PENDING}. I/O errors are thrown as {@link UncheckedIOException} (poll methods cannot
+ * throw checked exceptions).
+ */
+public final class NioChannels {
+    /** End of stream. */
+    public static final int EOF = -1;
+    /** Not ready: the context's waker will be woken. */
+    public static final int PENDING = -2;
+
+    private NioChannels() { }
+
+    /** Reads into {@code dst}: the count read, {@link #EOF}, or {@link #PENDING}; 0 only if {@code dst} is full. */
+    public static int read(Context cx, SocketChannel ch, Registration reg, ByteBuffer dst) {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (!Coop.proceed(cx)) {
+            return PENDING;
+        }
+        try {
+            int n = ch.read(dst);
+            if (n > 0) {
+                return n;
+            }
+            if (n < 0) {
+                return EOF;
+            }
+            reg.awaitReadable(cx);
+            return PENDING;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes from {@code src}: the count written or {@link #PENDING}; 0 only if {@code src} is empty. */
+    public static int write(Context cx, SocketChannel ch, Registration reg, ByteBuffer src) {
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        if (!Coop.proceed(cx)) {
+            return PENDING;
+        }
+        try {
+            int n = ch.write(src);
+            if (n > 0) {
+                return n;
+            }
+            reg.awaitWritable(cx);
+            return PENDING;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Accepts a connection, or returns null after registering the waker. */
+    public static SocketChannel accept(Context cx, ServerSocketChannel ch, Registration reg) {
+        if (!Coop.proceed(cx)) {
+            return null;
+        }
+        try {
+            SocketChannel c = ch.accept();
+            if (c == null) {
+                reg.awaitReadable(cx);
+            }
+            return c;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Finishes a non-blocking connect: true when connected, false after registering the waker. */
+    public static boolean finishConnect(Context cx, SocketChannel ch, Registration reg) {
+        try {
+            if (ch.finishConnect()) {
+                return true;
+            }
+            reg.awaitConnectable(cx);
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Receives one datagram into {@code dst}: its sender, or null after registering the waker. */
+    public static SocketAddress receive(Context cx, DatagramChannel ch, Registration reg, ByteBuffer dst) {
+        if (!Coop.proceed(cx)) {
+            return null;
+        }
+        try {
+            SocketAddress from = ch.receive(dst);
+            if (from == null) {
+                reg.awaitReadable(cx);
+            }
+            return from;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends one datagram: true if sent, false after registering the waker (the buffer was full). */
+    public static boolean send(Context cx, DatagramChannel ch, Registration reg, ByteBuffer src, SocketAddress to) {
+        if (!Coop.proceed(cx)) {
+            return false;
+        }
+        try {
+            int before = src.remaining();
+            int n = to == null ? ch.write(src) : ch.send(src, to);
+            if (n > 0 || before == 0) {
+                return true;
+            }
+            reg.awaitWritable(cx);
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
