@@ -175,6 +175,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                     parkUntilWork(() -> task.isDone());
                 }
             }
+            flushDriver();
         } finally {
             exitDriver();
         }
@@ -203,6 +204,17 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     protected void shutdown(long deadlineNanos) {
         stopped = true;
         ready.clear();
+    }
+
+    /**
+     * Lets the driver apply what tasks left for it (a driver may defer work such as closing a
+     * channel to the thread that waits on it) before the caller stops driving the runtime.
+     */
+    private void flushDriver() {
+        Driver d = ioDriver;
+        if (d != null) {
+            d.park(0);
+        }
     }
 
     private boolean runRound() {

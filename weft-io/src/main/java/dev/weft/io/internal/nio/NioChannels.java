@@ -45,6 +45,7 @@ public final class NioChannels {
         if (!dst.hasRemaining()) {
             return 0;
         }
+        checkOpen(reg);
         if (!Coop.proceed(cx)) {
             return PENDING;
         }
@@ -68,6 +69,7 @@ public final class NioChannels {
         if (!src.hasRemaining()) {
             return 0;
         }
+        checkOpen(reg);
         if (!Coop.proceed(cx)) {
             return PENDING;
         }
@@ -83,8 +85,16 @@ public final class NioChannels {
         }
     }
 
+    /** Closed by this process: an error, even while the driver has not closed the channel yet. */
+    private static void checkOpen(Registration reg) {
+        if (reg.isClosed()) {
+            throw new UncheckedIOException(new java.nio.channels.ClosedChannelException());
+        }
+    }
+
     /** Accepts a connection, or returns null after registering the waker. */
     public static SocketChannel accept(Context cx, ServerSocketChannel ch, Registration reg) {
+        checkOpen(reg);
         if (!Coop.proceed(cx)) {
             return null;
         }

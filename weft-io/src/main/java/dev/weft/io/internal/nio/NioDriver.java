@@ -4,39 +4,63 @@ import dev.weft.Runtime;
 import dev.weft.spi.Driver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The NIO readiness driver: one {@link Selector} per runtime, waited on by the runtime's idle
- * thread ({@link Driver}). Channels register once ({@link #register}) and get a
- * {@link Registration} through which a poll asks to be woken when the channel is readable or
- * writable.
+ * thread ({@link Driver}). Channels get a {@link Registration} through which a poll asks to be
+ * woken when the channel is readable or writable.
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li><b>Interest follows waiters.</b> NIO selection is level-triggered, so a channel stays
- *       interested in an operation only while someone may wait for it: a poll that must wait sets
- *       the interest ({@link Registration#awaitReadable}); the selector thread clears it when an
- *       event finds no waiter. In a steady read loop the interest is set once and stays set.</li>
- *   <li><b>Interest changes reach a blocked select.</b> The JDK applies interest changes at the
- *       start of the next select, so a change made while a thread is blocked in
- *       {@code select} wakes the selector ({@link #interestChanged}). {@link #selecting} is
- *       written before the select and read after the change is queued: either the select sees
- *       the queued change or the changer sees {@code selecting} and wakes it (Dekker; the queue is
- *       the JDK's, guarded by its lock).</li>
+ *   <li><b>Only the selecting thread touches the selector.</b> Registering a channel, changing a
+ *       key's interest, cancelling a key and closing a registered channel all take monitors inside
+ *       the JDK's selector ({@code cancelledKeys}, {@code updateLock}, the key set) that the
+ *       selecting thread also takes. A virtual thread that blocks on such a monitor unmounts and
+ *       may be handed the monitor as its successor while the runtime's workers wait on the same
+ *       monitor: nothing can run it, and the runtime stops (ARCHITECTURE.md decision 12; seen here
+ *       with 2,000 connections closing at once). So tasks never call those methods: they record
+ *       what they want in the {@link Registration} (lock-free) and queue it in {@link #pending}, and
+ *       the driver thread applies the queue at the start of every {@link #park}.</li>
+ *   <li><b>Interest follows waiters.</b> Selection is level-triggered, so a channel is interested
+ *       in an operation only while a task may wait for it; an event that finds no waiter clears
+ *       the interest (on the driver thread). In a steady read loop the interest is set once.</li>
+ *   <li><b>Changes reach a blocked select.</b> A task that queues a change wakes the selector if
+ *       a thread is selecting (at most one wake-up per select: {@link #wakePending}). The driver
+ *       sets {@link #selecting} before it drains the queue for the last time, and a task queues
+ *       before it reads {@code selecting}: either the drain sees the change or the task sees the
+ *       flag and wakes the select (Dekker over two volatiles).</li>
  *   <li>Events are dispatched by the thread that selects, through
- *       {@link Selector#select(java.util.function.Consumer, long)} (no selected-key set), and
- *       only wake wakers: the woken tasks run on that thread's runtime after the select returns.</li>
+ *       {@link Selector#select(java.util.function.Consumer, long)} (no selected-key set); they
+ *       only wake wakers.</li>
  * </ul>
  */
 public final class NioDriver implements Driver {
+    private static final VarHandle WAKE_PENDING;
+
+    static {
+        try {
+            WAKE_PENDING = MethodHandles.lookup().findVarHandle(NioDriver.class, "wakePending", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Selector selector;
     private final String runtimeName;
+    private final ConcurrentLinkedQueue<Registration> pending = new ConcurrentLinkedQueue<>();
     private volatile boolean selecting;
-    private volatile Thread selectingThread;
+    @SuppressWarnings("unused") // through WAKE_PENDING
+    private volatile boolean wakePending;
+    private volatile boolean closed;
 
     private NioDriver(Runtime runtime) {
         this.runtimeName = runtime.name();
@@ -57,22 +81,34 @@ public final class NioDriver implements Driver {
         return runtime.driver(NioDriver.class, NioDriver::new);
     }
 
-    /** Registers {@code channel} (made non-blocking) with no interest yet. */
+    /**
+     * A registration for {@code channel} (made non-blocking here). The selector learns of the
+     * channel when a task first waits on it. Closing the registration closes the channel.
+     */
     public Registration register(SelectableChannel channel) throws IOException {
-        channel.configureBlocking(false);
-        Registration r = new Registration(this);
-        try {
-            r.key = channel.register(selector, 0, r);
-        } catch (ClosedSelectorException e) {
-            throw new IOException("runtime '" + runtimeName + "' is closed: its I/O driver no longer accepts channels", e);
+        if (closed) {
+            throw new ClosedChannelException();
         }
-        return r;
+        channel.configureBlocking(false);
+        return new Registration(this, channel);
     }
 
-    /** A registration changed its interest: wake a select in progress so it sees the change. */
-    void interestChanged() {
-        if (selecting && selectingThread != Thread.currentThread()) {
+    /** Any thread: {@code r} has a change (interest, close) for the driver thread to apply. */
+    void enqueue(Registration r) {
+        pending.offer(r);
+        if (selecting && WAKE_PENDING.compareAndSet(this, false, true)) {
             selector.wakeup();
+        }
+        if (closed) {
+            drain();             // the driver thread is gone: apply it here (no select can contend)
+        }
+    }
+
+    /** Driver thread: applies queued registrations, interest changes and closes. */
+    private void drain() {
+        Registration r;
+        while ((r = pending.poll()) != null) {
+            r.apply(selector);
         }
     }
 
@@ -80,12 +116,13 @@ public final class NioDriver implements Driver {
     public void park(long timeoutNanos) {
         try {
             if (timeoutNanos == 0) {
+                drain();
                 selector.selectNow(NioDriver::dispatch);
                 return;
             }
-            selectingThread = Thread.currentThread();
-            selecting = true;      // before the select reads the JDK's update queue (see class notes)
+            selecting = true;      // before the last drain: pairs with enqueue (see class notes)
             try {
+                drain();
                 if (timeoutNanos == Long.MAX_VALUE) {
                     selector.select(NioDriver::dispatch);
                 } else {
@@ -94,6 +131,7 @@ public final class NioDriver implements Driver {
                 }
             } finally {
                 selecting = false;
+                WAKE_PENDING.setVolatile(this, false);
             }
         } catch (ClosedSelectorException e) {
             // closed while the runtime shuts down: nothing left to dispatch
@@ -104,7 +142,11 @@ public final class NioDriver implements Driver {
 
     private static void dispatch(SelectionKey key) {
         if (key.attachment() instanceof Registration r) {
-            r.ready(key);
+            try {
+                r.ready(key);
+            } catch (CancelledKeyException e) {
+                // closed meanwhile
+            }
         }
     }
 
@@ -113,8 +155,11 @@ public final class NioDriver implements Driver {
         selector.wakeup();
     }
 
+    /** Called by the runtime after its tasks ended and no thread parks here: closes every channel still open. */
     @Override
     public void close() {
+        closed = true;
+        drain();
         try {
             for (SelectionKey k : selector.keys()) {
                 if (k.attachment() instanceof Registration r) {
@@ -125,6 +170,10 @@ public final class NioDriver implements Driver {
         } catch (IOException | ClosedSelectorException e) {
             // best effort at shutdown
         }
+    }
+
+    boolean isClosed() {
+        return closed;
     }
 
     @Override

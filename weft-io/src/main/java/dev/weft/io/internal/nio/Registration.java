@@ -7,44 +7,67 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 /**
  * One channel's registration with a {@link NioDriver}: at most one waiting reader and one
- * waiting writer, each woken once by the selector when the channel may be ready.
+ * waiting writer, each woken once by the driver when the channel may be ready.
  *
  * <h2>Implementation notes</h2>
- * {@link #reader} and {@link #writer} are swapped atomically: a poll stores its waker, the
- * selector thread takes it ({@code getAndSet(null)}) and wakes it. When an event finds no waiter
- * the selector clears that interest and then looks at the slot once more, while a poll stores its
- * waker and then reads the interest: either the poll sees the cleared interest and sets it again,
- * or the selector sees the waker and wakes it (Dekker over the key's atomic interest set and the
- * volatile slot). A waker woken when the channel turns out not to be ready only costs a re-poll.
+ * Tasks and the driver thread share four fields; the selector itself ({@link #key}) is touched by
+ * the driver thread only (see {@link NioDriver} for why).
+ * <ul>
+ *   <li>{@link #reader}/{@link #writer}: a poll stores its waker, the driver takes it
+ *       ({@code getAndSet(null)}) and wakes it.</li>
+ *   <li>{@link #interest}: the operations the key should select, changed with atomic bit
+ *       operations. A poll that must wait ORs its operation in and, if it was not there, queues
+ *       the registration ({@link #queued} keeps it in the queue once) for the driver to apply.
+ *       An event that finds no waiter ANDs the operation out, applies that, then looks at the
+ *       waker slot once more: either the poll's OR came after the AND (and it queued the change),
+ *       or the driver's second look sees its waker and wakes it. A wake when the channel turns out
+ *       not to be ready only costs a re-poll.</li>
+ *   <li>{@link #closed}: set by {@link #close()}; the driver then cancels the key and closes the
+ *       channel on its own thread.</li>
+ * </ul>
  */
 public final class Registration {
     private static final VarHandle READER;
     private static final VarHandle WRITER;
+    private static final VarHandle INTEREST;
+    private static final VarHandle QUEUED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             READER = l.findVarHandle(Registration.class, "reader", Waker.class);
             WRITER = l.findVarHandle(Registration.class, "writer", Waker.class);
+            INTEREST = l.findVarHandle(Registration.class, "interest", int.class);
+            QUEUED = l.findVarHandle(Registration.class, "queued", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
     private final NioDriver driver;
-    SelectionKey key;            // set once by NioDriver.register, before the registration is shared
+    private final SelectableChannel channel;
+    private final int readOp;
+    private SelectionKey key;                 // driver thread only
     @SuppressWarnings("unused") // through READER
     private volatile Waker reader;
     @SuppressWarnings("unused") // through WRITER
     private volatile Waker writer;
+    @SuppressWarnings("unused") // through INTEREST
+    private volatile int interest;
+    @SuppressWarnings("unused") // through QUEUED
+    private volatile boolean queued;
     private volatile boolean closed;
 
-    Registration(NioDriver driver) {
+    Registration(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
+        this.channel = channel;
+        this.readOp = (channel.validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
     }
 
     /** The driver this channel is registered with. */
@@ -55,10 +78,11 @@ public final class Registration {
     /**
      * Arranges for {@code cx}'s waker to be woken when the channel may be readable (or, for a
      * server channel, have a connection to accept). The caller then returns pending.
+     *
+     * @throws ClosedChannelException if the registration was closed
      */
     public void awaitReadable(Context cx) throws IOException {
-        int op = (key.channel().validOps() & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
-        await(cx, READER, op);
+        await(cx, READER, readOp);
     }
 
     /** Arranges for {@code cx}'s waker to be woken when the channel may be writable. */
@@ -72,34 +96,53 @@ public final class Registration {
     }
 
     private void await(Context cx, VarHandle slot, int op) throws IOException {
-        Waker w = cx.waker();
-        slot.setVolatile(this, w);
+        slot.setVolatile(this, cx.waker());
         if (closed) {
             slot.setVolatile(this, null);
             throw new ClosedChannelException();
         }
-        try {
-            if ((key.interestOps() & op) == 0) {
-                key.interestOpsOr(op);
-                driver.interestChanged();
-            }
-        } catch (CancelledKeyException e) {
-            slot.setVolatile(this, null);
-            throw new ClosedChannelException();
+        int old = (int) INTEREST.getAndBitwiseOr(this, op);
+        if ((old & op) == 0) {
+            requestApply();
         }
     }
 
-    /** Selector thread: the key was selected. */
-    void ready(SelectionKey k) {
-        int ready;
-        try {
-            ready = k.readyOps();
-        } catch (CancelledKeyException e) {
-            wakeAll();
+    private void requestApply() {
+        if (QUEUED.compareAndSet(this, false, true)) {
+            driver.enqueue(this);
+        }
+    }
+
+    /** Driver thread: makes the key match {@link #interest}, registering it first if needed, or closes. */
+    void apply(Selector selector) {
+        QUEUED.setVolatile(this, false);          // before reading the state: a later change queues again
+        if (closed) {
+            if (key != null) {
+                key.cancel();
+            }
+            closeChannel();
             return;
         }
+        int ops = (int) INTEREST.getVolatile(this);
+        try {
+            if (key == null) {
+                if (ops != 0) {
+                    key = channel.register(selector, ops, this);
+                }
+            } else {
+                key.interestOps(ops);
+            }
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            closed = true;
+            wakeAll();
+        }
+    }
+
+    /** Driver thread: the key was selected. */
+    void ready(SelectionKey k) {
+        int ready = k.readyOps();
         if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            fire(k, READER, SelectionKey.OP_READ | SelectionKey.OP_ACCEPT, false);
+            fire(k, READER, readOp, false);
         }
         if ((ready & SelectionKey.OP_CONNECT) != 0) {
             fire(k, WRITER, SelectionKey.OP_CONNECT, true);     // one-shot: a connected key stays "connectable"
@@ -108,17 +151,14 @@ public final class Registration {
         }
     }
 
-    private void fire(SelectionKey k, VarHandle slot, int ops, boolean alwaysClear) {
+    private void fire(SelectionKey k, VarHandle slot, int op, boolean oneShot) {
         Waker w = (Waker) slot.getAndSet(this, null);
-        if (w != null && !alwaysClear) {
+        if (w != null && !oneShot) {
             w.wake();
             return;
         }
-        try {
-            k.interestOpsAnd(~ops);
-        } catch (CancelledKeyException e) {
-            // closed meanwhile: wake whoever waits below
-        }
+        int now = (int) INTEREST.getAndBitwiseAnd(this, ~op) & ~op;
+        k.interestOps(now);
         Waker late = (Waker) slot.getAndSet(this, null);
         if (w != null) {
             w.wake();
@@ -129,19 +169,35 @@ public final class Registration {
     }
 
     /**
-     * The channel is being closed: cancels the key (so the selector lets go of it promptly) and
-     * wakes the waiters, whose next poll sees the closed channel.
+     * Closes the channel: waiters are woken (their next poll sees the closed channel), and the
+     * driver thread cancels the key and closes the channel soon after. Idempotent; any thread.
      */
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        key.cancel();
-        driver.interestChanged();
+        wakeAll();
+        requestApply();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The driver is closing (its selector too): close the channel now. */
+    void driverClosed() {
+        closed = true;
+        closeChannel();
         wakeAll();
     }
 
-    void driverClosed() {
-        closed = true;
-        wakeAll();
+    private void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing: nothing more to do
+        }
     }
 
     private void wakeAll() {

@@ -101,12 +101,10 @@ class NioDriverTest {
                             while (read(c, reg, buf.clear()) > 0) {
                                 writeAll(c, reg, buf.flip());
                             }
-                            reg.close();
-                            c.close();
+                            reg.close();        // closes the channel on the driver thread
                         }));
                     }
                     acceptReg.close();
-                    server.close();
                     echoes.forEach(dev.weft.Task::join);
                 });
                 for (Thread t : threads) {
