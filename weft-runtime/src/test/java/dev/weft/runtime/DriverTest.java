@@ -162,7 +162,9 @@ class DriverTest {
 
     @Test
     void workSubmittedFromAnotherThreadInterruptsTheDriverWait() throws Exception {
-        for (Supplier<Runtime> make : List.<Supplier<Runtime>>of(runtimes().get(0), runtimes().get(1))) {
+        // one worker: the only thread that could run the task is the one waiting on the driver
+        for (Supplier<Runtime> make : List.<Supplier<Runtime>>of(
+                () -> Runtimes.multiThreadBuilder().name("drv-multi-1").workers(1).build(), runtimes().get(1))) {
             FakeDriver fake = new FakeDriver();
             try (Runtime rt = make.get()) {
                 CountDownLatch waiting = new CountDownLatch(1);

@@ -1,0 +1,125 @@
+package dev.weft.io;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Stream;
+import dev.weft.io.internal.nio.NioChannels;
+import dev.weft.io.internal.nio.NioDriver;
+import dev.weft.io.internal.nio.Registration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * A TCP server socket on the current runtime's I/O driver. In a sequential task it reads like
+ * {@code java.net.ServerSocket}; from a poll task, {@link #acceptFuture()} or {@link #incoming()}.
+ *
+ * {@snippet class="dev.weft.io.snippets.NetSnippets" region="listener"}
+ *
+ * <p>The listener belongs to the runtime that was current when it was bound: that runtime's
+ * driver reports its readiness. Tasks on any runtime may use it. Accepted streams belong to the
+ * same runtime. One task accepts at a time (a second concurrent acceptor replaces the first's
+ * wake-up registration).
+ */
+public final class TcpListener implements AutoCloseable {
+    private final ServerSocketChannel channel;
+    private final Registration reg;
+
+    private TcpListener(ServerSocketChannel channel, Registration reg) {
+        this.channel = channel;
+        this.reg = reg;
+    }
+
+    /** Binds to {@code address} (port 0 picks a free port) with a backlog of 1024. */
+    public static TcpListener bind(SocketAddress address) throws IOException {
+        return bind(address, 1024);
+    }
+
+    /** Binds to {@code host:port} on the current runtime. */
+    public static TcpListener bind(String host, int port) throws IOException {
+        return bind(new InetSocketAddress(host, port));
+    }
+
+    /**
+     * Binds to {@code address} with the given backlog, on the current runtime's driver.
+     *
+     * @throws IllegalStateException outside a runtime
+     */
+    public static TcpListener bind(SocketAddress address, int backlog) throws IOException {
+        NioDriver driver = NioDriver.current();
+        ServerSocketChannel ch = ServerSocketChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            ch.bind(address, backlog);
+            return new TcpListener(ch, driver.register(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The address it listens on (with the port chosen if bound to port 0). */
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The next connection; parks the task until one arrives. */
+    public TcpStream accept() throws IOException {
+        return NioChannels.await(acceptFuture());
+    }
+
+    /**
+     * The next connection, as a future. Cancelling it loses no connection: a connection is taken
+     * from the kernel only in the poll that returns it.
+     */
+    public Future<TcpStream> acceptFuture() {
+        return this::pollAccept;
+    }
+
+    /** Poll form of {@link #accept()}: a connection, or pending with the waker registered. */
+    public Poll<TcpStream> pollAccept(Context cx) {
+        SocketChannel c = NioChannels.accept(cx, channel, reg);
+        if (c == null) {
+            return Poll.pending();
+        }
+        try {
+            return Poll.ready(TcpStream.accepted(c, reg.driver()));
+        } catch (IOException e) {
+            closeQuietly(c);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The connections as they arrive, until the listener is closed (then the stream fails). */
+    public Stream<TcpStream> incoming() {
+        return this::pollAccept;
+    }
+
+    /** Stops listening; a task waiting in {@link #accept()} gets an error. Idempotent. */
+    @Override
+    public void close() {
+        reg.close();            // the driver thread closes the channel (see NioDriver)
+    }
+
+    @Override
+    public String toString() {
+        return "TcpListener[" + (!reg.isClosed() && channel.isOpen() ? localAddress() : "closed") + "]";
+    }
+
+    static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing: nothing to do
+        }
+    }
+}

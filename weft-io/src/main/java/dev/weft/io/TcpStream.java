@@ -1,0 +1,291 @@
+package dev.weft.io;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.io.internal.nio.NioChannels;
+import dev.weft.io.internal.nio.NioDriver;
+import dev.weft.io.internal.nio.Registration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+
+/**
+ * A TCP connection on the current runtime's I/O driver. It implements both I/O contracts:
+ * the readiness traits {@link AsyncRead}/{@link AsyncWrite} (bytes are copied between the kernel
+ * and the caller's buffer in the poll that returns them) and, through them, the owned-buffer
+ * forms. In a sequential task it reads like {@code java.net.Socket}:
+ *
+ * {@snippet class="dev.weft.io.snippets.NetSnippets" region="echo"}
+ *
+ * <p><b>Cancellation.</b> A read or write is done inside one poll, so cancelling a task that waits
+ * in {@code read} loses nothing: bytes the kernel has handed over are always in the caller's
+ * buffer, and bytes not yet read stay in the kernel.
+ *
+ * <p><b>Threads.</b> One reader and one writer at a time (they may be different tasks, so a
+ * connection can be read and written concurrently). Any task on any runtime may use the stream;
+ * the runtime that was current when it was made reports its readiness.
+ */
+public final class TcpStream implements AsyncIo, OwnedIo {
+    private final SocketChannel channel;
+    private final Registration reg;
+
+    private TcpStream(SocketChannel channel, Registration reg) {
+        this.channel = channel;
+        this.reg = reg;
+    }
+
+    static TcpStream accepted(SocketChannel channel, NioDriver driver) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        return new TcpStream(channel, driver.register(channel));
+    }
+
+    /** Connects to {@code address}; parks the task until connected. No-delay is on (see {@link #setNoDelay}). */
+    public static TcpStream connect(SocketAddress address) throws IOException {
+        return NioChannels.await(connectFuture(address));
+    }
+
+    /** Connects to {@code host:port}; parks the task until connected. */
+    public static TcpStream connect(String host, int port) throws IOException {
+        return connect(new InetSocketAddress(host, port));
+    }
+
+    /**
+     * Connects to {@code address}, as a future that starts connecting at its first poll, on the
+     * runtime current at that poll. Cancelling it closes the half-made connection.
+     */
+    public static Future<TcpStream> connectFuture(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        return new Future<>() {
+            private SocketChannel ch;
+            private Registration reg;
+
+            @Override
+            public Poll<TcpStream> poll(Context cx) {
+                try {
+                    if (ch == null) {
+                        NioDriver driver = NioDriver.current();
+                        ch = SocketChannel.open();
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        reg = driver.register(ch);
+                        if (ch.connect(address)) {
+                            return done();
+                        }
+                    }
+                    return NioChannels.finishConnect(cx, ch, reg) ? done() : Poll.pending();
+                } catch (IOException e) {
+                    cancel();
+                    throw new UncheckedIOException("cannot connect to " + address + ": " + e.getMessage(), e);
+                } catch (RuntimeException e) {
+                    cancel();
+                    throw e;
+                }
+            }
+
+            private Poll<TcpStream> done() {
+                TcpStream s = new TcpStream(ch, reg);
+                ch = null;
+                return Poll.ready(s);
+            }
+
+            @Override
+            public void cancel() {
+                if (ch != null) {
+                    if (reg != null) {
+                        reg.close();
+                    } else {
+                        TcpListener.closeQuietly(ch);
+                    }
+                    ch = null;
+                }
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ the traits
+
+    @Override
+    public int pollRead(Context cx, IoBuf dst) {
+        ByteBuffer bb = dst.asByteBuffer();
+        int n = NioChannels.read(cx, channel, reg, bb);
+        if (n > 0) {
+            dst.advance(n);
+        }
+        return n;
+    }
+
+    @Override
+    public int pollWrite(Context cx, IoBuf src) {
+        ByteBuffer bb = src.asByteBuffer();
+        int n = NioChannels.write(cx, channel, reg, bb);
+        if (n > 0) {
+            src.advance(n);
+        }
+        return n;
+    }
+
+    /** Writes go straight to the socket: nothing to flush. */
+    @Override
+    public boolean pollFlush(Context cx) {
+        return true;
+    }
+
+    /** Half-closes: the peer reads end-of-stream; this side can still read. */
+    @Override
+    public boolean pollShutdown(Context cx) {
+        try {
+            channel.shutdownOutput();
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ owned forms (through the readiness traits)
+
+    /** {@inheritDoc} On NIO the buffer is touched only in the poll that completes the read. */
+    @Override
+    public Future<ReadResult> readOwned(IoBuf buf) {
+        return OwnedIo.readVia(this, buf);
+    }
+
+    @Override
+    public Future<WriteResult> writeOwned(IoBuf buf) {
+        return OwnedIo.writeVia(this, buf);
+    }
+
+    @Override
+    public Future<WriteResult> writeAllOwned(IoBuf buf) {
+        return OwnedIo.writeAllVia(this, buf);
+    }
+
+    // ------------------------------------------------------------------ java.net-style
+
+    /** The bytes of this connection as a blocking {@link InputStream}, for a sequential task. */
+    public InputStream inputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                if (len == 0) {
+                    return 0;
+                }
+                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+                return NioChannels.await(cx -> {
+                    int n = NioChannels.read(cx, channel, reg, bb);
+                    return n == NioChannels.PENDING ? Poll.pending() : Poll.ready(n);
+                });
+            }
+
+            @Override
+            public void close() {
+                TcpStream.this.close();
+            }
+        };
+    }
+
+    /** This connection as a blocking {@link OutputStream}, for a sequential task (unbuffered). */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                Objects.checkFromIndexSize(off, len, b.length);
+                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+                while (bb.hasRemaining()) {
+                    NioChannels.await(cx -> {
+                        int n = NioChannels.write(cx, channel, reg, bb);
+                        return n == NioChannels.PENDING ? Poll.pending() : Poll.ready(n);
+                    });
+                }
+            }
+
+            @Override
+            public void close() {
+                TcpStream.this.close();
+            }
+        };
+    }
+
+    // ------------------------------------------------------------------ options and lifecycle
+
+    /** Disables (true, the default here) or enables Nagle's algorithm. */
+    public TcpStream setNoDelay(boolean on) throws IOException {
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, on);
+        return this;
+    }
+
+    /** Enables TCP keep-alive probes. */
+    public TcpStream setKeepAlive(boolean on) throws IOException {
+        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, on);
+        return this;
+    }
+
+    /** Half-closes the read side: further reads see end-of-stream. */
+    public void shutdownInput() throws IOException {
+        channel.shutdownInput();
+    }
+
+    /** Half-closes the write side at once: the peer reads end-of-stream (nothing is buffered here). */
+    @Override
+    public void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
+    /**
+     * Closes with a reset (RST) instead of an orderly close: for a peer that misbehaves, so the
+     * kernel drops its unread data at once.
+     */
+    public void abort() {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            // closing anyway
+        }
+        close();
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    public InetSocketAddress remoteAddress() throws IOException {
+        return (InetSocketAddress) channel.getRemoteAddress();
+    }
+
+    public boolean isOpen() {
+        return !reg.isClosed() && channel.isOpen();
+    }
+
+    /** Closes the connection; a task waiting on it gets an error. Idempotent. */
+    @Override
+    public void close() {
+        reg.close();            // the driver thread closes the channel (see NioDriver)
+    }
+
+    @Override
+    public String toString() {
+        try {
+            return "TcpStream[" + (isOpen() ? localAddress() + " -> " + remoteAddress() : "closed") + "]";
+        } catch (IOException e) {
+            return "TcpStream[?]";
+        }
+    }
+}

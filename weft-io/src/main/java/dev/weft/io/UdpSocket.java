@@ -1,0 +1,133 @@
+package dev.weft.io;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.io.internal.nio.NioChannels;
+import dev.weft.io.internal.nio.NioDriver;
+import dev.weft.io.internal.nio.Registration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Objects;
+
+/**
+ * A UDP socket on the current runtime's I/O driver. Each receive takes one datagram into the
+ * caller's buffer (at its position; a datagram longer than the room left is truncated, as with
+ * {@link DatagramChannel}); each send sends one datagram from the buffer's remaining bytes.
+ *
+ * {@snippet class="dev.weft.io.snippets.NetSnippets" region="udp"}
+ *
+ * <p>One receiver and one sender at a time. Cancelling a receive loses no datagram: one is taken
+ * from the kernel only in the poll that returns it.
+ */
+public final class UdpSocket implements AutoCloseable {
+    private final DatagramChannel channel;
+    private final Registration reg;
+
+    private UdpSocket(DatagramChannel channel, Registration reg) {
+        this.channel = channel;
+        this.reg = reg;
+    }
+
+    /** Binds to {@code address} (port 0 picks a free port) on the current runtime. */
+    public static UdpSocket bind(SocketAddress address) throws IOException {
+        NioDriver driver = NioDriver.current();
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.bind(address);
+            return new UdpSocket(ch, driver.register(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** Binds to {@code host:port}. */
+    public static UdpSocket bind(String host, int port) throws IOException {
+        return bind(new InetSocketAddress(host, port));
+    }
+
+    /** Only exchanges datagrams with {@code peer} from now on, so {@link #send(IoBuf)} needs no address. */
+    public UdpSocket connect(SocketAddress peer) throws IOException {
+        channel.connect(peer);
+        return this;
+    }
+
+    public InetSocketAddress localAddress() {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    /** Receives one datagram into {@code dst}, parking the task until one comes; returns its sender. */
+    public SocketAddress receive(IoBuf dst) throws IOException {
+        return NioChannels.await(receiveFuture(dst));
+    }
+
+    /** Future form of {@link #receive}. */
+    public Future<SocketAddress> receiveFuture(IoBuf dst) {
+        Objects.requireNonNull(dst, "dst");
+        return cx -> pollReceive(cx, dst);
+    }
+
+    /** Poll form of {@link #receive}: the sender, or pending with the waker registered. */
+    public Poll<SocketAddress> pollReceive(Context cx, IoBuf dst) {
+        ByteBuffer bb = dst.asByteBuffer();
+        int before = bb.position();
+        SocketAddress from = NioChannels.receive(cx, channel, reg, bb);
+        if (from == null) {
+            return Poll.pending();
+        }
+        dst.advance(bb.position() - before);
+        return Poll.ready(from);
+    }
+
+    // ------------------------------------------------------------------ send
+
+    /** Sends {@code src}'s remaining bytes as one datagram to {@code to}; parks while the socket's buffer is full. */
+    public void sendTo(IoBuf src, SocketAddress to) throws IOException {
+        Objects.requireNonNull(to, "to");
+        NioChannels.await(sendFuture(src, to));
+    }
+
+    /** Sends {@code src}'s remaining bytes as one datagram to the {@linkplain #connect connected} peer. */
+    public void send(IoBuf src) throws IOException {
+        if (!channel.isConnected()) {
+            throw new IllegalStateException("this UdpSocket is not connected: call connect(peer) first, or use sendTo(buf, address)");
+        }
+        NioChannels.await(sendFuture(src, null));
+    }
+
+    /** Future form of {@link #sendTo} ({@code to} null: the connected peer). */
+    public Future<Void> sendFuture(IoBuf src, SocketAddress to) {
+        Objects.requireNonNull(src, "src");
+        return cx -> {
+            ByteBuffer bb = src.asByteBuffer();
+            int before = bb.position();
+            if (!NioChannels.send(cx, channel, reg, bb, to)) {
+                return Poll.pending();
+            }
+            src.advance(bb.position() - before);
+            return Poll.ready(null);
+        };
+    }
+
+    /** Closes the socket; a task waiting on it gets an error. Idempotent. */
+    @Override
+    public void close() {
+        reg.close();            // the driver thread closes the channel (see NioDriver)
+    }
+
+    @Override
+    public String toString() {
+        return "UdpSocket[" + (channel.isOpen() ? localAddress() : "closed") + "]";
+    }
+}

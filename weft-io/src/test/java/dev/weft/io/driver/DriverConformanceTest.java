@@ -1,0 +1,351 @@
+package dev.weft.io.driver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Either;
+import dev.weft.Future;
+import dev.weft.Runtime;
+import dev.weft.Task;
+import dev.weft.TimedOutException;
+import dev.weft.Weft;
+import dev.weft.io.Codecs;
+import dev.weft.io.FrameException;
+import dev.weft.io.Framed;
+import dev.weft.io.Io;
+import dev.weft.io.IoBuf;
+import dev.weft.io.TcpListener;
+import dev.weft.io.TcpStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The conformance suite every I/O driver passes, on every runtime that waits on drivers: a
+ * subclass says which runtime (and so which thread waits on the driver); the driver is whatever
+ * the I/O types pick on it (NIO today; io_uring later, with the same tests). Everything runs
+ * inside {@code runtime.run}, so a current-thread runtime is driven by the test thread.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class DriverConformanceTest {
+
+    /** A fresh runtime; the test closes it. */
+    protected abstract Runtime newRuntime();
+
+    private void onRuntime(dev.weft.Action body) {
+        try (Runtime rt = newRuntime()) {
+            rt.run(body);
+        }
+    }
+
+    private static TcpListener listen() throws IOException {
+        return TcpListener.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
+    }
+
+    /** Echoes every byte it reads until end of stream, then closes. */
+    private static void echo(TcpStream conn) throws IOException {
+        try (conn) {
+            Io.copy(conn, conn);
+        }
+    }
+
+    @Test
+    void echoesMessagesOfRandomSizes() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                int clients = 8;
+                List<Task<Void>> server = new ArrayList<>();
+                Task<Void> acceptor = Weft.spawn(() -> {
+                    for (int i = 0; i < clients; i++) {
+                        TcpStream c = listener.accept();
+                        server.add(Weft.spawn(() -> echo(c)));
+                    }
+                });
+                List<Task<Void>> tasks = new ArrayList<>();
+                for (int i = 0; i < clients; i++) {
+                    long seed = i;
+                    tasks.add(Weft.spawn(() -> {
+                        Random rnd = new Random(seed);
+                        try (TcpStream conn = TcpStream.connect(listener.localAddress())) {
+                            for (int m = 0; m < 20; m++) {
+                                byte[] msg = new byte[1 + rnd.nextInt(m % 5 == 0 ? 300_000 : 2_000)];
+                                rnd.nextBytes(msg);
+                                // write and read at once: a large message does not fit in the socket buffers
+                                Task<Integer> writer = Weft.spawn(() -> Io.writeAll(conn, IoBuf.wrap(msg)));
+                                IoBuf back = IoBuf.allocate(msg.length);
+                                Io.readExact(conn, back, msg.length);
+                                writer.join();
+                                assertThat(back.flip().toByteArray()).isEqualTo(msg);
+                            }
+                        }
+                    }));
+                }
+                tasks.forEach(Task::join);
+                acceptor.join();
+                server.forEach(Task::join);
+            }
+        });
+    }
+
+    @Test
+    void halfCloseLetsThePeerAnswerAfterEndOfStream() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                Task<Void> server = Weft.spawn(() -> {
+                    try (TcpStream c = listener.accept()) {
+                        IoBuf all = Io.readToEnd(c, 1 << 20);           // until the client's half-close
+                        Io.writeAll(c, IoBuf.wrap(("got " + all.remaining()).getBytes()));
+                    }
+                });
+                try (TcpStream conn = TcpStream.connect(listener.localAddress())) {
+                    Io.writeAll(conn, IoBuf.wrap(new byte[12_345]));
+                    conn.shutdownOutput();
+                    IoBuf reply = Io.readToEnd(conn, 1024);
+                    assertThat(new String(reply.toByteArray())).isEqualTo("got 12345");
+                }
+                server.join();
+            }
+        });
+    }
+
+    @Test
+    void aPeerResetMidReadFailsOnlyThatConnection() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                Task<Throwable> victim = Weft.spawn(() -> {
+                    try (TcpStream c = listener.accept()) {
+                        IoBuf buf = IoBuf.allocate(64);
+                        Io.readExact(c, buf, 64);                       // the peer sends 10 bytes, then resets
+                        return null;
+                    } catch (IOException e) {
+                        return e;
+                    }
+                });
+                TcpStream rude = TcpStream.connect(listener.localAddress());
+                Io.writeAll(rude, IoBuf.wrap(new byte[10]));
+                Weft.sleep(Duration.ofMillis(20));
+                rude.abort();
+                assertThat(victim.join()).as("the reset reaches the reader as an I/O error").isInstanceOf(IOException.class);
+
+                Task<Void> next = Weft.spawn(() -> echo(listener.accept()));   // the listener still serves
+                try (TcpStream polite = TcpStream.connect(listener.localAddress())) {
+                    Io.writeAll(polite, IoBuf.wrap("still here".getBytes()));
+                    IoBuf back = IoBuf.allocate(10);
+                    Io.readExact(polite, back, 10);
+                    assertThat(new String(back.flip().toByteArray())).isEqualTo("still here");
+                }
+                next.join();
+            }
+        });
+    }
+
+    @Test
+    void acceptsTwoThousandConnectionsArrivingAtOnce() {
+        onRuntime(() -> {
+            int n = 2_000;
+            try (TcpListener listener = listen()) {
+                AtomicInteger served = new AtomicInteger();
+                Task<Void> server = Weft.spawn(() -> {
+                    List<Task<Void>> conns = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        TcpStream c = listener.accept();
+                        conns.add(Weft.spawn(() -> {
+                            echo(c);
+                            served.incrementAndGet();
+                        }));
+                    }
+                    conns.forEach(Task::join);
+                });
+                List<Task<Void>> clients = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    byte b = (byte) i;
+                    clients.add(Weft.spawn(() -> {
+                        try (TcpStream conn = TcpStream.connect(listener.localAddress())) {
+                            Io.writeAll(conn, IoBuf.wrap(new byte[] {b}));
+                            conn.shutdownOutput();
+                            IoBuf back = Io.readToEnd(conn, 16);
+                            assertThat(back.toByteArray()).containsExactly(b);
+                        }
+                    }));
+                }
+                clients.forEach(Task::join);
+                server.join();
+                assertThat(served.get()).isEqualTo(n);
+            }
+        });
+    }
+
+    @Test
+    void aCancelledReadLosesNoBytes() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                try (TcpStream conn = TcpStream.connect(listener.localAddress()); TcpStream server = accepted.join()) {
+                    IoBuf buf = IoBuf.allocate(64);
+                    // sequential form: a timeout cancels the parked read
+                    assertThatThrownBy(() -> Weft.timeout(Duration.ofMillis(20), () -> conn.readInto(buf)))
+                            .isInstanceOf(TimedOutException.class);
+                    // poll form: a select that the timer wins drops the read future
+                    Either<Integer, Void> first = Weft.select(conn.readFuture(buf), Future.sleep(Duration.ofMillis(20)));
+                    assertThat(first).isInstanceOf(Either.Second.class);
+
+                    Io.writeAll(server, IoBuf.wrap("hello, world".getBytes()));
+                    Io.readExact(conn, buf, 12);
+                    assertThat(new String(buf.flip().toByteArray())).isEqualTo("hello, world");
+                }
+            }
+        });
+    }
+
+    @Test
+    void anOversizedFrameClosesOnlyItsConnection() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Task<Void> server = Weft.spawn(() -> {
+                    List<Task<Void>> conns = new ArrayList<>();
+                    for (int i = 0; i < 2; i++) {
+                        TcpStream c = listener.accept();
+                        conns.add(Weft.spawn(() -> {
+                            try (Framed<byte[]> frames = Codecs.lengthDelimited(c, 1024)) {
+                                byte[] f;
+                                while ((f = frames.next()) != null) {
+                                    frames.send(f);
+                                }
+                            } catch (FrameException e) {
+                                errors.add(e);               // this connection only: the Framed closes it
+                            }
+                        }));
+                    }
+                    conns.forEach(Task::join);
+                });
+                try (TcpStream bad = TcpStream.connect(listener.localAddress());
+                     TcpStream good = TcpStream.connect(listener.localAddress())) {
+                    Io.writeAll(bad, IoBuf.allocate(4).putInt(1 << 20).flip());    // claims a 1 MiB frame
+                    IoBuf rest = Io.readToEnd(bad, 16);
+                    assertThat(rest.remaining()).as("the bad connection is closed").isZero();
+
+                    try (Framed<byte[]> frames = Codecs.lengthDelimited(good, 1024)) {
+                        frames.send("fine".getBytes());
+                        assertThat(frames.next()).isEqualTo("fine".getBytes());
+                    }
+                }
+                server.join();
+                assertThat(errors).singleElement().satisfies(e -> assertThat(e.getMessage()).contains("1024"));
+            }
+        });
+    }
+
+    @Test
+    void garbageAndADisconnectMidFrameFailOnlyTheirConnections() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                List<FrameException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Task<Void> server = Weft.spawn(() -> {
+                    List<Task<Void>> conns = new ArrayList<>();
+                    for (int i = 0; i < 3; i++) {
+                        TcpStream c = listener.accept();
+                        conns.add(Weft.spawn(() -> {
+                            try (Framed<byte[]> frames = Codecs.lengthDelimited(c, 1024)) {
+                                byte[] f;
+                                while ((f = frames.next()) != null) {
+                                    frames.send(f);
+                                }
+                            } catch (FrameException e) {
+                                errors.add(e);
+                            }
+                        }));
+                    }
+                    conns.forEach(Task::join);
+                });
+                try (TcpStream garbage = TcpStream.connect(listener.localAddress());
+                     TcpStream quitter = TcpStream.connect(listener.localAddress());
+                     TcpStream good = TcpStream.connect(listener.localAddress())) {
+                    Io.writeAll(garbage, IoBuf.wrap(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xf0}));  // a negative length
+                    Io.writeAll(quitter, IoBuf.allocate(14).putInt(100).put(new byte[10]).flip());   // 10 of 100 bytes, then gone
+                    quitter.shutdownOutput();
+                    try (Framed<byte[]> frames = Codecs.lengthDelimited(good, 1024)) {
+                        for (int i = 0; i < 10; i++) {
+                            byte[] msg = ("message " + i).getBytes();
+                            frames.send(msg);
+                            assertThat(frames.next()).isEqualTo(msg);
+                        }
+                    }
+                    assertThat(Io.readToEnd(garbage, 16).remaining()).as("the server closed the garbage sender").isZero();
+                }
+                server.join();
+                assertThat(errors).extracting(FrameException::kind)
+                        .containsExactlyInAnyOrder(FrameException.Kind.MALFORMED, FrameException.Kind.TRUNCATED);
+            }
+        });
+    }
+
+    @Test
+    void aClientThatNeverReadsStallsOnlyItsOwnConnection() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                List<Task<Void>> serving = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Task<Void> acceptor = Weft.spawn(() -> {
+                    for (int i = 0; i < 2; i++) {
+                        TcpStream c = listener.accept();
+                        serving.add(Weft.spawn(() -> {
+                            try {
+                                echo(c);
+                            } catch (IOException e) {
+                                // the stalled client is closed at the end of the test
+                            }
+                        }));
+                    }
+                });
+                TcpStream stalled = TcpStream.connect(listener.localAddress());
+                byte[] lots = new byte[64 * 1024];
+                // the server echoes into a client that never reads: its writes pend once the buffers fill
+                Task<Long> flood = Weft.spawn(() -> {
+                    long sent = 0;
+                    try {
+                        while (true) {
+                            sent += Io.writeAll(stalled, IoBuf.wrap(lots));
+                        }
+                    } catch (IOException e) {
+                        return sent;
+                    }
+                });
+                Weft.sleep(Duration.ofMillis(200));
+                try (TcpStream other = TcpStream.connect(listener.localAddress())) {
+                    for (int i = 0; i < 50; i++) {
+                        Io.writeAll(other, IoBuf.wrap(new byte[] {(byte) i, 1, 2, 3}));
+                        IoBuf back = IoBuf.allocate(4);
+                        Io.readExact(other, back, 4);
+                        assertThat(back.flip().get()).isEqualTo((byte) i);
+                    }
+                }
+                assertThat(flood.isDone()).as("the flooding writer is still blocked by its own peer").isFalse();
+                stalled.abort();
+                flood.join();
+                acceptor.join();
+                for (Task<Void> t : serving) {
+                    t.join();
+                }
+            }
+        });
+    }
+
+    @Test
+    void closingAListenerFailsAPendingAccept() {
+        onRuntime(() -> {
+            TcpListener listener = listen();
+            Task<TcpStream> waiting = Weft.spawn(listener::accept);
+            Weft.sleep(Duration.ofMillis(20));
+            listener.close();
+            Throwable t = org.assertj.core.api.Assertions.catchThrowable(waiting::join);
+            assertThat(t).hasRootCauseInstanceOf(IOException.class);
+        });
+    }
+}
