@@ -1,6 +1,8 @@
 /** Runnable programs, one per story in the seeds. */
 module dev.weft.examples {
     requires dev.weft.runtime;
+    requires dev.weft.ffi;
+    requires dev.weft.io;
     requires java.management;
     requires jdk.management;
 }

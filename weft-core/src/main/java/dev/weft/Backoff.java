@@ -5,8 +5,11 @@ import dev.weft.internal.stream.ExponentialBackoff;
 import java.time.Duration;
 
 /**
- * How long {@link Stream#fromPoll} waits after its poll function found nothing. A backoff is
- * stateful and belongs to one stream: make a new one per stream.
+ * How long {@link Stream#fromPoll} (or {@link Future#fromPoll}) waits after its poll function
+ * found nothing: the timer kind of {@link PollTrigger}. The wait is a timer on the current
+ * runtime, so the thread runs other tasks meanwhile. A backoff is stateful and belongs to one
+ * stream: make a new one per stream. When the source can say when it has something, a
+ * {@link WakeSignal} needs no timer at all.
  *
  * <ul>
  *   <li>{@link #fixed} — always the same delay: the heartbeat of Grace's story.</li>
@@ -15,7 +18,7 @@ import java.time.Duration;
  *       item is due, then at short steps until it comes: few empty polls, low delay.</li>
  * </ul>
  */
-public interface Backoff {
+public non-sealed interface Backoff extends PollTrigger {
 
     /**
      * The delay before the next poll, in nanoseconds, after {@code misses} empty polls in a row

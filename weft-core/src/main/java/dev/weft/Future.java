@@ -7,10 +7,12 @@ import dev.weft.internal.future.MapFuture;
 import dev.weft.internal.future.RaceFuture;
 import dev.weft.internal.future.SelectFuture;
 import dev.weft.internal.future.SleepFuture;
+import dev.weft.internal.stream.PollFnFuture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A lazy computation that produces one value, driven by {@link #poll(Context)}: the poll model
@@ -82,6 +84,23 @@ public interface Future<T> {
      */
     static Future<Void> sleep(Duration delay) {
         return SleepFuture.after(delay);
+    }
+
+    /**
+     * A future from a non-blocking poll function: ready with the first non-null value
+     * {@code tryGet} returns. After a {@code null}, {@code trigger} decides when it is called
+     * again: a {@link Backoff} (a timer on the current runtime) or a {@link WakeSignal} (the
+     * source signals). Once ready, the trigger is released (timer disarmed, signal deregistered),
+     * so one signal can serve a series of such futures. Cancelling releases it too. An exception
+     * from {@code tryGet} is the result.
+     *
+     * {@snippet class="dev.weft.snippets.PollTriggerSnippets" region="future"}
+     *
+     * @param tryGet  the poll function: the value, or null for "not yet"; never blocks
+     * @param trigger what makes the future poll again after {@code null}
+     */
+    static <T> Future<T> fromPoll(Supplier<? extends T> tryGet, PollTrigger trigger) {
+        return new PollFnFuture<>(Stream.<T>fromPoll(tryGet, trigger));
     }
 
     // ---------------------------------------------------------------- combinators

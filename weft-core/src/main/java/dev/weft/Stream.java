@@ -7,6 +7,7 @@ import dev.weft.internal.stream.IterableStream;
 import dev.weft.internal.stream.MapStream;
 import dev.weft.internal.stream.MergeStream;
 import dev.weft.internal.stream.PollFnStream;
+import dev.weft.internal.stream.SignalPollStream;
 import dev.weft.internal.stream.TakeStream;
 import dev.weft.internal.stream.UnfoldStateStream;
 import dev.weft.internal.stream.UnfoldStream;
@@ -29,7 +30,8 @@ import java.util.function.Supplier;
  * {@snippet class="dev.weft.snippets.StreamSnippets" region="cameras"}
  *
  * <p>Making one: {@link #of}, {@link #fromIterable}, {@link #unfold} (a state and an async step),
- * {@link #fromPoll} (a non-blocking poll function and a {@link Backoff}), {@link #merge}.
+ * {@link #fromPoll} (a non-blocking poll function and a {@link PollTrigger}: a {@link Backoff}
+ * or a {@link WakeSignal}), {@link #merge}.
  * Adapting: {@link #map}, {@link #filter}, {@link #take}, {@link #chunks}. Consuming: in a
  * sequential task {@code for (T item : Weft.iterate(stream))}; as a future {@link #forEach},
  * {@link #toList}, {@link #fold}.
@@ -87,21 +89,39 @@ public interface Stream<T> {
     /**
      * A stream from a non-blocking poll function, for C libraries and devices that only offer
      * "is there something now?". {@code tryNext} returns the next item, or {@code null} when
-     * nothing is ready; then the stream waits for {@code backoff}'s delay on the current
-     * runtime's timer (the thread runs other tasks meanwhile) and calls it again. Endless until
-     * cancelled; an exception from {@code tryNext} ends it with that error.
+     * nothing is ready; then {@code trigger} decides when it is called again:
+     * <ul>
+     *   <li>a {@link Backoff}: after the backoff's delay, on the current runtime's timer (the
+     *       thread runs other tasks meanwhile);</li>
+     *   <li>a {@link WakeSignal}: when the source calls {@link WakeSignal#signal()}, from any
+     *       thread (a native callback, a listener); no timer, and no signal is lost.</li>
+     * </ul>
+     * Endless until cancelled; an exception from {@code tryNext} ends it with that error. The
+     * trigger belongs to this stream.
      * {@snippet class="dev.weft.snippets.StreamSnippets" region="cameras"}
+     *
+     * @param tryNext the poll function: an item, or null for "nothing now"; never blocks
+     * @param trigger what makes the stream poll again after {@code null}
      */
-    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, Backoff backoff) {
-        return new PollFnStream<>(tryNext, () -> true, backoff);
+    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, PollTrigger trigger) {
+        return fromPoll(tryNext, () -> true, trigger);
     }
 
     /**
-     * {@link #fromPoll(Supplier, Backoff)} that ends once {@code isOpen} is false and
-     * {@code tryNext} has nothing more.
+     * {@link #fromPoll(Supplier, PollTrigger)} that ends once {@code isOpen} is false and
+     * {@code tryNext} has nothing more ({@code isOpen} is read before each {@code tryNext}, so an
+     * item produced just before the source closed is still delivered).
+     *
+     * @param tryNext the poll function: an item, or null for "nothing now"; never blocks
+     * @param isOpen  false once the source will produce nothing more
+     * @param trigger what makes the stream poll again after {@code null}
      */
-    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, BooleanSupplier isOpen, Backoff backoff) {
-        return new PollFnStream<>(tryNext, isOpen, backoff);
+    static <T> Stream<T> fromPoll(Supplier<? extends T> tryNext, BooleanSupplier isOpen, PollTrigger trigger) {
+        java.util.Objects.requireNonNull(trigger, "trigger");
+        return switch (trigger) {
+            case Backoff backoff -> new PollFnStream<>(tryNext, isOpen, backoff);
+            case WakeSignal signal -> new SignalPollStream<>(tryNext, isOpen, signal);
+        };
     }
 
     /**

@@ -1,19 +1,26 @@
 package dev.weft.bench;
 
+import dev.weft.bench.cameras.CamerasSuite;
 import dev.weft.bench.micro.MicroSuite;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point of the benchmark harness: {@code BenchMain micro <runner> [workload...]}. The
- * launcher ({@code ./weft bench micro}) runs one JVM per runner and collects the figure lines.
+ * Entry point of the benchmark harness: {@code BenchMain micro <runner> [workload...]} or
+ * {@code BenchMain cameras <runner>}. The launcher ({@code ./weft bench micro|cameras}) runs one
+ * JVM per runner and collects the figure lines.
  */
 public final class BenchMain {
     private BenchMain() { }
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("cameras")) {
+            CamerasSuite.run(args[1]);
+            System.exit(0);
+        }
         if (args.length < 2 || !args[0].equals("micro")) {
             System.err.println("usage: BenchMain micro <runner> [workload...]; runners: " + MicroSuite.RUNNERS);
+            System.err.println("       BenchMain cameras <runner>; runners: " + CamerasSuite.RUNNERS);
             System.exit(2);
         }
         List<String> only = Arrays.asList(args).subList(2, args.length);

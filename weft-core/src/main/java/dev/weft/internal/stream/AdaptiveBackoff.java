@@ -28,10 +28,14 @@ import java.util.function.LongSupplier;
  * Every delay is clamped to [1 ms, 1 s].
  *
  * <p><b>Bound.</b> While the source keeps its rhythm (items one interval apart, give or take less
- * than a step), the poller sees each item within about {@code max(1 ms, interval / 8)} plus the
- * timer resolution after it arrived (the interval being the learned one, and the step at most
- * 1 s), at a cost of two or three empty polls per item. After a pause longer than two intervals
- * the wait can grow to 1 s.
+ * than a step), the poller sees each item within one step ({@code max(1 ms, interval / 8)}, the
+ * interval being the learned one) after it arrived, plus the lateness of the timer that wakes
+ * the poll. {@link PollFnStream} spaces consecutive polls from the previous deadline, so that
+ * lateness does not accumulate; Weft's runtimes fire a timer within one 1 ms tick of its
+ * deadline (plus the wake-up of the thread). So for a camera at 200 frames/s (interval 5 ms,
+ * step 1 ms) the bound is 2 ms; {@code ./weft bench cameras} measures it ({@code BENCHMARKS.md}).
+ * The cost is two to five empty polls per item. After a pause longer than two intervals the wait
+ * can grow to 1 s.
  *
  * <p>Belongs to one stream, whose single poller calls it; not thread-safe.
  */

@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@link Stream#fromPoll}: items from a non-blocking poll function, with a {@link Backoff}
- * between empty polls.
+ * {@link Stream#fromPoll} with a {@link Backoff}: items from a non-blocking poll function, with a
+ * timer between empty polls. ({@link SignalPollStream} is the other kind of trigger.)
  *
  * <p>Each poll calls {@code tryNext}. An item resets the miss count, is reported to
  * {@link Backoff#onItem} and is returned. {@code null} means nothing now: if the source was
@@ -23,6 +23,14 @@ import java.util.function.Supplier;
  * comes before it is due (a spurious wake) tries {@code tryNext} again and keeps it (re-arming at
  * the same deadline only if the waker changed). An exception from {@code tryNext} ends the
  * stream with that error.
+ *
+ * <p><b>Fixed rate.</b> The first miss after an item waits {@code delay} from now. A further miss,
+ * polled because the previous timer came due, waits {@code delay} from that timer's
+ * <em>deadline</em>, not from the moment it fired (unless it fired more than a whole delay late),
+ * as {@code ScheduledExecutorService.scheduleAtFixedRate} does. A timer always fires a little
+ * after its deadline; measuring from "now" would add that lateness to every step, and with a
+ * timer that rounds deadlines up to its tick (Weft's wheel: 1 ms) a 1 ms step would become a
+ * 2 ms step.
  *
  * <p>One poller at a time; {@link #cancel()} (idempotent, any thread) cancels the armed timer.
  *
@@ -94,11 +102,16 @@ public final class PollFnStream<T> implements Stream<T> {
             }
             return Poll.pending();
         }
+        boolean timerCameDue = timer != null;      // armed and due (the not-due case returned above)
         if (misses < Integer.MAX_VALUE) {
             misses++;
         }
         long delay = Math.clamp(backoff.delayNanos(misses), 0L, MAX_DELAY_NANOS);
-        arm(now + delay, waker);
+        long from = now;
+        if (timerCameDue && misses > 1 && now - deadline < delay) {
+            from = deadline;                        // fixed rate: the timer's lateness is not added
+        }
+        arm(from + delay, waker);
         return Poll.pending();
     }
 
