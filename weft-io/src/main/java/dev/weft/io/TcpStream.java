@@ -166,6 +166,57 @@ public final class TcpStream implements AsyncIo, OwnedIo {
         return OwnedIo.writeAllVia(this, buf);
     }
 
+    // ------------------------------------------------------------------ file to socket
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} straight from the file to
+     * the socket ({@link java.nio.channels.FileChannel#transferTo}: the kernel copies, Java never
+     * sees the bytes); parks while the socket's buffer is full. Returns the bytes sent, fewer than
+     * {@code count} only if the file ends first.
+     */
+    public long sendFile(AsyncFile file, long position, long count) throws IOException {
+        return NioChannels.await(sendFileFuture(file, position, count));
+    }
+
+    /**
+     * Future form of {@link #sendFile}. Each poll sends what the socket takes; cancelling it
+     * leaves the stream after a prefix of the range (treat the connection as broken, as after a
+     * cancelled write-all). Reading the file may touch the disk inside the poll, as a page-cache
+     * miss would with any {@code transferTo}.
+     */
+    public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("position and count must be >= 0, got " + position + " and " + count);
+        }
+        return new Future<>() {
+            private long sent;
+
+            @Override
+            public Poll<Long> poll(Context cx) {
+                try {
+                    while (sent < count) {
+                        if (reg.isClosed()) {
+                            throw new java.nio.channels.ClosedChannelException();
+                        }
+                        long n = file.channel().transferTo(position + sent, count - sent, channel);
+                        if (n > 0) {
+                            sent += n;
+                        } else if (position + sent >= file.channel().size()) {
+                            break;                                   // the file ended first
+                        } else {
+                            reg.awaitWritable(cx);
+                            return Poll.pending();
+                        }
+                    }
+                    return Poll.ready(sent);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+    }
+
     // ------------------------------------------------------------------ java.net-style
 
     /** The bytes of this connection as a blocking {@link InputStream}, for a sequential task. */
