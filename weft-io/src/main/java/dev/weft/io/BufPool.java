@@ -4,7 +4,7 @@ import dev.weft.io.internal.BufAccess;
 import dev.weft.io.internal.LeakTracker;
 import dev.weft.io.internal.Lease;
 import dev.weft.io.internal.Reclaimer;
-import dev.weft.io.internal.SpinLock;
+import dev.weft.internal.SpinLock;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Stream;
+import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -74,7 +75,7 @@ public final class TcpListener implements AutoCloseable {
 
     /** The next connection; parks the task until one arrives. */
     public TcpStream accept() throws IOException {
-        return NioChannels.await(acceptFuture());
+        return Blocking.await(acceptFuture());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.weft.io;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -49,7 +50,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
     /** Connects to {@code address}; parks the task until connected. No-delay is on (see {@link #setNoDelay}). */
     public static TcpStream connect(SocketAddress address) throws IOException {
-        return NioChannels.await(connectFuture(address));
+        return Blocking.await(connectFuture(address));
     }
 
     /** Connects to {@code host:port}; parks the task until connected. */
@@ -175,7 +176,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * {@code count} only if the file ends first.
      */
     public long sendFile(AsyncFile file, long position, long count) throws IOException {
-        return NioChannels.await(sendFileFuture(file, position, count));
+        return Blocking.await(sendFileFuture(file, position, count));
     }
 
     /**
@@ -231,14 +232,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-                return NioChannels.await(cx -> {
-                    int n = NioChannels.read(cx, channel, reg, bb);
-                    return n == NioChannels.PENDING ? Poll.pending() : Poll.ready(n);
-                });
+                return len == 0 ? 0 : readInto(IoBuf.wrap(b, off, len));
             }
 
             @Override
@@ -259,13 +253,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
-                ByteBuffer bb = ByteBuffer.wrap(b, off, len);
-                while (bb.hasRemaining()) {
-                    NioChannels.await(cx -> {
-                        int n = NioChannels.write(cx, channel, reg, bb);
-                        return n == NioChannels.PENDING ? Poll.pending() : Poll.ready(n);
-                    });
-                }
+                Io.writeAll(TcpStream.this, IoBuf.wrap(b, off, len));
             }
 
             @Override

@@ -3,6 +3,7 @@ package dev.weft.io;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -69,7 +70,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Receives one datagram into {@code dst}, parking the task until one comes; returns its sender. */
     public SocketAddress receive(IoBuf dst) throws IOException {
-        return NioChannels.await(receiveFuture(dst));
+        return Blocking.await(receiveFuture(dst));
     }
 
     /** Future form of {@link #receive}. */
@@ -95,7 +96,7 @@ public final class UdpSocket implements AutoCloseable {
     /** Sends {@code src}'s remaining bytes as one datagram to {@code to}; parks while the socket's buffer is full. */
     public void sendTo(IoBuf src, SocketAddress to) throws IOException {
         Objects.requireNonNull(to, "to");
-        NioChannels.await(sendFuture(src, to));
+        Blocking.await(sendFuture(src, to));
     }
 
     /** Sends {@code src}'s remaining bytes as one datagram to the {@linkplain #connect connected} peer. */
@@ -103,7 +104,7 @@ public final class UdpSocket implements AutoCloseable {
         if (!channel.isConnected()) {
             throw new IllegalStateException("this UdpSocket is not connected: call connect(peer) first, or use sendTo(buf, address)");
         }
-        NioChannels.await(sendFuture(src, null));
+        Blocking.await(sendFuture(src, null));
     }
 
     /** Future form of {@link #sendTo} ({@code to} null: the connected peer). */

@@ -5,7 +5,6 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Task;
 import dev.weft.Weft;
-import dev.weft.io.AsyncRead;
 import dev.weft.io.Io;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TcpListener;
@@ -45,14 +44,15 @@ public final class EchoServer {
     // ------------------------------------------------------------------ sequential style
 
     /** Accepts forever; each connection gets its own sequential task. */
-    static void serve(TcpListener listener) throws IOException {
+    public static void serve(TcpListener listener) throws IOException {
         while (true) {
             TcpStream conn = listener.accept();
-            Weft.spawn(() -> echo(conn));
+            Weft.spawn(() -> echoLoop(conn));
         }
     }
 
-    static void echo(TcpStream conn) throws IOException {
+    /** One connection in a sequential task: reads like java.net code. */
+    static void echoLoop(TcpStream conn) throws IOException {
         try (conn) {
             IoBuf buf = IoBuf.allocateDirect(16 * 1024);
             while (conn.readInto(buf.clear()) > 0) {
@@ -64,7 +64,7 @@ public final class EchoServer {
     // ------------------------------------------------------------------ poll style
 
     /** Accepts connections and spawns a poll task for each. */
-    record AcceptLoop(TcpListener listener) implements Future<Void> {
+    public record AcceptLoop(TcpListener listener) implements Future<Void> {
         @Override
         public Poll<Void> poll(Context cx) {
             for (;;) {
@@ -72,49 +72,36 @@ public final class EchoServer {
                 if (next.isPending()) {
                     return Poll.pending();
                 }
-                Weft.spawnFuture(new Echo(next.value()));
+                Weft.spawnFuture(echo(next.value()));
             }
         }
     }
 
-    /** One connection: read what is there, write it all back, again. */
-    static final class Echo implements Future<Void> {
-        private final TcpStream conn;
-        private final IoBuf buf = IoBuf.allocateDirect(16 * 1024);
-        private boolean writing;
-
-        Echo(TcpStream conn) {
-            this.conn = conn;
-        }
-
-        @Override
-        public Poll<Void> poll(Context cx) {
-            for (;;) {
-                if (!writing) {
-                    int n = conn.pollRead(cx, buf.clear());
-                    if (n == AsyncRead.PENDING) {
+    /**
+     * One connection as a poll future: {@link Io#copyFuture} from the connection to itself (read
+     * what is there, write it all back, again), then close; an error (a reset peer) closes it too.
+     */
+    public static Future<Void> echo(TcpStream conn) {
+        Future<Long> copy = Io.copyFuture(conn, conn, IoBuf.allocateDirect(16 * 1024));
+        return new Future<>() {
+            @Override
+            public Poll<Void> poll(Context cx) {
+                try {
+                    if (copy.poll(cx).isPending()) {
                         return Poll.pending();
                     }
-                    if (n == AsyncRead.EOF) {
-                        conn.close();
-                        return Poll.ready(null);
-                    }
-                    buf.flip();
-                    writing = true;
+                } catch (RuntimeException e) {
+                    // the peer reset or vanished: this connection only
                 }
-                while (buf.hasRemaining()) {
-                    if (conn.pollWrite(cx, buf) == AsyncRead.PENDING) {
-                        return Poll.pending();
-                    }
-                }
-                writing = false;
+                conn.close();
+                return Poll.ready(null);
             }
-        }
 
-        @Override
-        public void cancel() {
-            conn.close();
-        }
+            @Override
+            public void cancel() {
+                conn.close();
+            }
+        };
     }
 
     // ------------------------------------------------------------------ a quick self-test

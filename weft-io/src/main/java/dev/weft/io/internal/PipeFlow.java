@@ -1,5 +1,6 @@
 package dev.weft.io.internal;
 
+import dev.weft.internal.SpinLock;
 import dev.weft.Context;
 import dev.weft.Waker;
 import dev.weft.io.AsyncRead;

@@ -56,6 +56,21 @@ public abstract class DriverConformanceTest {
         }
     }
 
+    /**
+     * Echoes length-delimited frames of at most 1 KiB; a bad frame is recorded and closes this
+     * connection only (the Framed closes it).
+     */
+    private static void framedEcho(TcpStream c, List<? super FrameException> errors) throws IOException {
+        try (Framed<byte[]> frames = Codecs.lengthDelimited(c, 1024)) {
+            byte[] f;
+            while ((f = frames.next()) != null) {
+                frames.send(f);
+            }
+        } catch (FrameException e) {
+            errors.add(e);
+        }
+    }
+
     @Test
     void echoesMessagesOfRandomSizes() {
         onRuntime(() -> {
@@ -213,16 +228,7 @@ public abstract class DriverConformanceTest {
                     List<Task<Void>> conns = new ArrayList<>();
                     for (int i = 0; i < 2; i++) {
                         TcpStream c = listener.accept();
-                        conns.add(Weft.spawn(() -> {
-                            try (Framed<byte[]> frames = Codecs.lengthDelimited(c, 1024)) {
-                                byte[] f;
-                                while ((f = frames.next()) != null) {
-                                    frames.send(f);
-                                }
-                            } catch (FrameException e) {
-                                errors.add(e);               // this connection only: the Framed closes it
-                            }
-                        }));
+                        conns.add(Weft.spawn(() -> framedEcho(c, errors)));
                     }
                     conns.forEach(Task::join);
                 });
@@ -252,16 +258,7 @@ public abstract class DriverConformanceTest {
                     List<Task<Void>> conns = new ArrayList<>();
                     for (int i = 0; i < 3; i++) {
                         TcpStream c = listener.accept();
-                        conns.add(Weft.spawn(() -> {
-                            try (Framed<byte[]> frames = Codecs.lengthDelimited(c, 1024)) {
-                                byte[] f;
-                                while ((f = frames.next()) != null) {
-                                    frames.send(f);
-                                }
-                            } catch (FrameException e) {
-                                errors.add(e);
-                            }
-                        }));
+                        conns.add(Weft.spawn(() -> framedEcho(c, errors)));
                     }
                     conns.forEach(Task::join);
                 });

@@ -28,18 +28,6 @@ public final class NioChannels {
 
     private NioChannels() { }
 
-    /**
-     * The sequential form of a poll operation: parks the task until {@code op} is ready, and
-     * rethrows an I/O error as the checked {@link IOException} that {@code java.net} code expects.
-     */
-    public static <T> T await(dev.weft.Future<T> op) throws IOException {
-        try {
-            return dev.weft.Weft.await(op);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
     /** Reads into {@code dst}: the count read, {@link #EOF}, or {@link #PENDING}; 0 only if {@code dst} is full. */
     public static int read(Context cx, SocketChannel ch, Registration reg, ByteBuffer dst) {
         if (!dst.hasRemaining()) {
