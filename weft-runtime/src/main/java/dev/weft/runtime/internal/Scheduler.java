@@ -36,6 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  */
 public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
+    /** The most tasks a worker moves from the injector to its local queue at once. */
+    static final int INJECT_BATCH = 64;
+    /** Maintenance passes in a row that may skip polling the driver while older work waits. */
+    static final int MAX_DRIVER_SKIPS = 3;
     private final Worker[] workers;
     private final ConcurrentLinkedQueue<Runnable> injector = new ConcurrentLinkedQueue<>();
     final Idle idle;
@@ -43,6 +47,8 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     private final ReentrantLock timerLock = new ReentrantLock();
     private volatile Worker timerDriver;
     private volatile Driver driver;
+    /** Guarded by {@link #timerLock}: see {@link #maintenance}. */
+    private int driverSkips;
     private volatile boolean shutdown;
     private final String name;
     private final AbstractRuntime runtime;
@@ -105,6 +111,28 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
 
     Runnable pollInjector() {
         return injector.poll();
+    }
+
+    /**
+     * For a worker with nothing local to run: takes the injector's oldest task to run now and
+     * moves up to {@value #INJECT_BATCH} more into {@code w}'s local queue (no more than fills it
+     * halfway), or returns null if the injector is empty. Tokio's workers take a batch from their
+     * inject queue the same way: the next ones run without another trip to the shared queue.
+     */
+    Runnable pollInjectorInto(Worker w) {
+        Runnable first = injector.poll();
+        if (first == null) {
+            return null;
+        }
+        int room = Math.min(INJECT_BATCH, w.local.capacity() / 2 - w.local.size());
+        for (int i = 0; i < room; i++) {
+            Runnable r = injector.poll();
+            if (r == null) {
+                break;
+            }
+            w.local.push(r, this);
+        }
+        return first;
     }
 
     /** Wakes one parked worker if work is waiting and nobody is searching for it. */
@@ -185,13 +213,27 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         return driver;
     }
 
+    /**
+     * Every {@value Worker#GLOBAL_INTERVAL} ticks: fires due timers and polls the driver for ready
+     * I/O. The poll is skipped while older work waits (the injector is not empty, or {@code w}'s
+     * local queue is over half full), at most {@value #MAX_DRIVER_SKIPS} times in a row: new
+     * readiness stays in the kernel until the backlog ran, rather than pushing that backlog out of
+     * the local queue, and a worker busy with yielding tasks still polls I/O every
+     * {@value #MAX_DRIVER_SKIPS}+1 passes.
+     */
     void maintenance(Worker w) {
         if (timerLock.tryLock()) {
             try {
                 timer.fireExpired();
                 Driver d = driver;
                 if (d != null) {
-                    d.park(0);
+                    boolean backlog = !injector.isEmpty() || w.local.size() > w.local.capacity() / 2;
+                    if (backlog && driverSkips < MAX_DRIVER_SKIPS) {
+                        driverSkips++;
+                    } else {
+                        driverSkips = 0;
+                        d.park(0);
+                    }
                 }
             } finally {
                 timerLock.unlock();

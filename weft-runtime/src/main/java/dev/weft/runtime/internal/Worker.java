@@ -21,8 +21,16 @@ import java.util.concurrent.locks.LockSupport;
  * recently woken by the running task, run next for message-passing locality, at most
  * {@value #MAX_LIFO_POLLS} times in a row; every {@value #GLOBAL_INTERVAL} ticks the injector is
  * checked first, so injected work is not starved by a busy local queue.
+ *
+ * <p>When the local queue is full, its older half moves to the injector (tokio's overflow). Those
+ * tasks are older than everything left in the local queue, so the worker then takes from the
+ * injector first, as many as it moved there ({@link #overflowed}); taking one per
+ * {@value #GLOBAL_INTERVAL} ticks would leave them behind every newer wake-up (measured: a 90 ms
+ * 99th percentile on the 500-connection echo with one worker, against 7 ms without overflow).
+ * A worker whose local queue is empty takes a batch from the injector
+ * ({@link Scheduler#pollInjectorInto}).
  */
-public final class Worker extends Thread {
+public final class Worker extends Thread implements LocalQueue.Overflow {
     static final int MAX_LIFO_POLLS = 3;
     static final int GLOBAL_INTERVAL = 61;
     private static final VarHandle RUN_COUNT;
@@ -45,6 +53,15 @@ public final class Worker extends Thread {
     private Runnable lifo;
     private int tick;
     private boolean searching;
+    /**
+     * True while this worker is in {@link Scheduler#parkWorker}, where the driver and the timers
+     * wake tasks onto it. It still counts as a sleeper in {@link Idle} then, so notifying from
+     * there could pick this very worker (a wasted selector wake-up, and the worker that should
+     * help stays asleep): the notification waits until it counts as awake again.
+     */
+    private boolean inPark;
+    /** Tasks this worker's local queue overflowed to the injector, to be taken back first. */
+    private int overflowed;
     @SuppressWarnings("unused") // through RUN_COUNT
     private long runCount;
     @SuppressWarnings("unused") // through CURRENT
@@ -78,20 +95,27 @@ public final class Worker extends Thread {
      */
     void scheduleLocal(Runnable task) {
         if (task == currentOpaque()) {
-            local.push(task, scheduler);
+            local.push(task, this);
         } else {
             Runnable previous = lifo;
             lifo = task;
             if (previous == null) {
                 return;
             }
-            local.push(previous, scheduler);
+            local.push(previous, this);
         }
         // Wake a parked worker only if there is something for it to steal besides what this worker
         // runs next (tokio's should_notify_others): a lone re-queued task is not worth an unpark.
-        if (!searching && local.size() + (lifo != null ? 1 : 0) > 1) {
+        if (!searching && !inPark && local.size() + (lifo != null ? 1 : 0) > 1) {
             scheduler.notifyParked();
         }
+    }
+
+    /** The local queue is full: its older half goes to the injector, and is taken back first. */
+    @Override
+    public void pushBatch(Runnable[] batch) {
+        overflowed += batch.length;
+        scheduler.pushBatch(batch);
     }
 
     @Override
@@ -126,11 +150,20 @@ public final class Worker extends Thread {
                 return injected;
             }
         }
+        if (overflowed > 0) {
+            // The oldest half of the local queue went to the injector: it runs before the rest.
+            Runnable injected = scheduler.pollInjector();
+            if (injected != null) {
+                overflowed--;
+                return injected;
+            }
+            overflowed = 0;
+        }
         Runnable task = local.pop();
         if (task != null) {
             return task;
         }
-        return scheduler.pollInjector();
+        return scheduler.pollInjectorInto(this);
     }
 
     private Runnable search() {
@@ -144,7 +177,7 @@ public final class Worker extends Thread {
         if (stolen != null) {
             return stolen;
         }
-        return scheduler.pollInjector();
+        return scheduler.pollInjectorInto(this);
     }
 
     private void runTask(Runnable task) {
@@ -162,7 +195,7 @@ public final class Worker extends Thread {
             }
             lifo = null;
             if (polls >= MAX_LIFO_POLLS) {
-                local.push(next, scheduler);     // enough locality: let the queue have its turn
+                local.push(next, this);     // enough locality: let the queue have its turn
                 return;
             }
             runOne(next);
@@ -193,9 +226,17 @@ public final class Worker extends Thread {
             return;
         }
         if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
-            scheduler.parkWorker(this);
+            inPark = true;
+            try {
+                scheduler.parkWorker(this);
+            } finally {
+                inPark = false;
+            }
         }
         searching = scheduler.idle.unparked(index);
+        if (!searching && local.size() + (lifo != null ? 1 : 0) > 1) {
+            scheduler.notifyParked();   // what the driver and the timers woke while this worker was parked
+        }
     }
 
     /**

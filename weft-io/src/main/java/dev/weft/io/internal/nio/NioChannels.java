@@ -16,6 +16,13 @@ import java.nio.channels.SocketChannel;
  * the task's {@linkplain Coop cooperative budget}, so a task whose socket always has data still
  * yields.
  *
+ * <p>A read that returns less than it asked for has emptied the socket's receive buffer, so the
+ * next read of that channel waits for readiness without trying the system call first (as Netty
+ * stops reading after a short read): a request/response connection costs one {@code read(2)} per
+ * message instead of two. The hint is cleared by the driver when the channel is selected
+ * readable; whatever its value, a waiting read is woken by the level-triggered selector when
+ * data is there, so the hint only ever saves or costs one select, never a byte.
+ *
  * <p>Return codes, as in {@code dev.weft.io.AsyncRead}: a count, {@link #EOF}, or
  * {@link #PENDING}. I/O errors are thrown as {@link UncheckedIOException} (poll methods cannot
  * throw checked exceptions).
@@ -34,12 +41,22 @@ public final class NioChannels {
             return 0;
         }
         checkOpen(reg);
-        if (!Coop.proceed(cx)) {
-            return PENDING;
-        }
         try {
+            if (reg.readDrained()) {
+                // The last read emptied the socket and no readiness came since: waiting costs no
+                // read(2) that would fail, and the level-triggered selector reports any data.
+                reg.awaitReadable(cx);
+                return PENDING;
+            }
+            if (!Coop.proceed(cx)) {
+                return PENDING;
+            }
+            int wanted = dst.remaining();
             int n = ch.read(dst);
             if (n > 0) {
+                if (n < wanted) {
+                    reg.markReadDrained();
+                }
                 return n;
             }
             if (n < 0) {

@@ -32,7 +32,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       the driver thread applies the queue at the start of every {@link #park}.</li>
  *   <li><b>Interest follows waiters.</b> Selection is level-triggered, so a channel is interested
  *       in an operation only while a task may wait for it; an event that finds no waiter clears
- *       the interest (on the driver thread). In a steady read loop the interest is set once.</li>
+ *       the interest (on the driver thread; for reads, only when the runtime is idle and a second
+ *       such event comes in a row, see {@code Registration.fireRead}). In a steady read loop the interest is set once.</li>
  *   <li><b>Changes reach a blocked select.</b> A task that queues a change wakes the selector if
  *       a thread is selecting (at most one wake-up per select: {@link #wakePending}). The driver
  *       sets {@link #selecting} before it drains the queue for the last time, and a task queues
@@ -117,17 +118,17 @@ public final class NioDriver implements Driver {
         try {
             if (timeoutNanos == 0) {
                 drain();
-                selector.selectNow(NioDriver::dispatch);
+                selector.selectNow(NioDriver::dispatchBusy);
                 return;
             }
             selecting = true;      // before the last drain: pairs with enqueue (see class notes)
             try {
                 drain();
                 if (timeoutNanos == Long.MAX_VALUE) {
-                    selector.select(NioDriver::dispatch);
+                    selector.select(NioDriver::dispatchIdle);
                 } else {
                     long millis = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
-                    selector.select(NioDriver::dispatch, millis);
+                    selector.select(NioDriver::dispatchIdle, millis);
                 }
             } finally {
                 selecting = false;
@@ -140,10 +141,18 @@ public final class NioDriver implements Driver {
         }
     }
 
-    private static void dispatch(SelectionKey key) {
+    private static void dispatchIdle(SelectionKey key) {
+        dispatch(key, true);
+    }
+
+    private static void dispatchBusy(SelectionKey key) {
+        dispatch(key, false);
+    }
+
+    private static void dispatch(SelectionKey key, boolean idle) {
         if (key.attachment() instanceof Registration r) {
             try {
-                r.ready(key);
+                r.ready(key, idle);
             } catch (CancelledKeyException e) {
                 // closed meanwhile
             }

@@ -63,6 +63,10 @@ public final class Registration {
     @SuppressWarnings("unused") // through QUEUED
     private volatile boolean queued;
     private volatile boolean closed;
+    /** A hint: the last read emptied the socket (see {@link NioChannels}); any value is safe. */
+    private boolean readDrained;
+    /** Driver thread only: events in a row that found no waiter for the read operation. */
+    private int idleReadEvents;
 
     Registration(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
@@ -113,6 +117,16 @@ public final class Registration {
         }
     }
 
+    /** True if the last read returned less than it asked for and no readiness was seen since. */
+    boolean readDrained() {
+        return readDrained;
+    }
+
+    /** The last read returned less than it asked for: the socket's receive buffer is empty. */
+    void markReadDrained() {
+        readDrained = true;
+    }
+
     /** Driver thread: makes the key match {@link #interest}, registering it first if needed, or closes. */
     void apply(Selector selector) {
         QUEUED.setVolatile(this, false);          // before reading the state: a later change queues again
@@ -138,16 +152,40 @@ public final class Registration {
         }
     }
 
-    /** Driver thread: the key was selected. */
-    void ready(SelectionKey k) {
+    /**
+     * Driver thread: the key was selected, by a blocking select ({@code idle}: the runtime had no
+     * queued work) or by a poll of the selector between tasks.
+     */
+    void ready(SelectionKey k, boolean idle) {
         int ready = k.readyOps();
         if ((ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-            fire(k, READER, readOp, false);
+            readDrained = false;
+            fireRead(k, idle);
         }
         if ((ready & SelectionKey.OP_CONNECT) != 0) {
             fire(k, WRITER, SelectionKey.OP_CONNECT, true);     // one-shot: a connected key stays "connectable"
         } else if ((ready & SelectionKey.OP_WRITE) != 0) {
             fire(k, WRITER, SelectionKey.OP_WRITE, false);
+        }
+    }
+
+    /**
+     * The read side of {@link #fire}, lenient with events that find no waiter. Under load a task
+     * woken by one event is usually still queued, not yet reading, when later polls of the
+     * selector report the channel again; clearing the interest then and setting it again when the
+     * task waits would cost two {@code epoll_ctl} calls per message. So such an event from a poll
+     * between tasks leaves the interest alone (the thread is busy anyway: it does not spin), and
+     * only the second one in a row from a blocking select clears it (an idle selector spins at
+     * most once on a channel nobody reads).
+     */
+    private void fireRead(SelectionKey k, boolean idle) {
+        Waker w = (Waker) READER.getAndSet(this, null);
+        if (w != null) {
+            idleReadEvents = 0;
+            w.wake();
+        } else if (idle && ++idleReadEvents > 1) {
+            idleReadEvents = 0;
+            fire(k, READER, readOp, false);
         }
     }
 
