@@ -47,7 +47,7 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         runner = Thread.currentThread();
-        state = Task.State.RUNNING;
+        state = S_RUNNING;
         polls++;
         try {
             T v = body.call();

@@ -92,7 +92,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             int s = runState;
             if (s == IDLE) {
                 if (RUN_STATE.compareAndSet(this, IDLE, SCHEDULED)) {
-                    state = Task.State.SCHEDULED;
+                    state = S_SCHEDULED;
                     submit();
                     return;
                 }
@@ -151,7 +151,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             }
             return;
         }
-        state = Task.State.RUNNING;
+        state = S_RUNNING;
         polls++;
         TaskBudget.refill(this);
         Poll<T> p;
@@ -167,11 +167,11 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             complete(p.value());
             return;
         }
-        state = Task.State.IDLE;
+        state = S_IDLE;
         if (!RUN_STATE.compareAndSet(this, RUNNING, IDLE)) {
             // NOTIFIED: woken while polling; go to the back of the queue so others run first.
             runState = SCHEDULED;
-            state = Task.State.SCHEDULED;
+            state = S_SCHEDULED;
             submit();
         }
     }

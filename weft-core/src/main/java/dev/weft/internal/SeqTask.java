@@ -93,7 +93,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @Override
     public void run() {
         context = ExecutionContext.forSequential(runtime, this);
-        state = Task.State.RUNNING;
+        state = S_RUNNING;
         polls++;
         if (cancelRequested) {
             completeCancelled();
@@ -192,11 +192,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     }
 
     void markIdle() {
-        state = Task.State.IDLE;
+        state = S_IDLE;
     }
 
     void markRunning() {
-        state = Task.State.RUNNING;
+        state = S_RUNNING;
         polls++;
         TaskBudget.refill(this);
     }

@@ -33,6 +33,11 @@ import java.util.Optional;
  * </ul>
  */
 public abstract class TaskCore<T> implements Task<T> {
+    static final byte S_SCHEDULED = 0;
+    static final byte S_RUNNING = 1;
+    static final byte S_IDLE = 2;
+    static final byte S_DONE = 3;
+    private static final Task.State[] STATES = {Task.State.SCHEDULED, Task.State.RUNNING, Task.State.IDLE, Task.State.DONE};
     static final int RUNNING = 0;
     static final int SUCCEEDED = 1;
     static final int FAILED = 2;
@@ -66,7 +71,12 @@ public abstract class TaskCore<T> implements Task<T> {
     long wakes;
     /** Cooperative budget ({@link dev.weft.spi.Coop}); written only by the thread running the task. */
     int budget = dev.weft.spi.Coop.BUDGET;
-    Task.State state = Task.State.SCHEDULED;
+    /**
+     * {@link Task.State} as its ordinal ({@link #S_SCHEDULED} …): a byte, not an enum reference,
+     * because it is written on every poll, and under G1 a reference store into an old object
+     * costs a fence in the write barrier (see ARCHITECTURE.md, decision 22).
+     */
+    byte state = S_SCHEDULED;
     /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's monitor. */
     TaskCore<?> prevLive;
     TaskCore<?> nextLive;
@@ -101,7 +111,7 @@ public abstract class TaskCore<T> implements Task<T> {
 
     @Override
     public final Task.State state() {
-        return outcome != RUNNING ? Task.State.DONE : state;
+        return outcome != RUNNING ? Task.State.DONE : STATES[state];
     }
 
     @Override
@@ -214,7 +224,7 @@ public abstract class TaskCore<T> implements Task<T> {
     }
 
     private void finish(int how) {
-        state = Task.State.DONE;
+        state = S_DONE;
         outcome = how;
         WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
         runtime.taskFinished(this);

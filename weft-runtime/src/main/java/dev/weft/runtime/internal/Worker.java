@@ -183,8 +183,12 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     private void runTask(Runnable task) {
         if (searching) {
             searching = false;
-            if (scheduler.idle.stopSearching()) {
-                scheduler.notifyParked();       // the last searcher found work: keep the search going
+            if (scheduler.idle.stopSearching() && scheduler.hasWork()) {
+                // The last searcher found work and more is queued (its notification may have been
+                // skipped because this worker was searching): keep the search going. Tokio wakes
+                // another worker here unconditionally; when nothing else is queued that is a
+                // wasted wake-up and park, two context switches (3 per round of the micro suite).
+                scheduler.notifyParked();
             }
         }
         runOne(task);
