@@ -74,7 +74,7 @@ public abstract class TaskCore<T> implements Task<T> {
     /**
      * {@link Task.State} as its ordinal ({@link #S_SCHEDULED} …): a byte, not an enum reference,
      * because it is written on every poll, and under G1 a reference store into an old object
-     * costs a fence in the write barrier (see ARCHITECTURE.md, decision 22).
+     * costs a fence in G1's post-write barrier (BENCHMARKS.md, yield_many).
      */
     byte state = S_SCHEDULED;
     /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's monitor. */
