@@ -77,7 +77,7 @@ public abstract class TaskCore<T> implements Task<T> {
      * costs a fence in G1's post-write barrier (BENCHMARKS.md, yield_many).
      */
     byte state = S_SCHEDULED;
-    /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's monitor. */
+    /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's lock. */
     TaskCore<?> prevLive;
     TaskCore<?> nextLive;
     boolean inRegistry;

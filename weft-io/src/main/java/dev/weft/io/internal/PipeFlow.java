@@ -178,16 +178,13 @@ public final class PipeFlow {
     /** The writing end shut down: the reader sees the end after the buffered bytes. */
     public void shutdownWrite() {
         Waker w1;
-        Waker w2 = null;
+        Waker w2;
         lock.lock();
         try {
             writeShut = true;
             w1 = readWaker;
             readWaker = null;
-            if (pending != null) {
-                w2 = pending.unregister();
-                pending = null;
-            }
+            w2 = takePendingLocked();
         } finally {
             lock.unlock();
         }
@@ -197,19 +194,14 @@ public final class PipeFlow {
     /** The reading end closed: buffered bytes are dropped, later writes fail. */
     public void closeRead() {
         Waker w1;
-        Waker w2 = null;
+        Waker w2;
         lock.lock();
         try {
             readClosed = true;
-            size = 0;
-            head = 0;
-            readAhead.clear();
+            dropBufferedLocked();
             w1 = writeWaker;
             writeWaker = null;
-            if (pending != null) {
-                w2 = pending.unregister();
-                pending = null;
-            }
+            w2 = takePendingLocked();
         } finally {
             lock.unlock();
         }
@@ -220,25 +212,37 @@ public final class PipeFlow {
     public void reset() {
         Waker w1;
         Waker w2;
-        Waker w3 = null;
+        Waker w3;
         lock.lock();
         try {
             reset = true;
-            size = 0;
-            head = 0;
-            readAhead.clear();
+            dropBufferedLocked();
             w1 = readWaker;
             w2 = writeWaker;
             readWaker = null;
             writeWaker = null;
-            if (pending != null) {
-                w3 = pending.unregister();
-                pending = null;
-            }
+            w3 = takePendingLocked();
         } finally {
             lock.unlock();
         }
         wake(w1, w2, w3);
+    }
+
+    /** Under the lock: the waiting owned read's waker, unregistered, or null if none waits. */
+    private Waker takePendingLocked() {
+        if (pending == null) {
+            return null;
+        }
+        Waker w = pending.unregister();
+        pending = null;
+        return w;
+    }
+
+    /** Under the lock: drops every buffered byte (the reader is gone, or the flow was reset). */
+    private void dropBufferedLocked() {
+        size = 0;
+        head = 0;
+        readAhead.clear();
     }
 
     /** The bytes a reader could read now. */

@@ -106,7 +106,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         }
         // Wake a parked worker only if there is something for it to steal besides what this worker
         // runs next (tokio's should_notify_others): a lone re-queued task is not worth an unpark.
-        if (!searching && !inPark && local.size() + (lifo != null ? 1 : 0) > 1) {
+        if (!searching && !inPark && hasWorkToShare()) {
             scheduler.notifyParked();
         }
     }
@@ -238,9 +238,14 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
             }
         }
         searching = scheduler.idle.unparked(index);
-        if (!searching && local.size() + (lifo != null ? 1 : 0) > 1) {
+        if (!searching && hasWorkToShare()) {
             scheduler.notifyParked();   // what the driver and the timers woke while this worker was parked
         }
+    }
+
+    /** More queued here than the one task this worker runs next: worth waking a worker to steal. */
+    private boolean hasWorkToShare() {
+        return local.size() + (lifo != null ? 1 : 0) > 1;
     }
 
     /**

@@ -33,7 +33,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li><b>Interest follows waiters.</b> Selection is level-triggered, so a channel is interested
  *       in an operation only while a task may wait for it; an event that finds no waiter clears
  *       the interest (on the driver thread; for reads, only when the runtime is idle and a second
- *       such event comes in a row, see {@code Registration.fireRead}). In a steady read loop the interest is set once.</li>
+ *       such event comes in a row, see {@code Registration.fireRead}). In a steady read loop the
+ *       interest is set once.</li>
  *   <li><b>Changes reach a blocked select.</b> A task that queues a change wakes the selector if
  *       a thread is selecting (at most one wake-up per select: {@link #wakePending}). The driver
  *       sets {@link #selecting} before it drains the queue for the last time, and a task queues
