@@ -29,6 +29,11 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>A wake during a poll moves RUNNING to NOTIFIED; the worker sees that when it tries
  *       RUNNING → IDLE, and re-queues the task. A wake is never lost, whether it comes before,
  *       during or after the poll.</li>
+ *   <li>A wake from inside the task's own poll (a yield; the thread is {@code pollingThread})
+ *       only sets a plain flag that the same thread reads when the poll returns, and the task
+ *       goes RUNNING (or NOTIFIED) → SCHEDULED with a release store: two CASes fewer per yield.
+ *       Another thread never reads its own identity from {@code pollingThread} (it would have to
+ *       have written it, and it cleared it afterwards), so it always takes the CAS path.</li>
  *   <li>A wake after COMPLETE changes nothing.</li>
  *   <li>Cancellation sets {@code cancelRequested} (volatile) and wakes; the next run sees it,
  *       calls the future's {@link Future#cancel()} and completes the task as cancelled.</li>
@@ -57,6 +62,10 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     private final Executor executor;
     private final Context context = new Context(this);
     private volatile int runState = SCHEDULED;
+    /** The thread inside {@link Future#poll} now, else null; written only by that thread. */
+    private Thread pollingThread;
+    /** Woken by its own poll (read and written only by the polling thread). */
+    private boolean selfWoken;
 
     public PollTask(AbstractRuntime runtime, String name, ScopeState scope, Future<T> future, Executor executor) {
         super(runtime, name, scope);
@@ -88,6 +97,12 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     @Override
     public void wake() {
         wakes++;
+        if (pollingThread == Thread.currentThread()) {
+            // Woken from inside its own poll (a yield, a resource found ready while polling): the
+            // poll's end re-queues it. No CAS: no other thread reads this flag.
+            selfWoken = true;
+            return;
+        }
         for (;;) {
             int s = runState;
             if (s == IDLE) {
@@ -155,16 +170,29 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
         polls++;
         TaskBudget.refill(this);
         Poll<T> p;
+        selfWoken = false;
+        pollingThread = Thread.currentThread();
         try {
             p = future.poll(context);
         } catch (Throwable t) {
+            pollingThread = null;
             runState = COMPLETE;
             completeFailed(t);
             return;
         }
+        pollingThread = null;
         if (p.isReady()) {
             runState = COMPLETE;
             complete(p.value());
+            return;
+        }
+        if (selfWoken) {
+            // RUNNING, or NOTIFIED by another thread meanwhile: either way it runs again. A waker
+            // racing with this store sees SCHEDULED (or fails its CAS and then sees it) and leaves
+            // the re-queue to us; release pairs with the next run's CAS to RUNNING.
+            RUN_STATE.setRelease(this, SCHEDULED);
+            state = S_SCHEDULED;
+            submit();
             return;
         }
         state = S_IDLE;

@@ -29,11 +29,18 @@ class PollTaskWakeRaceTest {
     private static final int ROUNDS = 20_000;
 
     static final class PingPong implements Future<Long> {
+        /** Also wake itself from inside some polls (a yield), racing with the outside wakes. */
+        final boolean selfWakes;
         final AtomicLong published = new AtomicLong();
         final AtomicLong acknowledged = new AtomicLong();
         final AtomicReference<Waker> waker = new AtomicReference<>();
         final AtomicInteger inPoll = new AtomicInteger();
         volatile boolean overlapped;
+        long selfWakesDone;
+
+        PingPong(boolean selfWakes) {
+            this.selfWakes = selfWakes;
+        }
 
         @Override
         public Poll<Long> poll(Context cx) {
@@ -45,7 +52,15 @@ class PollTaskWakeRaceTest {
                 long seen = published.get();
                 spin(ThreadLocalRandom.current().nextInt(200)); // keep the poll open: wakes land inside it
                 acknowledged.set(seen);
-                return seen >= ROUNDS ? Poll.ready(seen) : Poll.pending();
+                if (seen >= ROUNDS) {
+                    return Poll.ready(seen);
+                }
+                if (selfWakes && ThreadLocalRandom.current().nextBoolean()) {
+                    selfWakesDone++;
+                    cx.waker().wake();                       // re-queued by the poll's own end
+                    spin(ThreadLocalRandom.current().nextInt(100)); // the outside wake may land now too
+                }
+                return Poll.pending();
             } finally {
                 inPoll.decrementAndGet();
             }
@@ -59,7 +74,11 @@ class PollTaskWakeRaceTest {
     }
 
     private static void pingPong(Runtime rt) throws Exception {
-        PingPong f = new PingPong();
+        pingPong(rt, false);
+    }
+
+    private static void pingPong(Runtime rt, boolean selfWakes) throws Exception {
+        PingPong f = new PingPong(selfWakes);
         Task<Long> task = rt.spawnFuture(f);
         AtomicReference<String> lost = new AtomicReference<>();
         Thread producer = Thread.ofPlatform().start(() -> {
@@ -100,7 +119,32 @@ class PollTaskWakeRaceTest {
         }
         assertThat(task.join()).isEqualTo(ROUNDS);
         assertThat(f.overlapped).as("two workers polled one task at once").isFalse();
-        assertThat(task.wakes()).isGreaterThanOrEqualTo(ROUNDS);
+        if (selfWakes) {
+            // (the wake counter may under-count racing increments by design, so count polls)
+            assertThat(f.selfWakesDone).as("polls that woke themselves").isPositive();
+            assertThat(task.polls()).as("every self-wake was one more poll").isGreaterThan(f.selfWakesDone);
+        } else {
+            assertThat(task.wakes()).isGreaterThanOrEqualTo(ROUNDS);
+        }
+    }
+
+    @Test
+    void aSingleWakeRacingWithAPollIsNeverLostOnTheMultiThreadRuntime() throws Exception {
+        try (var rt = Runtimes.multiThreadBuilder().name("race").workers(2).build()) {
+            pingPong(rt);
+        }
+    }
+
+    @Test
+    void outsideWakesRacingWithTheTasksOwnWakesAreNeitherLostNorDoubled() throws Exception {
+        // A task that also wakes itself takes the flag path, and an outside wake during that poll
+        // moves it to NOTIFIED meanwhile: it must run again exactly once, never twice at once.
+        try (var rt = Runtimes.multiThreadBuilder().name("race").workers(2).build()) {
+            pingPong(rt, true);
+        }
+        try (var rt = Runtimes.jdkDefault("race")) {
+            pingPong(rt, true);
+        }
     }
 
     @Test

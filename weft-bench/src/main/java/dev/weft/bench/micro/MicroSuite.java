@@ -1,6 +1,7 @@
 package dev.weft.bench.micro;
 
 import dev.weft.runtime.Runtimes;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,6 +14,11 @@ import java.util.List;
 public final class MicroSuite {
     static final int WARMUP = 5;
     static final int MEASURED = Integer.getInteger("weft.bench.rounds", 30);
+    /**
+     * {@code -Dweft.bench.trace=true}: every round's time to stderr, with the CPU time each thread
+     * used meanwhile (the JIT's compiler threads included), for studying warm-up.
+     */
+    private static final boolean TRACE = Boolean.getBoolean("weft.bench.trace");
 
     /** The runners, in the spec's order. */
     public static final List<String> RUNNERS = List.of(
@@ -51,18 +57,28 @@ public final class MicroSuite {
         }
     }
 
+    private static void trace(String workload, String kind, int i, long nanos, long ops) {
+        if (TRACE) {
+            System.err.printf("  %s %s %d: %.1f ns/op, %d ms since start; CPU ms by thread:%s%n", workload, kind, i,
+                    nanos / (double) ops, ManagementFactory.getRuntimeMXBean().getUptime(), ThreadCpu.sinceLast());
+        }
+    }
+
     private static void measure(String runner, String workload, long ops, Round round, List<String> only) throws Exception {
         if (!only.isEmpty() && !only.contains(workload)) {
             return;
         }
         for (int i = 0; i < WARMUP; i++) {
+            long start = System.nanoTime();
             round.run();
+            trace(workload, "warm-up", i, System.nanoTime() - start, ops);
         }
         long[] times = new long[MEASURED];
         for (int i = 0; i < MEASURED; i++) {
             long start = System.nanoTime();
             round.run();
             times[i] = System.nanoTime() - start;
+            trace(workload, "round", i, times[i], ops);
         }
         Arrays.sort(times);
         double median = MEASURED % 2 == 1 ? times[MEASURED / 2] : (times[MEASURED / 2 - 1] + times[MEASURED / 2]) / 2.0;
