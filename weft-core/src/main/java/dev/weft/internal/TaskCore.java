@@ -20,8 +20,9 @@ import java.util.Optional;
  * <h2>Implementation notes</h2>
  * <ul>
  *   <li><b>Outcome.</b> {@link #value}/{@link #failure} are written once by the thread that
- *       completes the task, then {@link #outcome} is written (volatile); a reader that sees a
- *       non-{@code RUNNING} outcome sees the value (happens-before through the volatile).</li>
+ *       completes the task, then {@link #outcome} is written (release, followed by the waiters'
+ *       getAndSet, a full fence); a reader that sees a non-{@code RUNNING} outcome (volatile read)
+ *       sees the value.</li>
  *   <li><b>Waiters.</b> {@link #waiters} is a Treiber stack of wakers (Treiber 1986). Completion
  *       swaps in {@link #CLOSED} and wakes every node it took, so a waiter pushed before the swap
  *       is woken, and one that finds {@code CLOSED} reads the outcome instead: no lost wake-up.</li>
@@ -45,11 +46,13 @@ public abstract class TaskCore<T> implements Task<T> {
 
     private static final WaiterNode CLOSED = new WaiterNode(Waker.NOOP, null);
     private static final VarHandle WAITERS;
+    private static final VarHandle OUTCOME;
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
     static {
         try {
             WAITERS = MethodHandles.lookup().findVarHandle(TaskCore.class, "waiters", WaiterNode.class);
+            OUTCOME = MethodHandles.lookup().findVarHandle(TaskCore.class, "outcome", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -225,7 +228,9 @@ public abstract class TaskCore<T> implements Task<T> {
 
     private void finish(int how) {
         state = S_DONE;
-        outcome = how;
+        // Release, not volatile: the getAndSet below is the full fence, and a reader that sees
+        // the outcome (volatile read) still sees the value written before it.
+        OUTCOME.setRelease(this, how);
         WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
         runtime.taskFinished(this);
         if (scope != null) {
