@@ -42,8 +42,10 @@ public final class MicroSuite {
     }
 
     private static dev.weft.Runtime multi() {
-        // The spec's machine has 2 cores: multi-thread runners use 2 workers.
-        return Runtimes.multiThreadBuilder().name("bench").workers(2).watchdog(null).build();
+        // The spec's machine has 2 cores: multi-thread runners use 2 workers. -Dweft.bench.workers=N
+        // changes that for studies only (figures for BENCHMARKS.md use 2).
+        int workers = Integer.getInteger("weft.bench.workers", 2);
+        return Runtimes.multiThreadBuilder().name("bench").workers(workers).watchdog(null).build();
     }
 
     /** Runs every workload for {@code runner} and prints one figure line per workload. */
