@@ -66,13 +66,20 @@ public interface Runtime extends AutoCloseable {
      * Runs {@code main} as a sequential task of this runtime and waits for its result on the
      * calling thread. A current-thread runtime runs its loop on the calling thread for the
      * duration.
+     *
+     * <p>If the calling thread is interrupted while it waits, the task is cancelled and this
+     * throws {@link CancelledException}, with the thread's interrupt status kept. (A current-thread
+     * runtime first drives the cancelled task until its cleanup has run: nothing else would.)
      */
     <T> T run(Callable<? extends T> main);
 
     /** {@link #run(Callable)} for a body that returns nothing. */
     void run(Action main);
 
-    /** Runs {@code future} as a poll task of this runtime and waits for its value on the calling thread. */
+    /**
+     * Runs {@code future} as a poll task of this runtime and waits for its value on the calling
+     * thread. An interrupt while waiting cancels the task, as for {@link #run(Callable)}.
+     */
     <T> T blockOn(Future<T> future);
 
     /**

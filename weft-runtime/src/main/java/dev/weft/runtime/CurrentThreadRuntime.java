@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.Cancellable;
+import dev.weft.CancelledException;
 import dev.weft.Task;
 import dev.weft.Waker;
 import dev.weft.internal.ExecutionContext;
@@ -168,9 +169,19 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         if (ExecutionContext.currentRuntimeOrNull() == this) {
             return task.join();
         }
+        boolean interrupted = false;
         enterDriver();
         try {
             while (!task.isDone()) {
+                if (Thread.interrupted()) {
+                    // Cancel the task, then keep driving until its cleanup has run: on this runtime
+                    // nothing else would run it. The status is cleared meanwhile (a park would
+                    // return at once and this loop would spin) and restored below.
+                    if (!interrupted) {
+                        interrupted = true;
+                        task.cancel();
+                    }
+                }
                 if (!runRound()) {
                     parkUntilWork(() -> task.isDone());
                 }
@@ -178,6 +189,13 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             flushDriver();
         } finally {
             exitDriver();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (interrupted) {
+            throw new CancelledException(Thread.currentThread() + " was interrupted while awaiting task '"
+                    + task.name() + "' on runtime '" + name() + "'; the task was cancelled and its cleanup has run");
         }
         return task.join();
     }
@@ -188,15 +206,22 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             super.drainUntil(deadlineNanos);
             return;
         }
+        boolean interrupted = false;
         enterDriver();
         try {
             while (!isIdle() && System.nanoTime() - deadlineNanos < 0) {
+                // An interrupt does not cut the drain short (close() promises its bound), but it must
+                // not make the parks below return at once: cleared here, restored after.
+                interrupted |= Thread.interrupted();
                 if (!runRound()) {
                     parkUntilWork(this::isIdle);
                 }
             }
         } finally {
             exitDriver();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -439,6 +439,45 @@ public abstract class RuntimeConformanceTest {
         assertThat(seen).containsExactly("unset", "A", "A", "A", "B", "unset");
     }
 
+    @Test
+    void anInterruptedBlockOnCancelsItsTaskRunsItsCleanupAndThrows() throws Exception {
+        // A future that never completes; its cancel() is its cleanup.
+        AtomicBoolean cleanedUp = new AtomicBoolean();
+        AtomicBoolean pollStarted = new AtomicBoolean();
+        Future<Integer> never = new Future<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                pollStarted.set(true);
+                return Poll.pending();
+            }
+
+            @Override
+            public void cancel() {
+                cleanedUp.set(true);
+            }
+        };
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                rt.blockOn(never);
+            } catch (Throwable t) {
+                thrown.set(t);
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!pollStarted.get() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        caller.interrupt();
+        caller.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(caller.isAlive()).as("blockOn still waiting 5 s after its thread was interrupted").isFalse();
+        assertThat(thrown.get()).isInstanceOf(CancelledException.class).hasMessageContaining("interrupted");
+        assertThat(stillInterrupted.get()).as("the interrupt status is kept").isTrue();
+        assertThat(cleanedUp.get()).as("the task's future was cancelled (its cleanup ran)").isTrue();
+    }
+
     static void sleepQuietly(long ms) {
         try {
             Thread.sleep(ms);
