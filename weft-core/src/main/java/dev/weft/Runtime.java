@@ -68,8 +68,10 @@ public interface Runtime extends AutoCloseable {
      * duration.
      *
      * <p>If the calling thread is interrupted while it waits, the task is cancelled and this
-     * throws {@link CancelledException}, with the thread's interrupt status kept. (A current-thread
-     * runtime first drives the cancelled task until its cleanup has run: nothing else would.)
+     * throws {@link CancelledException}, with the thread's interrupt status kept. A current-thread
+     * runtime first drives the cancelled task through its cleanup (nothing else would), for at
+     * most the close grace of 5 s; if the task then ends other than cancelled (a shielded body
+     * that finished), its own result or failure is returned instead.
      */
     <T> T run(Callable<? extends T> main);
 

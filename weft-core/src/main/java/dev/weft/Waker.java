@@ -11,6 +11,11 @@ package dev.weft;
  *   <li><b>No lost wake-up.</b> A wake that races with the task's poll (before, during or after
  *       the poll returns {@link Poll#pending()}) causes a later poll.</li>
  *   <li><b>Safe after the task is gone.</b> Waking a completed or cancelled task does nothing.</li>
+ *   <li><b>Publishes nothing.</b> A wake is a signal, not a channel for data: what the woken task
+ *       must see is published by the resource itself (an atomic or volatile write before the
+ *       wake, read by the task's poll), as Weft's channels, timers and drivers do. A wake that
+ *       finds the task already queued, or lands while the task is being polled, gives no
+ *       happens-before edge to the next poll.</li>
  * </ul>
  *
  * <p>A future that returns {@link Poll#pending()} must have arranged for the context's current

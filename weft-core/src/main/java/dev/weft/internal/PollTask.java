@@ -21,6 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <pre>
  *   IDLE ──wake──▶ SCHEDULED ──run──▶ RUNNING ──pending──▶ IDLE
  *                                        │  └─wake─▶ NOTIFIED ──pending──▶ SCHEDULED (re-queued)
+ *                                        ├──own wake, then pending──▶ SCHEDULED (re-queued; from
+ *                                        │      RUNNING or NOTIFIED, by a release store)
  *                                        └──ready/throw/cancel──▶ COMPLETE
  * </pre>
  * <ul>
@@ -39,7 +41,10 @@ import java.util.concurrent.RejectedExecutionException;
  *       calls the future's {@link Future#cancel()} and completes the task as cancelled.</li>
  * </ul>
  * Orderings: the CAS to RUNNING (volatile) orders the previous poll's writes to the future's
- * fields before this poll's reads, so a future may be polled by different workers in turn.
+ * fields before this poll's reads (the previous poll's last state write is a CAS or a release
+ * store), so a future may be polled by different workers in turn. A waker's own writes reach
+ * the next poll through the resource's synchronization, not through the run state (see
+ * {@link Waker}).
  * Tested by {@code PollTaskWakeRaceTest}.
  */
 public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {

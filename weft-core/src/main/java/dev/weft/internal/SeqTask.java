@@ -42,12 +42,10 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @SuppressWarnings("unused") // through CANCEL_LOCK
     private volatile int cancelLock;
     private static final java.lang.invoke.VarHandle CANCEL_LOCK;
-    private static final java.lang.invoke.VarHandle THREAD;
 
     static {
         try {
             CANCEL_LOCK = java.lang.invoke.MethodHandles.lookup().findVarHandle(SeqTask.class, "cancelLock", int.class);
-            THREAD = java.lang.invoke.MethodHandles.lookup().findVarHandle(SeqTask.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,7 +84,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         if (t == null) {
             throw new IllegalStateException("runtime '" + runtime.name() + "' refused to create a virtual thread");
         }
-        THREAD.setRelease(this, t);   // no fence of its own: t.start() below publishes it
+        thread = t;   // volatile: cancel() reads it after setting cancelRequested (Dekker with run())
         t.setUncaughtExceptionHandler(this);   // also how ExecutionContext finds this task from its thread
         t.start();
     }

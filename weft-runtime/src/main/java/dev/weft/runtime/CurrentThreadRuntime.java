@@ -170,20 +170,23 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             return task.join();
         }
         boolean interrupted = false;
+        long cleanupDeadline = 0;
         enterDriver();
         try {
             while (!task.isDone()) {
-                if (Thread.interrupted()) {
-                    // Cancel the task, then keep driving until its cleanup has run: on this runtime
+                if (Thread.interrupted() && !interrupted) {
+                    // Cancel the task, then keep driving it through its cleanup: on this runtime
                     // nothing else would run it. The status is cleared meanwhile (a park would
                     // return at once and this loop would spin) and restored below.
-                    if (!interrupted) {
-                        interrupted = true;
-                        task.cancel();
-                    }
+                    interrupted = true;
+                    cleanupDeadline = System.nanoTime() + CLOSE_GRACE_NANOS;
+                    task.cancel();
+                }
+                if (interrupted && System.nanoTime() - cleanupDeadline >= 0) {
+                    break;      // cleanup outlasted its grace: the next drive (or close) goes on with it
                 }
                 if (!runRound()) {
-                    parkUntilWork(() -> task.isDone());
+                    parkUntilWork(task::isDone, interrupted ? cleanupDeadline : Long.MAX_VALUE);
                 }
             }
             flushDriver();
@@ -193,11 +196,19 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                 Thread.currentThread().interrupt();
             }
         }
-        if (interrupted) {
-            throw new CancelledException(Thread.currentThread() + " was interrupted while awaiting task '"
-                    + task.name() + "' on runtime '" + name() + "'; the task was cancelled and its cleanup has run");
+        if (!interrupted) {
+            return task.join();
         }
-        return task.join();
+        String interruptedWhile = Thread.currentThread() + " was interrupted while awaiting task '" + task.name()
+                + "' on runtime '" + name() + "'; the task was cancelled and ";
+        if (!task.isDone()) {
+            throw new CancelledException(interruptedWhile + "is still cleaning up");
+        }
+        try {
+            return task.join();     // it may have finished anyway (a shielded body): its own outcome
+        } catch (CancelledException ended) {
+            throw new CancelledException(interruptedWhile + "its cleanup has run");
+        }
     }
 
     @Override
@@ -214,7 +225,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                 // not make the parks below return at once: cleared here, restored after.
                 interrupted |= Thread.interrupted();
                 if (!runRound()) {
-                    parkUntilWork(this::isIdle);
+                    parkUntilWork(this::isIdle, deadlineNanos);
                 }
             }
         } finally {
@@ -260,7 +271,8 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         return !ready.isEmpty();
     }
 
-    private void parkUntilWork(java.util.function.BooleanSupplier done) {
+    /** Parks until there is work, a timer is due, {@code done} holds, or {@code deadlineNanos} (MAX_VALUE: none). */
+    private void parkUntilWork(java.util.function.BooleanSupplier done, long deadlineNanos) {
         parked = true;
         Driver d = ioDriver;
         if (d != null) {
@@ -271,7 +283,9 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             if (!ready.isEmpty() || done.getAsBoolean() || stopped) {
                 return;
             }
-            long delay = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - System.nanoTime();
+            long until = deadlineNanos == Long.MAX_VALUE ? wakeAt
+                    : wakeAt == Long.MAX_VALUE ? deadlineNanos : Math.min(wakeAt, deadlineNanos);
+            long delay = until == Long.MAX_VALUE ? Long.MAX_VALUE : until - System.nanoTime();
             if (d != null) {
                 sinceDriverPoll = 0;
                 d.park(Math.max(0, delay));

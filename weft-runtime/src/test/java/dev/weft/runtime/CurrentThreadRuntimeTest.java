@@ -91,6 +91,61 @@ class CurrentThreadRuntimeTest {
     }
 
     @Test
+    void anInterruptedRunWhoseBodyFinishesInsideAShieldReturnsItsResult() throws Exception {
+        // The interrupt cancels the task, but a shielded body runs to its end: run() then returns
+        // that result (the task did not end cancelled), and the interrupt status is kept.
+        AtomicBoolean entered = new AtomicBoolean();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        try (var rt = Runtimes.currentThread()) {
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(rt.run(() -> Weft.shielded(() -> {
+                        entered.set(true);
+                        Weft.sleep(Duration.ofMillis(200));
+                        return 7;
+                    })));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            while (!entered.get()) {
+                Thread.sleep(1);
+            }
+            caller.interrupt();
+            caller.join(5_000);
+            assertThat(caller.isAlive()).isFalse();
+        }
+        assertThat(outcome.get()).isEqualTo(7);
+        assertThat(stillInterrupted.get()).isTrue();
+    }
+
+    @Test
+    void closeReturnsAfterItsGraceEvenIfATaskNeverFinishesItsCleanup() {
+        // A task whose cleanup waits, shielded, on something that never comes: close() must give
+        // up after its grace (5 s) rather than park forever with no timer to wake it.
+        Future<Void> never = cx -> Poll.pending();
+        AtomicBoolean inCleanup = new AtomicBoolean();
+        var rt = Runtimes.currentThread();
+        Task<Void> stuck = rt.run(() -> {
+            Task<Void> t = Weft.spawn(() -> Weft.shielded(() -> {
+                inCleanup.set(true);
+                return Weft.await(never);
+            }));
+            Weft.sleep(Duration.ofMillis(20));     // let it enter the shield
+            return t;
+        });
+        assertThat(inCleanup.get()).as("the task is inside its shielded wait").isTrue();
+        long start = System.nanoTime();
+        rt.close();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(tookMs).as("close() with a task stuck in its cleanup").isBetween(4_000L, 10_000L);
+        assertThat(rt.isClosed()).isTrue();
+        assertThat(stuck.isDone()).as("the stuck task is left unfinished, not reported done").isFalse();
+    }
+
+    @Test
     void wakesFromOtherThreadsAreNeverLost() throws Exception {
         int rounds = 20_000;
         try (var rt = Runtimes.currentThread()) {

@@ -51,15 +51,19 @@ class PollTaskWakeRaceTest {
                 waker.set(cx.waker());                       // register, then read: the usual protocol
                 long seen = published.get();
                 spin(ThreadLocalRandom.current().nextInt(200)); // keep the poll open: wakes land inside it
-                acknowledged.set(seen);
                 if (seen >= ROUNDS) {
+                    acknowledged.set(seen);
                     return Poll.ready(seen);
                 }
                 if (selfWakes && ThreadLocalRandom.current().nextBoolean()) {
+                    // Acknowledge at a later poll, which only this wake can bring (the producer
+                    // waits for the acknowledgement): a lost self-wake stalls the round.
                     selfWakesDone++;
-                    cx.waker().wake();                       // re-queued by the poll's own end
+                    cx.waker().wake();
                     spin(ThreadLocalRandom.current().nextInt(100)); // the outside wake may land now too
+                    return Poll.pending();
                 }
+                acknowledged.set(seen);
                 return Poll.pending();
             } finally {
                 inPoll.decrementAndGet();

@@ -19,7 +19,7 @@ final class ThreadCpu {
 
     private ThreadCpu() { }
 
-    /** " name=ms" for each thread that ran over 0.3 ms since the last call; "" off Linux. */
+    /** " name=ms" for each thread that ran over 0.3 ms since the last call, or why it cannot tell (off Linux). */
     static String sinceLast() {
         if (!Files.isDirectory(TASKS)) {
             return " (unavailable: no /proc/self/task)";
