@@ -169,32 +169,19 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         if (ExecutionContext.currentRuntimeOrNull() == this) {
             return task.join();
         }
-        boolean interrupted = false;
-        long cleanupDeadline = 0;
+        boolean interrupted;
         enterDriver();
         try {
-            while (!task.isDone()) {
-                if (Thread.interrupted() && !interrupted) {
-                    // Cancel the task, then keep driving it through its cleanup: on this runtime
-                    // nothing else would run it. The status is cleared meanwhile (a park would
-                    // return at once and this loop would spin) and restored below.
-                    interrupted = true;
-                    cleanupDeadline = System.nanoTime() + CLOSE_GRACE_NANOS;
-                    task.cancel();
-                }
-                if (interrupted && System.nanoTime() - cleanupDeadline >= 0) {
-                    break;      // cleanup outlasted its grace: the next drive (or close) goes on with it
-                }
-                if (!runRound()) {
-                    parkUntilWork(task::isDone, interrupted ? cleanupDeadline : Long.MAX_VALUE);
-                }
+            interrupted = driveUntil(task::isDone, Long.MAX_VALUE, true);
+            if (interrupted) {
+                // Cancel the task, then drive it through its cleanup: on this runtime nothing else
+                // would run it. Past the grace, the next drive (or close) goes on with it.
+                task.cancel();
+                driveUntil(task::isDone, System.nanoTime() + CLOSE_GRACE_NANOS, false);
             }
             flushDriver();
         } finally {
             exitDriver();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
         if (!interrupted) {
             return task.join();
@@ -217,23 +204,41 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             super.drainUntil(deadlineNanos);
             return;
         }
-        boolean interrupted = false;
         enterDriver();
         try {
-            while (!isIdle() && System.nanoTime() - deadlineNanos < 0) {
-                // An interrupt does not cut the drain short (close() promises its bound), but it must
-                // not make the parks below return at once: cleared here, restored after.
-                interrupted |= Thread.interrupted();
+            driveUntil(this::isIdle, deadlineNanos, false);   // an interrupt does not cut close() short
+        } finally {
+            exitDriver();
+        }
+    }
+
+    /**
+     * Runs rounds on the driving thread until {@code done} holds, {@code deadlineNanos} passes
+     * ({@code Long.MAX_VALUE}: never) or, if {@code stopOnInterrupt}, the thread is interrupted.
+     * The interrupt status is cleared while driving (a park would return at once and the loop
+     * would spin) and restored on the way out; returns whether it was set.
+     */
+    private boolean driveUntil(java.util.function.BooleanSupplier done, long deadlineNanos, boolean stopOnInterrupt) {
+        boolean interrupted = false;
+        try {
+            while (!done.getAsBoolean()
+                    && (deadlineNanos == Long.MAX_VALUE || System.nanoTime() - deadlineNanos < 0)) {
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                    if (stopOnInterrupt) {
+                        break;
+                    }
+                }
                 if (!runRound()) {
-                    parkUntilWork(this::isIdle, deadlineNanos);
+                    parkUntilWork(done, deadlineNanos);
                 }
             }
         } finally {
-            exitDriver();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+        return interrupted;
     }
 
     @Override
@@ -283,8 +288,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             if (!ready.isEmpty() || done.getAsBoolean() || stopped) {
                 return;
             }
-            long until = deadlineNanos == Long.MAX_VALUE ? wakeAt
-                    : wakeAt == Long.MAX_VALUE ? deadlineNanos : Math.min(wakeAt, deadlineNanos);
+            long until = Math.min(wakeAt, deadlineNanos);     // MAX_VALUE: neither
             long delay = until == Long.MAX_VALUE ? Long.MAX_VALUE : until - System.nanoTime();
             if (d != null) {
                 sinceDriverPoll = 0;

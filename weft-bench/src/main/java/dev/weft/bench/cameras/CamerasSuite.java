@@ -1,5 +1,7 @@
 package dev.weft.bench.cameras;
 
+import dev.weft.bench.ProcessCpu;
+import dev.weft.bench.ThreadCpu;
 import dev.weft.ffi.camera.Camera;
 import dev.weft.ffi.camera.CameraStats;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package dev.weft.bench.micro;
 
+import dev.weft.bench.ProcessCpu;
+import dev.weft.bench.ThreadCpu;
 import dev.weft.runtime.Runtimes;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -59,10 +61,18 @@ public final class MicroSuite {
         }
     }
 
+    private static ThreadCpu tracedThreads = TRACE ? ThreadCpu.sample() : null;
+    private static long tracedCpu = TRACE ? ProcessCpu.nanos() : 0;
+
     private static void trace(String workload, String kind, int i, long nanos, long ops) {
         if (TRACE) {
-            System.err.printf("  %s %s %d: %.1f ns/op, %d ms since start; CPU ms by thread:%s%n", workload, kind, i,
-                    nanos / (double) ops, ManagementFactory.getRuntimeMXBean().getUptime(), ThreadCpu.sinceLast());
+            ThreadCpu threads = ThreadCpu.sample();
+            long cpu = ProcessCpu.nanos();
+            System.err.printf("  %s %s %d: %.1f ns/op, %d ms since start; CPU since the last line: %s%n", workload,
+                    kind, i, nanos / (double) ops, ManagementFactory.getRuntimeMXBean().getUptime(),
+                    threads.topSince(tracedThreads, 8, cpu - tracedCpu));
+            tracedThreads = threads;
+            tracedCpu = cpu;
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.weft.bench.cameras;
+package dev.weft.bench;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -16,7 +16,7 @@ import java.lang.management.ManagementFactory;
  * through FFM where the C library has it (nanosecond resolution), else the platform MXBean
  * (on Linux it counts 10 ms ticks, which over 10 s is a 1 ms/s step).
  */
-final class ProcessCpu {
+public final class ProcessCpu {
     private static final int CLOCK_PROCESS_CPUTIME_ID = 2;     // Linux
     private static final MethodHandle CLOCK_GETTIME = Linker.nativeLinker().defaultLookup().find("clock_gettime")
             .map(fn -> Linker.nativeLinker().downcallHandle(fn, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS)))
@@ -24,7 +24,7 @@ final class ProcessCpu {
 
     private ProcessCpu() { }
 
-    static long nanos() {
+    public static long nanos() {
         if (CLOCK_GETTIME != null && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment ts = arena.allocate(16);

@@ -1,4 +1,4 @@
-package dev.weft.bench.cameras;
+package dev.weft.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,9 +12,10 @@ import java.util.stream.Stream;
 /**
  * CPU time per OS thread of this process, from {@code /proc/self/task/<tid>/schedstat} (Linux): a
  * diagnostic printed to stderr, so a figure can be explained (which thread burnt the time: the
- * readers, the library's driver thread, the JIT, the GC). Empty where {@code /proc} is missing.
+ * readers, the library's driver thread, the JIT, the GC). Used by the cameras suite and by the
+ * micro suite's {@code -Dweft.bench.trace=true}. Empty where {@code /proc} is missing.
  */
-final class ThreadCpu {
+public final class ThreadCpu {
     /** Nanoseconds on CPU by "name/tid". */
     private final Map<String, Long> nanosByThread;
 
@@ -22,7 +23,7 @@ final class ThreadCpu {
         this.nanosByThread = nanosByThread;
     }
 
-    static ThreadCpu sample() {
+    public static ThreadCpu sample() {
         Map<String, Long> ticks = new HashMap<>();   // ns
         Path tasks = Path.of("/proc/self/task");
         if (!Files.isDirectory(tasks)) {
@@ -60,7 +61,7 @@ final class ThreadCpu {
      * The threads that used most CPU since {@code before}, as "name/tid ms", the rest summed, and
      * what threads that ended meanwhile used ({@code processCpuNanos} minus what was seen).
      */
-    String topSince(ThreadCpu before, int n, long processCpuNanos) {
+    public String topSince(ThreadCpu before, int n, long processCpuNanos) {
         long seen = 0;
         List<Map.Entry<String, Long>> used = new ArrayList<>();
         nanosByThread.forEach((name, t) -> used.add(Map.entry(name, t - before.nanosByThread.getOrDefault(name, 0L))));
