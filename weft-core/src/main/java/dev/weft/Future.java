@@ -7,6 +7,7 @@ import dev.weft.internal.future.MapFuture;
 import dev.weft.internal.future.RaceFuture;
 import dev.weft.internal.future.SelectFuture;
 import dev.weft.internal.future.SleepFuture;
+import dev.weft.internal.future.TimeoutFuture;
 import dev.weft.internal.stream.PollFnFuture;
 import java.time.Duration;
 import java.util.List;
@@ -27,10 +28,23 @@ import java.util.function.Supplier;
  * {@snippet class="dev.weft.snippets.FutureSnippets" region="pollByHand"}
  *
  * <p><b>Contract.</b> One poller at a time; poll is never called again after ready. A poll that
- * throws completes the future with that exception. {@link #cancel()} is called, at most once
- * that matters, when the future will not be polled to completion (its task was cancelled, it
- * lost a {@link #select select} or {@link #race race}, it timed out): it releases what the
- * future holds (timers, child tasks, buffers) and must be idempotent and non-blocking.
+ * throws completes the future with that exception. Java has no drop, so two hooks stand in for
+ * it, both idempotent, non-blocking and callable from any thread:
+ * <ul>
+ *   <li>{@link #drop()} is called when the future will not be polled to completion (its task was
+ *       cancelled, it lost a {@link #select select} or {@link #race race}, it timed out, a
+ *       sibling in a {@link #join(List) join} failed): it releases what the future holds (timers,
+ *       a place in a wait queue, buffers, a child task it started itself).</li>
+ *   <li>{@link #release(Object)} is called when the future <em>did</em> complete but its value
+ *       is discarded unused (a {@link #join(List) join} whose sibling failed, or that was itself
+ *       dropped): a future whose value is a resource gives it back.</li>
+ * </ul>
+ * <b>Which futures are safe to discard.</b> A future is safe to drop at any time, and its value
+ * safe to discard through {@code release}, when it either holds nothing that outlives it or
+ * overrides these hooks: Weft's timers, channels (a message received but discarded goes back to
+ * the front of its channel), locks and semaphores (a guard or permit discarded is released) are.
+ * {@link #map} and {@link #then} do not forward {@code release} (their value is the mapper's, not
+ * the resource's): join resource futures first, then map the joined result.
  *
  * <p><b>Writing one.</b> {@code Future} is a functional interface, so a stateless poll function is
  * a lambda; stateful futures are small classes. Sequential code that should become a future is
@@ -51,11 +65,24 @@ public interface Future<T> {
     Poll<T> poll(Context cx);
 
     /**
-     * Cleanup hook: the future will not be polled to completion. Releases timers, child tasks
-     * and other resources. Idempotent, non-blocking, callable from any thread; the default does
-     * nothing.
+     * Cleanup hook: the future's consumer drops it before it completed and will not poll it
+     * again. Releases timers, wait-queue places, buffers and child tasks the future started
+     * itself. Idempotent, non-blocking, callable from any thread; the default does nothing.
+     * Dropping a {@link Task} only stops waiting for it: the task runs on (see {@link Task}).
      */
-    default void cancel() { }
+    default void drop() { }
+
+    /**
+     * Gives back {@code value}, which this future returned and its consumer now discards unused.
+     * Called at most once per completion, by a combinator that obtained the value but will not
+     * deliver it (a {@link #join(List) join} whose sibling failed or that was dropped). A future
+     * whose value is a resource handed out by something shared overrides it: a lock guard or
+     * semaphore permits are released, a received message goes back to be received first. The
+     * default does nothing, which is right for plain values. Non-blocking, any thread.
+     *
+     * @param value the value this future's last poll returned
+     */
+    default void release(T value) { }
 
     // ---------------------------------------------------------------- constructors
 
@@ -73,7 +100,7 @@ public interface Future<T> {
         };
     }
 
-    /** A future that never completes (until cancelled): the identity of {@link #select}. */
+    /** A future that never completes: the identity of {@link #select}. */
     static <T> Future<T> never() {
         return cx -> Poll.pending();
     }
@@ -120,18 +147,16 @@ public interface Future<T> {
 
     /**
      * This future with a deadline: if it is not ready {@code limit} after its first poll, it is
-     * {@linkplain #cancel() cancelled} and the result throws {@link TimedOutException}.
+     * {@linkplain #drop() dropped} and the result throws {@link TimedOutException}.
      */
     default Future<T> timeout(Duration limit) {
-        return select(this, Future.sleep(limit)).map(either -> switch (either) {
-            case Either.First<T, Void> first -> first.value();
-            case Either.Second<T, Void> second -> throw new TimedOutException("timed out after " + limit);
-        });
+        return new TimeoutFuture<>(this, Objects.requireNonNull(limit, "limit"));
     }
 
     /**
-     * Both futures, polled concurrently by one task. If either throws, the other is cancelled and
-     * the exception is the result.
+     * Both futures, polled concurrently by one task. If either throws, the other is dropped (or,
+     * if it had completed, its value {@linkplain #release released}) and the exception is the
+     * result.
      */
     static <A, B> Future<Both<A, B>> join(Future<? extends A> first, Future<? extends B> second) {
         return new JoinBothFuture<>(first, second);
@@ -139,7 +164,9 @@ public interface Future<T> {
 
     /**
      * Every future in {@code futures}, polled concurrently by one task; the values in the list's
-     * order. If one throws, the others are cancelled and the exception is the result.
+     * order. If one throws, the unfinished others are {@linkplain #drop() dropped}, the values of
+     * the finished ones {@linkplain #release released}, and the exception is the result; dropping
+     * the join does the same.
      */
     static <T> Future<List<T>> join(List<? extends Future<? extends T>> futures) {
         return new JoinAllFuture<>(futures);
@@ -154,9 +181,9 @@ public interface Future<T> {
     /**
      * Whichever of two futures completes first. <b>Loser policy:</b> the futures are polled in
      * argument order on every poll (so the first is favoured when both are ready); as soon as one
-     * is ready or throws, the other is {@linkplain #cancel() cancelled} before the result is
+     * is ready or throws, the other is {@linkplain #drop() dropped} before the result is
      * returned. A cancel-safe loser (such as a Weft channel's receive) keeps what it had not
-     * delivered.
+     * delivered; a losing {@link Task} runs on (dropping a task only stops waiting for it).
      *
      * {@snippet class="dev.weft.snippets.FutureSnippets" region="select"}
      */
@@ -166,7 +193,7 @@ public interface Future<T> {
 
     /**
      * Whichever of {@code futures} completes first, with the same loser policy as
-     * {@link #select}: polled in list order, the losers cancelled before the result is returned.
+     * {@link #select}: polled in list order, the losers dropped before the result is returned.
      */
     static <T> Future<T> race(List<? extends Future<? extends T>> futures) {
         return new RaceFuture<>(futures);

@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * sequential task {@code for (T item : Weft.iterate(stream))}; as a future {@link #forEach},
  * {@link #toList}, {@link #fold}.
  *
- * <p>{@link #cancel()} is the cleanup hook, called when the stream will not be polled to its end:
- * it releases timers and upstream streams; idempotent and non-blocking.
+ * <p>{@link #drop()} is the cleanup hook, called when the stream will not be polled to its end
+ * (Java has no drop): it releases timers and upstream streams; idempotent and non-blocking.
  *
  * @param <T> the type of the items
  */
@@ -48,7 +48,7 @@ public interface Stream<T> {
     Poll<T> pollNext(Context cx);
 
     /** Cleanup hook: the stream will not be polled to its end. The default does nothing. */
-    default void cancel() { }
+    default void drop() { }
 
     // ---------------------------------------------------------------- constructors
 
@@ -96,7 +96,7 @@ public interface Stream<T> {
      *   <li>a {@link WakeSignal}: when the source calls {@link WakeSignal#signal()}, from any
      *       thread (a native callback, a listener); no timer, and no signal is lost.</li>
      * </ul>
-     * Endless until cancelled; an exception from {@code tryNext} ends it with that error. The
+     * Endless until dropped; an exception from {@code tryNext} ends it with that error. The
      * trigger belongs to this stream.
      * {@snippet class="dev.weft.snippets.StreamSnippets" region="cameras"}
      *
@@ -126,7 +126,7 @@ public interface Stream<T> {
 
     /**
      * The items of all {@code streams} as they come, polled fairly (the first stream polled
-     * rotates); ends when all have ended; an error from one cancels the others and ends the
+     * rotates); ends when all have ended; an error from one drops the others and ends the
      * merged stream with it.
      */
     static <T> Stream<T> merge(List<? extends Stream<? extends T>> streams) {
@@ -151,7 +151,7 @@ public interface Stream<T> {
         return new FilterStream<>(this, keep);
     }
 
-    /** The first {@code n} items, then the end; this stream is cancelled once the n-th item is taken. */
+    /** The first {@code n} items, then the end; this stream is dropped once the n-th item is taken. */
     default Stream<T> take(long n) {
         return new TakeStream<>(this, n);
     }

@@ -17,8 +17,16 @@ import java.util.Optional;
  * cancelled throws {@link CancelledException}. Inside a failed {@link TaskScope}, joining any
  * child that did not succeed throws the scope's failure.
  *
- * <p><b>As a future.</b> Several pollers may await one task. Cancelling the task future (for
- * example when it loses a {@link Future#select select}) cancels the task.
+ * <p><b>Waiting is not owning.</b> Several pollers may await one task, and stopping waiting
+ * never aborts it: when a task blocked in {@code other.join()} or {@code Weft.await(other)} is
+ * cancelled, when a task loses a {@link Future#select select} or {@link Future#race race}, or
+ * when a join holding it is dropped, {@code other} runs on; {@link #drop()} only withdraws that
+ * wait. Only {@link #cancel()} aborts a task, and it is for the task's owner: the code that
+ * spawned it, its {@link TaskScope} (which cancels its children on exit), {@link Weft#timeout}
+ * (its own child task) or a {@link Weft#async} future (which started its task, so dropping that
+ * future cancels the task). This is tokio's rule (dropping a {@code JoinHandle} detaches,
+ * {@code abort()} aborts) and {@code CompletableFuture}'s (cancelling a dependent does not
+ * cancel its source).
  *
  * @param <T> the type of the result
  */
@@ -75,13 +83,21 @@ public interface Task<T> extends Future<T> {
     long wakes();
 
     /**
-     * Requests cancellation and returns at once; {@link #join()} waits for the task to finish.
+     * Aborts the task: requests cancellation and returns at once; {@link #join()} waits for the
+     * task to finish.
      * A sequential task's pending and next awaits throw {@link CancelledException}, so its
      * {@code finally} blocks run; a poll task is not polled again and its future's
-     * {@link Future#cancel()} cleanup runs on its runtime. Cancelling a finished task does nothing.
+     * {@link Future#drop()} cleanup runs on its runtime. Cancelling a finished task does nothing.
+     * Not called by combinators: they {@link #drop()} a task, which only stops waiting for it.
+     */
+    void cancel();
+
+    /**
+     * Stops waiting for this task (the {@link Future#drop()} hook): the task runs on. Called by
+     * combinators and by a cancelled waiter; {@link #cancel()} is the call that aborts.
      */
     @Override
-    void cancel();
+    default void drop() { }
 
     /** True once cancellation was requested. */
     boolean isCancelled();

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * {@link IllegalStateException} there.
  *
  * <p><b>Cancellation.</b> Inside a cancelled sequential task every waiting call here throws
- * {@link CancelledException} (the awaited future is cancelled first); wrap cleanup that must wait
+ * {@link CancelledException} (the awaited future is {@linkplain Future#drop() dropped} first; an
+ * awaited {@link Task} runs on, see "waiting is not owning" there); wrap cleanup that must wait
  * in {@link #shielded(Callable)}.
  */
 public final class Weft {
@@ -72,7 +73,7 @@ public final class Weft {
 
     /**
      * Sequential code as a lazy future: when first polled it spawns {@code body} as a sequential
-     * task on the polling runtime, and completes with its result; cancelling the future cancels
+     * task on the polling runtime, and completes with its result; dropping the future cancels
      * the task. {@snippet class="dev.weft.snippets.StreamSnippets" region="unfold"}
      */
     public static <T> Future<T> async(Callable<? extends T> body) {
@@ -85,7 +86,7 @@ public final class Weft {
      * Waits for {@code future} and returns its value: parks a sequential task, blocks a plain
      * thread. Works outside any runtime too (the future must not need one).
      *
-     * @throws CancelledException if the waiting task is cancelled (the future is cancelled first)
+     * @throws CancelledException if the waiting task is cancelled (the future is dropped first)
      */
     public static <T> T await(Future<T> future) {
         return Await.await(future);
@@ -102,7 +103,7 @@ public final class Weft {
     }
 
     /**
-     * Waits for whichever of two futures completes first; the loser is cancelled (see
+     * Waits for whichever of two futures completes first; the loser is dropped (see
      * {@link Future#select}). {@snippet class="dev.weft.snippets.FutureSnippets" region="select"}
      */
     public static <A, B> Either<A, B> select(Future<? extends A> first, Future<? extends B> second) {

@@ -19,6 +19,8 @@ class FutureCombinatorTest {
         private volatile Waker waker;
         int polls;
         int cancels;
+        final java.util.List<T> released = new java.util.ArrayList<>();
+        RuntimeException dropFailure;
 
         @Override
         public Poll<T> poll(Context cx) {
@@ -31,8 +33,16 @@ class FutureCombinatorTest {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             cancels++;
+            if (dropFailure != null) {
+                throw dropFailure;
+            }
+        }
+
+        @Override
+        public void release(T value) {
+            released.add(value);
         }
 
         void complete(T value) {
@@ -149,8 +159,8 @@ class FutureCombinatorTest {
         Manual<String> b = new Manual<>();
         Future<Either<String, String>> sel = Future.select(a, b);
         sel.poll(cx);
-        sel.cancel();
-        sel.cancel();
+        sel.drop();
+        sel.drop();
         assertThat(a.cancels).isEqualTo(1);
         assertThat(b.cancels).isEqualTo(1);
     }
@@ -190,5 +200,101 @@ class FutureCombinatorTest {
                 .hasMessageContaining("No Weft runtime")
                 .hasMessageContaining("Weft.run(");
         assertThat(Runtime.find()).isEmpty();
+    }
+
+    // ------------------------------------------------------------ nothing handed out is lost (issue 12)
+
+    @Test
+    void aJoinWhoseSiblingFailsGivesBackTheValuesAlreadyReceived() {
+        Manual<String> guard = new Manual<>();
+        Manual<String> pending = new Manual<>();
+        Manual<String> failing = new Manual<>();
+        Future<List<String>> join = Future.joinAll(guard, pending, failing);
+        guard.complete("guard-1");
+        assertThat(join.poll(cx).isPending()).isTrue();
+        failing.fail(new IllegalStateException("boom"));
+        assertThatThrownBy(() -> join.poll(cx)).hasMessage("boom");
+        assertThat(guard.released).as("the finished branch's value is given back").containsExactly("guard-1");
+        assertThat(pending.cancels).as("the unfinished branch is dropped").isEqualTo(1);
+        assertThat(failing.cancels).as("the branch that threw holds nothing").isZero();
+        join.drop();
+        assertThat(guard.released).as("given back once").hasSize(1);
+    }
+
+    @Test
+    void aDroppedJoinGivesBackFinishedValuesAndDropsTheRest() {
+        Manual<String> first = new Manual<>();
+        Manual<String> second = new Manual<>();
+        Future<Both<String, String>> join = Future.join(first, second);
+        first.complete("permit");
+        assertThat(join.poll(cx).isPending()).isTrue();
+        join.drop();            // e.g. it lost a select to a timeout
+        assertThat(first.released).containsExactly("permit");
+        assertThat(second.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void aSelectThatTimesOutAfterHalfAJoinCompletedLosesNothing() {
+        Manual<String> m1 = new Manual<>();
+        Manual<String> m2 = new Manual<>();
+        Manual<Void> timer = new Manual<>();
+        Future<Either<Both<String, String>, Void>> sel = Future.select(Future.join(m1, m2), timer);
+        m1.complete("m1-guard");
+        assertThat(sel.poll(cx).isPending()).isTrue();
+        timer.complete(null);
+        assertThat(sel.poll(cx).value()).isInstanceOf(Either.Second.class);
+        assertThat(m1.released).as("the guard the join had received is given back").containsExactly("m1-guard");
+        assertThat(m2.cancels).isEqualTo(1);
+    }
+
+    @Test
+    void releaseIsForwardedThroughSelectRaceTimeoutAndCompletedJoins() {
+        Manual<String> a = new Manual<>();
+        Future<Either<String, Void>> sel = Future.select(a, Future.never());
+        a.complete("x");
+        Either<String, Void> won = sel.poll(cx).value();
+        sel.release(won);
+        assertThat(a.released).containsExactly("x");
+
+        Manual<String> b = new Manual<>();
+        Future<String> raced = Future.raceAll(Future.never(), b);
+        b.complete("y");
+        raced.release(raced.poll(cx).value());
+        assertThat(b.released).containsExactly("y");
+
+        Manual<String> c = new Manual<>();
+        Future<String> timed = c.timeout(java.time.Duration.ofDays(1));
+        c.complete("z");
+        timed.release(timed.poll(cx).value());
+        assertThat(c.released).containsExactly("z");
+
+        Manual<String> d = new Manual<>();
+        Manual<String> e = new Manual<>();
+        Future<List<String>> joined = Future.joinAll(d, e);
+        d.complete("d");
+        e.complete("e");
+        joined.release(joined.poll(cx).value());
+        assertThat(d.released).containsExactly("d");
+        assertThat(e.released).containsExactly("e");
+    }
+
+    @Test
+    void aLoserWhoseDropThrowsDoesNotKeepTheOthersFromBeingDropped() {
+        Manual<String> winner = new Manual<>();
+        Manual<String> throwing = new Manual<>();
+        Manual<String> other = new Manual<>();
+        throwing.dropFailure = new IllegalStateException("cleanup failed");
+        Future<String> race = Future.raceAll(throwing, other, winner);
+        winner.complete("w");
+        assertThatThrownBy(() -> race.poll(cx)).hasMessage("cleanup failed");
+        assertThat(other.cancels).as("dropped although an earlier loser's drop threw").isEqualTo(1);
+
+        Manual<String> x = new Manual<>();
+        Manual<String> y = new Manual<>();
+        x.dropFailure = new IllegalStateException("x cleanup failed");
+        Future<Either<String, String>> sel = Future.select(x, y);
+        assertThat(sel.poll(cx).isPending()).isTrue();
+        assertThatThrownBy(sel::drop).hasMessage("x cleanup failed");
+        assertThat(y.cancels).isEqualTo(1);
     }
 }

@@ -64,7 +64,7 @@ class StreamTest {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             cancels++;
         }
     }
@@ -90,7 +90,7 @@ class StreamTest {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             cancels++;
         }
     }
@@ -302,8 +302,8 @@ class StreamTest {
         PendingOnceFuture<Integer> inFlight = new PendingOnceFuture<>(1);
         Stream<Integer> s = Stream.unfold("source", src -> inFlight);
         assertThat(s.pollNext(cx).isPending()).isTrue();
-        s.cancel();
-        s.cancel();
+        s.drop();
+        s.drop();
         assertThat(inFlight.cancels).isEqualTo(1);
     }
 
@@ -394,8 +394,8 @@ class StreamTest {
         RecordingStream<Integer> b = new RecordingStream<>(i -> i);
         Stream<Integer> merged = Stream.merge(a, b);
         merged.pollNext(cx);
-        merged.cancel();
-        merged.cancel();
+        merged.drop();
+        merged.drop();
         assertThat(a.cancels).isEqualTo(1);
         assertThat(b.cancels).isEqualTo(1);
     }
@@ -445,7 +445,7 @@ class StreamTest {
     @Test
     void foldCancelCancelsStream() {
         RecordingStream<Integer> upstream = new RecordingStream<>(i -> i);
-        upstream.fold(0, Integer::sum).cancel();
+        upstream.fold(0, Integer::sum).drop();
         assertThat(upstream.cancels).isEqualTo(1);
     }
 
@@ -524,8 +524,8 @@ class StreamTest {
         FakeTimer timer = new FakeTimer();
         Stream<String> idle = new PollFnStream<>(() -> null, () -> true, Backoff.fixed(Duration.ofSeconds(1)), timer);
         assertThat(idle.pollNext(cx).isPending()).isTrue();
-        idle.cancel();
-        idle.cancel();
+        idle.drop();
+        idle.drop();
         assertThat(timer.cancels).isEqualTo(1);
 
         Stream<String> broken = new PollFnStream<>(() -> {

@@ -31,7 +31,7 @@ public final class AsyncFuture<T> implements Future<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         cancelled = true;
         Task<T> t = task;
         if (t != null) {

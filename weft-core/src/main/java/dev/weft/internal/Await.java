@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * it blocks.
  *
  * <p>Cancellation: a cancelled sequential task (outside a shield) gets {@link CancelledException}
- * here, after the awaited future's {@link Future#cancel()} ran. A plain thread that is interrupted
+ * here, after the awaited future's {@link Future#drop()} ran. A plain thread that is interrupted
  * gets {@link CancelledException} too, with its interrupt status kept.
  */
 public final class Await {
@@ -42,7 +42,7 @@ public final class Await {
         Context cx = seq.pollContext();
         for (;;) {
             if (seq.cancelRequested && !seq.shielded()) {
-                future.cancel();
+                future.drop();
                 Thread.interrupted();
                 throw seq.cancelledHere();
             }
@@ -61,7 +61,7 @@ public final class Await {
             LockSupport.park(future);
             seq.markRunning();
             if (Thread.interrupted() && !seq.cancelRequested && !seq.shielded()) {
-                future.cancel();
+                future.drop();
                 throw new CancelledException("task '" + seq.name() + "' was interrupted while awaiting");
             }
         }
@@ -76,7 +76,7 @@ public final class Await {
             }
             LockSupport.park(future);
             if (self.isInterrupted()) {
-                future.cancel();
+                future.drop();
                 throw new CancelledException(self + " was interrupted while awaiting");
             }
         }

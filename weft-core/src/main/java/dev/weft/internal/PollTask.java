@@ -38,7 +38,7 @@ import java.util.concurrent.RejectedExecutionException;
  *       have written it, and it cleared it afterwards), so it always takes the CAS path.</li>
  *   <li>A wake after COMPLETE changes nothing.</li>
  *   <li>Cancellation sets {@code cancelRequested} (volatile) and wakes; the next run sees it,
- *       calls the future's {@link Future#cancel()} and completes the task as cancelled.</li>
+ *       calls the future's {@link Future#drop()} and completes the task as cancelled.</li>
  * </ul>
  * Orderings: the CAS to RUNNING (volatile) orders the previous poll's writes to the future's
  * fields before this poll's reads (the previous poll's last state write is a CAS or a release
@@ -165,7 +165,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
         if (cancelRequested) {
             runState = COMPLETE;
             try {
-                future.cancel();
+                future.drop();
             } finally {
                 completeCancelled();
             }

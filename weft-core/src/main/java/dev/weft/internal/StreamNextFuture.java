@@ -20,7 +20,7 @@ public final class StreamNextFuture<T> implements Future<Poll<T>> {
     }
 
     @Override
-    public void cancel() {
-        stream.cancel();
+    public void drop() {
+        stream.drop();
     }
 }

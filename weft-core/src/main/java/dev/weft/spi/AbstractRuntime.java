@@ -103,11 +103,18 @@ public abstract class AbstractRuntime implements Runtime {
     protected abstract void shutdown(long deadlineNanos);
 
     /**
-     * Waits on the calling (non-runtime) thread for {@code task}. The default joins; a runtime
-     * driven by its caller runs its loop here until the task is done.
+     * Waits on the calling (non-runtime) thread for {@code task}, which {@link #run} or
+     * {@link #blockOn} spawned and therefore owns: if the caller is interrupted, the task is
+     * cancelled (a join alone would only stop waiting, see {@link Task}). The default joins; a
+     * runtime driven by its caller runs its loop here until the task is done.
      */
     protected <T> T awaitFromOutside(Task<T> task) {
-        return task.join();
+        try {
+            return task.join();
+        } catch (CancelledException e) {
+            task.cancel();      // the waiter was interrupted: abort what it owns (no-op if done)
+            throw e;
+        }
     }
 
     /**

@@ -82,10 +82,10 @@ public final class TcpStream implements AsyncIo, OwnedIo {
                     }
                     return NioChannels.finishConnect(cx, ch, reg) ? done() : Poll.pending();
                 } catch (IOException e) {
-                    cancel();
+                    drop();
                     throw new UncheckedIOException("cannot connect to " + address + ": " + e.getMessage(), e);
                 } catch (RuntimeException e) {
-                    cancel();
+                    drop();
                     throw e;
                 }
             }
@@ -97,7 +97,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 if (ch != null) {
                     if (reg != null) {
                         reg.close();

@@ -22,6 +22,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="currentThread"}
  *
+ * <p><b>Interrupting the driver.</b> Interrupting the thread blocked in {@link #run} or
+ * {@link #blockOn} cancels the task it waits for (see there). That thread is also the carrier of
+ * the sequential tasks: an interrupt that lands while one of them is mounted on it is cleared by
+ * the JDK when the virtual thread mounts or unmounts (the carrier's interrupt status is the
+ * mounted thread's), so it may be lost; cancel the task through its {@link Task} handle to stop
+ * it reliably.
+ *
  * <p><b>Embedding.</b> A program with its own event loop calls {@link #turn()} from it: one bounded
  * round (due timers, then up to {@value #TASKS_PER_TURN} ready tasks), never parking.
  * {@link #nextTimerNanos()} says when the next timer is due, and a

@@ -113,6 +113,10 @@ class CurrentThreadRuntimeTest {
             while (!entered.get()) {
                 Thread.sleep(1);
             }
+            // Interrupt while the body sleeps (unmounted): an interrupt of the driving thread that
+            // lands while a virtual thread is mounted on it is cleared by the JDK's mount/unmount
+            // (see CurrentThreadRuntime, "Interrupting the driver").
+            Thread.sleep(50);
             caller.interrupt();
             caller.join(5_000);
             assertThat(caller.isAlive()).isFalse();

@@ -322,7 +322,7 @@ public abstract class RuntimeConformanceTest {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 cleaned.set(true);
             }
         };
@@ -366,7 +366,7 @@ public abstract class RuntimeConformanceTest {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 cancelled.set(true);
             }
         };
@@ -452,7 +452,7 @@ public abstract class RuntimeConformanceTest {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 cleanedUp.set(true);
             }
         };

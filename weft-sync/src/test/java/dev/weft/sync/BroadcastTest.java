@@ -105,7 +105,7 @@ class BroadcastTest {
         assertThat(f.poll(w.cx).isPending()).isTrue();
         other.send("m");
         assertThat(w.count()).isEqualTo(1);
-        f.cancel();
+        f.drop();
         assertThat(b.receiver().tryRecv()).isEqualTo("m");
         b.sender().close();
         assertThat(b.receiver().tryRecv()).as("one handle still open").isNull();

@@ -236,7 +236,7 @@ class ChannelCancelSafetyTest {
         ch.sender().send("m");
         assertThat(a.count()).isEqualTo(1);
         assertThat(b.count()).isZero();
-        first.cancel();                                         // woken, then lost a select before taking
+        first.drop();                                         // woken, then lost a select before taking
         assertThat(b.count()).as("the wake moved on").isEqualTo(1);
         assertThat(second.poll(b.cx).value()).isEqualTo("m");
     }

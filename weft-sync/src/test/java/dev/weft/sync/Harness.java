@@ -78,9 +78,9 @@ final class Harness {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 if (current != null) {
-                    current.cancel();
+                    current.drop();
                 }
             }
         };

@@ -145,7 +145,7 @@ class MpscChannelTest {
         assertThat(sendB.poll(b.cx).isPending()).isTrue();
         assertThat(ch.receiver().tryRecv()).isEqualTo(1);       // frees a slot: wakes A (first in line)
         assertThat(a.count()).isEqualTo(1);
-        sendA.cancel();                                         // A gives up after being woken…
+        sendA.drop();                                         // A gives up after being woken…
         assertThat(b.count()).as("…so B is woken instead").isEqualTo(1);
         assertThat(sendB.poll(b.cx).isReady()).isTrue();
         assertThat(ch.receiver().tryRecv()).isEqualTo(3);
@@ -244,7 +244,7 @@ class MpscChannelTest {
         assertThat(cancelled.poll(w.cx).isPending()).isTrue();
         ch.sender().send(0);
         assertThat(w.count()).isEqualTo(1);
-        cancelled.cancel();                                     // woken, then cancelled: moved nothing
+        cancelled.drop();                                     // woken, then cancelled: moved nothing
         assertThat(sink).isEmpty();
         for (int i = 1; i < 6; i++) {
             ch.sender().send(i);

@@ -121,7 +121,7 @@ class MutexTest {
                 CountingWaker n = new CountingWaker();
                 assertThat(waiting.poll(w.cx).isPending()).isTrue();
                 assertThat(next.poll(n.cx).isPending()).isTrue();
-                race.run(held::close, waiting::cancel);
+                race.run(held::close, waiting::drop);
                 assertThat(n.count()).as("round %d: the lock passed on to the next in line", round).isEqualTo(1);
                 next.poll(n.cx).value().close();
                 assertThat(m.tryLock()).isPresent();
@@ -168,7 +168,7 @@ class MutexTest {
                 CountingWaker b = new CountingWaker();
                 assertThat(writer.poll(w.cx).isPending()).isTrue();
                 assertThat(behind.poll(b.cx).isPending()).isTrue();
-                race.run(reader::close, writer::cancel);
+                race.run(reader::close, writer::drop);
                 assertThat(b.count()).as("round %d", round).isEqualTo(1);
                 behind.poll(b.cx).value().close();
                 assertThat(lock.tryWrite()).isPresent();

@@ -63,13 +63,13 @@ class NotifyTest {
         assertThat(fa.poll(a.cx).isPending()).isTrue();
         assertThat(fb.poll(b.cx).isPending()).isTrue();
         n.notifyOne();
-        fa.cancel();
+        fa.drop();
         assertThat(b.count()).isEqualTo(1);
         assertThat(fb.poll(b.cx).isReady()).isTrue();
         Future<Void> fc = n.notifiedFuture();
         assertThat(fc.poll(a.cx).isPending()).isTrue();
         n.notifyOne();
-        fc.cancel();
+        fc.drop();
         assertThat(n.notifiedFuture().poll(a.cx).isReady()).as("forwarded as the stored permit").isTrue();
     }
 
@@ -81,7 +81,7 @@ class NotifyTest {
                 Future<Void> waiting = n.notifiedFuture();
                 CountingWaker w = new CountingWaker();
                 assertThat(waiting.poll(w.cx).isPending()).isTrue();
-                race.run(n::notifyOne, waiting::cancel);
+                race.run(n::notifyOne, waiting::drop);
                 assertThat(n.notifiedFuture().poll(w.cx).isReady()).as("round %d", round).isTrue();
             }
         }

@@ -73,7 +73,7 @@ class OneshotTest {
         assertThat(pending.poll(w.cx).isPending()).isTrue();
         o.sender().send("kept");
         assertThat(w.count()).isEqualTo(1);
-        pending.cancel();                                       // woken, then cancelled before its next poll
+        pending.drop();                                       // woken, then cancelled before its next poll
         assertThat(o.receiver().tryRecv()).isEqualTo("kept");
         assertThatThrownBy(() -> o.receiver().tryRecv()).isInstanceOf(IllegalStateException.class);
     }

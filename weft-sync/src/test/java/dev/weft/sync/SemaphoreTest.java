@@ -67,7 +67,7 @@ class SemaphoreTest {
         assertThat(needsThree.poll(head.cx).isPending()).isTrue();
         assertThat(needsOne.poll(next.cx).isPending()).isTrue();
         s.release(2);                                           // both go to the head, which still needs 1
-        needsThree.cancel();
+        needsThree.drop();
         assertThat(next.count()).isEqualTo(1);
         assertThat(needsOne.poll(next.cx).isReady()).isTrue();
         assertThat(s.availablePermits()).isEqualTo(1);
@@ -97,7 +97,7 @@ class SemaphoreTest {
                 Future<Semaphore.Permit> waiting = s.acquireFuture(2);
                 CountingWaker w = new CountingWaker();
                 assertThat(waiting.poll(w.cx).isPending()).isTrue();
-                race.run(held::close, waiting::cancel);
+                race.run(held::close, waiting::drop);
                 if (w.count() > 0) {
                     granted++;
                 }

@@ -31,12 +31,12 @@ public final class FlatMapFuture<T, U> implements Future<U> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         Future<? extends U> s = second;
         if (s != null) {
-            s.cancel();
+            s.drop();
         } else {
-            first.cancel();
+            first.drop();
         }
     }
 }

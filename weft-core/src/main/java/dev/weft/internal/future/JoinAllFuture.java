@@ -8,59 +8,104 @@ import java.util.List;
 
 /**
  * {@link Future#join(List)}: polls every unfinished future on each poll; the values in order.
- * The first exception cancels the unfinished others and becomes the result.
+ *
+ * <p>Nothing a branch handed out is lost. The first exception drops the unfinished branches,
+ * {@linkplain Future#release releases} the values of the finished ones, and becomes the result;
+ * {@link #drop()} before completion does the same. Once the join has completed, the list is the
+ * consumer's, and {@link #release(List)} passes each value back to the branch that produced it.
  */
 public final class JoinAllFuture<T> implements Future<List<T>> {
-    private final Future<? extends T>[] pending;
+    private final Future<? extends T>[] branches;
+    /** True at i while branch i has not completed (and the join has not been given up). */
+    private final boolean[] pending;
     private final Object[] values;
     private int remaining;
+    private boolean givenUp;
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public JoinAllFuture(List<? extends Future<? extends T>> futures) {
-        this.pending = futures.toArray(new Future[0]);
-        for (Future<? extends T> f : pending) {
+        this.branches = futures.toArray(new Future[0]);
+        for (Future<? extends T> f : branches) {
             java.util.Objects.requireNonNull(f, "join of a null future");
         }
-        this.values = new Object[pending.length];
-        this.remaining = pending.length;
+        this.values = new Object[branches.length];
+        this.pending = new boolean[branches.length];
+        Arrays.fill(pending, true);
+        this.remaining = branches.length;
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public Poll<List<T>> poll(Context cx) {
-        for (int i = 0; i < pending.length; i++) {
-            Future<? extends T> f = pending[i];
-            if (f == null) {
+        for (int i = 0; i < branches.length; i++) {
+            if (!pending[i]) {
                 continue;
             }
             Poll<? extends T> p;
             try {
-                p = f.poll(cx);
+                p = branches[i].poll(cx);
             } catch (RuntimeException | Error e) {
-                pending[i] = null;
-                cancel();
+                pending[i] = false;      // a branch that threw holds nothing to drop
+                remaining--;
+                giveUp();
                 throw e;
             }
             if (p.isReady()) {
                 values[i] = p.value();
-                pending[i] = null;
+                pending[i] = false;
                 remaining--;
             }
         }
         if (remaining > 0) {
             return Poll.pending();
         }
-        return Poll.ready((List<T>) Arrays.asList(values));
+        givenUp = true;                  // delivered: the values are the consumer's now
+        return Poll.ready((List<T>) Arrays.asList(values.clone()));
     }
 
     @Override
-    public void cancel() {
-        for (int i = 0; i < pending.length; i++) {
-            Future<? extends T> f = pending[i];
-            if (f != null) {
-                pending[i] = null;
-                f.cancel();
+    public void drop() {
+        giveUp();
+    }
+
+    /** Drops the unfinished branches and gives back what the finished ones returned; once. */
+    private void giveUp() {
+        if (givenUp) {
+            return;
+        }
+        givenUp = true;
+        RuntimeException failure = null;
+        for (int i = 0; i < branches.length; i++) {
+            try {
+                if (pending[i]) {
+                    pending[i] = false;
+                    branches[i].drop();
+                } else {
+                    Object v = values[i];
+                    values[i] = null;
+                    Releases.release(branches[i], v);
+                }
+            } catch (RuntimeException e) {
+                failure = Releases.keep(failure, e);    // every branch gets its turn
             }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public void release(List<T> delivered) {
+        RuntimeException failure = null;
+        for (int i = 0; i < branches.length && i < delivered.size(); i++) {
+            try {
+                Releases.release(branches[i], delivered.get(i));
+            } catch (RuntimeException e) {
+                failure = Releases.keep(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

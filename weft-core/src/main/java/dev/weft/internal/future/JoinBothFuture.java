@@ -26,7 +26,12 @@ public final class JoinBothFuture<A, B> implements Future<Both<A, B>> {
     }
 
     @Override
-    public void cancel() {
-        all.cancel();
+    public void drop() {
+        all.drop();
+    }
+
+    @Override
+    public void release(Both<A, B> value) {
+        all.release(java.util.Arrays.asList(value.first(), value.second()));
     }
 }

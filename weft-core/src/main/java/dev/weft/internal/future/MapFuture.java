@@ -26,7 +26,7 @@ public final class MapFuture<T, U> implements Future<U> {
     }
 
     @Override
-    public void cancel() {
-        inner.cancel();
+    public void drop() {
+        inner.drop();
     }
 }

@@ -5,10 +5,15 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import java.util.List;
 
-/** {@link Future#race}: the first of many to finish; the losers are cancelled before the result is returned. */
+/**
+ * {@link Future#race}: the first of many to finish; the losers are dropped before the result is
+ * returned (each one, even if another's drop throws). A discarded result is
+ * {@linkplain Future#release released} to the winner.
+ */
 public final class RaceFuture<T> implements Future<T> {
     private final List<? extends Future<? extends T>> futures;
     private boolean done;
+    private int winner = -1;
 
     public RaceFuture(List<? extends Future<? extends T>> futures) {
         if (futures.isEmpty()) {
@@ -24,30 +29,53 @@ public final class RaceFuture<T> implements Future<T> {
             try {
                 p = futures.get(i).poll(cx);
             } catch (RuntimeException | Error e) {
-                cancelAllBut(i);
+                dropAllBut(i, e);
                 throw e;
             }
             if (p.isReady()) {
-                cancelAllBut(i);
+                winner = i;
+                dropAllBut(i, null);
                 return Poll.ready(p.value());
             }
         }
         return Poll.pending();
     }
 
-    private void cancelAllBut(int winner) {
+    /** Drops every future but {@code keep}; a drop that throws is added to {@code pending}, or thrown. */
+    private void dropAllBut(int keep, Throwable pending) {
         done = true;
+        RuntimeException failure = null;
         for (int i = 0; i < futures.size(); i++) {
-            if (i != winner) {
-                futures.get(i).cancel();
+            if (i == keep) {
+                continue;
             }
+            try {
+                futures.get(i).drop();
+            } catch (RuntimeException e) {
+                failure = Releases.keep(failure, e);
+            }
+        }
+        if (failure == null) {
+            return;
+        }
+        if (pending != null) {
+            pending.addSuppressed(failure);
+        } else {
+            throw failure;
         }
     }
 
     @Override
-    public void cancel() {
+    public void release(T value) {
+        if (winner >= 0) {
+            Releases.release(futures.get(winner), value);
+        }
+    }
+
+    @Override
+    public void drop() {
         if (!done) {
-            cancelAllBut(-1);
+            dropAllBut(-1, null);
         }
     }
 }

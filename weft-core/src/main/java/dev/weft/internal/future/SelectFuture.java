@@ -6,7 +6,10 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import java.util.Objects;
 
-/** {@link Future#select}: the first of two to finish; the loser is cancelled before the result is returned. */
+/**
+ * {@link Future#select}: the first of two to finish; the loser is dropped before the result is
+ * returned. A discarded result is {@linkplain Future#release released} to the winner.
+ */
 public final class SelectFuture<A, B> implements Future<Either<A, B>> {
     private final Future<? extends A> first;
     private final Future<? extends B> second;
@@ -23,38 +26,57 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
         try {
             a = first.poll(cx);
         } catch (RuntimeException | Error e) {
-            finish(second);
+            finish(second, e);
             throw e;
         }
         if (a.isReady()) {
-            finish(second);
+            finish(second, null);
             return Poll.ready(new Either.First<>(a.value()));
         }
         Poll<? extends B> b;
         try {
             b = second.poll(cx);
         } catch (RuntimeException | Error e) {
-            finish(first);
+            finish(first, e);
             throw e;
         }
         if (b.isReady()) {
-            finish(first);
+            finish(first, null);
             return Poll.ready(new Either.Second<>(b.value()));
         }
         return Poll.pending();
     }
 
-    private void finish(Future<?> loser) {
+    /** Drops the loser; if its drop throws while {@code pending} is being thrown, it is attached there. */
+    private void finish(Future<?> loser, Throwable pending) {
         done = true;
-        loser.cancel();
+        try {
+            loser.drop();
+        } catch (RuntimeException e) {
+            if (pending == null) {
+                throw e;
+            }
+            pending.addSuppressed(e);
+        }
     }
 
     @Override
-    public void cancel() {
+    public void release(Either<A, B> value) {
+        switch (value) {
+            case Either.First<A, B> a -> Releases.release(first, a.value());
+            case Either.Second<A, B> b -> Releases.release(second, b.value());
+        }
+    }
+
+    @Override
+    public void drop() {
         if (!done) {
             done = true;
-            first.cancel();
-            second.cancel();
+            try {
+                first.drop();
+            } finally {
+                second.drop();     // even if the first's drop threw
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import java.time.Duration;
 /**
  * {@link Future#sleep}: ready once its deadline has passed. The deadline is fixed at the first
  * poll ({@code now + delay}); the timer belongs to the runtime doing that poll. One poller at a
- * time; {@link #cancel()} may come from any thread.
+ * time; {@link #drop()} may come from any thread.
  */
 public final class SleepFuture implements Future<Void> {
     private final long delayNanos;
@@ -48,7 +48,7 @@ public final class SleepFuture implements Future<Void> {
             if (timer == null && !dev.weft.spi.Coop.proceed(cx)) {
                 return Poll.pending();      // ready without waiting, but this task used its budget: yield once
             }
-            cancel();
+            drop();
             return Poll.ready(null);
         }
         Waker w = cx.waker();
@@ -64,7 +64,7 @@ public final class SleepFuture implements Future<Void> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         Cancellable t = timer;
         if (t != null) {
             timer = null;

@@ -10,7 +10,7 @@ import java.util.Objects;
 /**
  * {@link Stream#chunks}: upstream items gathered in lists of {@code size}. A list is emitted when
  * full; at the upstream's end a non-empty remainder is emitted, then the end. Items already
- * gathered are kept across pending polls. One poller at a time; {@link #cancel()} cancels the
+ * gathered are kept across pending polls. One poller at a time; {@link #drop()} cancels the
  * upstream.
  *
  * @param <T> the type of the items
@@ -58,7 +58,7 @@ public final class ChunksStream<T> implements Stream<List<T>> {
     }
 
     @Override
-    public void cancel() {
-        upstream.cancel();
+    public void drop() {
+        upstream.drop();
     }
 }

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * non-matching items in a loop; after {@value #MAX_SKIPS_PER_POLL} of them in one poll it wakes
  * its waker and answers pending, so a long run of rejected items cannot starve other tasks. If
  * the predicate throws, the upstream is cancelled and the exception ends this stream. One poller
- * at a time; {@link #cancel()} cancels the upstream.
+ * at a time; {@link #drop()} cancels the upstream.
  *
  * @param <T> the type of the items
  */
@@ -45,13 +45,13 @@ public final class FilterStream<T> implements Stream<T> {
         try {
             return keep.test(item);
         } catch (RuntimeException | Error e) {
-            upstream.cancel();
+            upstream.drop();
             throw e;
         }
     }
 
     @Override
-    public void cancel() {
-        upstream.cancel();
+    public void drop() {
+        upstream.drop();
     }
 }

@@ -12,7 +12,7 @@ import java.util.function.BiFunction;
  * accumulator, ready with it at the stream's end. After {@value #MAX_ITEMS_PER_POLL} items in one
  * poll it wakes its waker and answers pending, so an always-ready stream cannot starve the other
  * tasks of its thread. An error from the stream is the result; if the fold function throws, the
- * stream is cancelled first. One poller at a time; {@link #cancel()} cancels the stream.
+ * stream is cancelled first. One poller at a time; {@link #drop()} cancels the stream.
  *
  * @param <T> the type of the items
  * @param <A> the type of the accumulator
@@ -50,13 +50,13 @@ public final class FoldFuture<T, A> implements Future<A> {
         try {
             accumulator = fn.apply(accumulator, item);
         } catch (RuntimeException | Error e) {
-            stream.cancel();
+            stream.drop();
             throw e;
         }
     }
 
     @Override
-    public void cancel() {
-        stream.cancel();
+    public void drop() {
+        stream.drop();
     }
 }

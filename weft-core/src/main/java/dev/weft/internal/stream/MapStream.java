@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * {@link Stream#map}: each upstream item passed through a function; pending and the end pass
  * through. If the function throws, the upstream is cancelled and the exception ends this stream.
- * One poller at a time; {@link #cancel()} cancels the upstream.
+ * One poller at a time; {@link #drop()} cancels the upstream.
  *
  * @param <T> the upstream item type
  * @param <U> the item type
@@ -36,14 +36,14 @@ public final class MapStream<T, U> implements Stream<U> {
         try {
             mapped = fn.apply(p.value());
         } catch (RuntimeException | Error e) {
-            upstream.cancel();
+            upstream.drop();
             throw e;
         }
         return Poll.ready(mapped);
     }
 
     @Override
-    public void cancel() {
-        upstream.cancel();
+    public void drop() {
+        upstream.drop();
     }
 }

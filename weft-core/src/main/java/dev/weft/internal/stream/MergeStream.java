@@ -11,7 +11,7 @@ import java.util.Objects;
  * streams round-robin, starting one stream further than the previous poll (so no ready stream
  * can starve another), and returns the first item found; ended streams are dropped; the merge
  * ends when all have ended (at once for no streams). If one stream throws, the others are
- * cancelled and the exception ends the merge. One poller at a time; {@link #cancel()}
+ * cancelled and the exception ends the merge. One poller at a time; {@link #drop()}
  * (idempotent) cancels every live stream.
  *
  * @param <T> the type of the items
@@ -51,7 +51,7 @@ public final class MergeStream<T> implements Stream<T> {
             } catch (RuntimeException | Error e) {
                 streams[index] = null;
                 live--;
-                cancel();
+                drop();
                 throw e;
             }
             if (p.isReady()) {
@@ -66,13 +66,13 @@ public final class MergeStream<T> implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         for (int i = 0; i < streams.length; i++) {
             Stream<? extends T> stream = streams[i];
             if (stream != null) {
                 streams[i] = null;
                 live--;
-                stream.cancel();
+                stream.drop();
             }
         }
     }

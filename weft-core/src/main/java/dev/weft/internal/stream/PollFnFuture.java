@@ -11,7 +11,7 @@ import java.util.Objects;
  * ({@link PollFnStream} or {@link SignalPollStream}). Once the item is taken the stream is
  * cancelled, which disarms its timer or deregisters its signal, so a finished future leaves
  * nothing behind and the same signal can serve the next future. One poller at a time;
- * {@link #cancel()} is idempotent and any-thread (the stream's is).
+ * {@link #drop()} is idempotent and any-thread (the stream's is).
  *
  * @param <T> the type of the value
  */
@@ -26,7 +26,7 @@ public final class PollFnFuture<T> implements Future<T> {
     public Poll<T> poll(Context cx) {
         Poll<T> p = stream.pollNext(cx);
         if (p.isReady()) {
-            stream.cancel();
+            stream.drop();
             return p;
         }
         if (p.isEnd()) {
@@ -36,7 +36,7 @@ public final class PollFnFuture<T> implements Future<T> {
     }
 
     @Override
-    public void cancel() {
-        stream.cancel();
+    public void drop() {
+        stream.drop();
     }
 }

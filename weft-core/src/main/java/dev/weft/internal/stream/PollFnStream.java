@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * timer that rounds deadlines up to its tick (Weft's wheel: 1 ms) a 1 ms step would become a
  * 2 ms step.
  *
- * <p>One poller at a time; {@link #cancel()} (idempotent, any thread) cancels the armed timer.
+ * <p>One poller at a time; {@link #drop()} (idempotent, any thread) cancels the armed timer.
  *
  * @param <T> the type of the items
  */
@@ -139,7 +139,7 @@ public final class PollFnStream<T> implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         cancelled = true;
         disarm();
     }

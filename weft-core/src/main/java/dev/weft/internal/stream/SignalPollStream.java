@@ -21,11 +21,11 @@ import java.util.function.Supplier;
  * loop here, so a source that signals without items cannot hold the thread). See
  * {@link WakeSignal}'s implementation notes for why no signal is lost.
  *
- * <p>The end (closed source, error from {@code tryNext} or {@code isOpen}) and {@link #cancel()}
+ * <p>The end (closed source, error from {@code tryNext} or {@code isOpen}) and {@link #drop()}
  * deregister the waker, so later signals wake nobody.
  *
  * <h2>Implementation notes</h2>
- * <p>One poller at a time owns {@link #ended}. {@link #cancel()} may run on any thread: it sets
+ * <p>One poller at a time owns {@link #ended}. {@link #drop()} may run on any thread: it sets
  * {@link #cancelled} (volatile) and deregisters; a poll that registers concurrently re-reads
  * {@code cancelled} after registering and deregisters again, so a cancelled stream never stays
  * registered (the same store-then-load pairing as the signal's).
@@ -85,7 +85,7 @@ public final class SignalPollStream<T> implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         cancelled = true;
         signal.deregister();
     }

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * {@link Stream#take}: the first {@code n} upstream items, then the end. The upstream is
  * cancelled as soon as the n-th item is taken (for {@code n == 0}, at the first poll, without
- * polling it). One poller at a time; {@link #cancel()} cancels the upstream.
+ * polling it). One poller at a time; {@link #drop()} cancels the upstream.
  *
  * @param <T> the type of the items
  */
@@ -50,11 +50,11 @@ public final class TakeStream<T> implements Stream<T> {
 
     private void finishUpstream() {
         upstreamDone = true;
-        upstream.cancel();
+        upstream.drop();
     }
 
     @Override
-    public void cancel() {
-        upstream.cancel();
+    public void drop() {
+        upstream.drop();
     }
 }

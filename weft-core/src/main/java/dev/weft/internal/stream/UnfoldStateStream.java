@@ -11,7 +11,7 @@ import java.util.function.Function;
  * {@link Stream#unfoldState}: the step's future answers a {@link Stream.Step} — an item and the
  * next state, or the end. The step is called with the next state only after the previous
  * future completed. An exception from the step or its future ends the stream with that error.
- * One poller at a time; {@link #cancel()} (idempotent, any thread) cancels the in-flight future.
+ * One poller at a time; {@link #drop()} (idempotent, any thread) cancels the in-flight future.
  *
  * @param <S> the type of the state
  * @param <T> the type of the items
@@ -58,11 +58,11 @@ public final class UnfoldStateStream<S, T> implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         Future<Stream.Step<S, T>> future = inFlight;
         if (future != null) {
             inFlight = null;
-            future.cancel();
+            future.drop();
         }
     }
 }

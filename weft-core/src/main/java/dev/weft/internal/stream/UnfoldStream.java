@@ -11,7 +11,7 @@ import java.util.function.Function;
  * {@link Stream#unfold}: each item is the value of the future {@code step(source)}; a
  * {@code null} value is the end. The step is called again only after the previous future
  * completed. An exception from the step or its future ends the stream with that error. One
- * poller at a time; {@link #cancel()} (idempotent, any thread) cancels the in-flight future.
+ * poller at a time; {@link #drop()} (idempotent, any thread) cancels the in-flight future.
  *
  * @param <S> the type of the source
  * @param <T> the type of the items
@@ -57,11 +57,11 @@ public final class UnfoldStream<S, T> implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         Future<? extends T> future = inFlight;
         if (future != null) {
             inFlight = null;
-            future.cancel();
+            future.drop();
         }
     }
 }

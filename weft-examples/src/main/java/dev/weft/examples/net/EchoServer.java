@@ -98,7 +98,7 @@ public final class EchoServer {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 conn.close();
             }
         };

@@ -131,12 +131,12 @@ public final class LineServer {
         }
 
         private Poll<Void> done() {
-            cancel();
+            drop();
             return Poll.ready(null);
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             try {
                 lines.close();
             } catch (IOException e) {

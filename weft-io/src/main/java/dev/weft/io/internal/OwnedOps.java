@@ -86,7 +86,7 @@ public final class OwnedOps {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             if (!done) {
                 done = true;
                 Lending.forfeit(buf);
@@ -140,7 +140,7 @@ public final class OwnedOps {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             if (!done) {
                 done = true;
                 Lending.forfeit(buf);

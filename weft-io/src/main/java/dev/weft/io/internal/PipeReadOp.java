@@ -129,7 +129,7 @@ public final class PipeReadOp implements Future<ReadResult> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         boolean forfeit = false;
         flow.lock.lock();
         try {

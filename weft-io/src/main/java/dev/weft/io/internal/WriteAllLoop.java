@@ -43,11 +43,11 @@ public final class WriteAllLoop implements Future<WriteResult> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         Future<WriteResult> s = step;
         step = null;
         if (s != null) {
-            s.cancel();
+            s.drop();
         }
     }
 }

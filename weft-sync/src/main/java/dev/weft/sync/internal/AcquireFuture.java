@@ -8,9 +8,9 @@ import java.util.function.Supplier;
 
 /**
  * Acquiring permits of a {@link FairSemaphore} as a future; ready with what {@code onGrant} makes
- * (a permit, a guard) once the permits are held. Cancel-safe: {@link #cancel()} gives back any
+ * (a permit, a guard) once the permits are held. Cancel-safe: {@link #drop()} gives back any
  * permits assigned to it, including a grant that raced with the cancel (see
- * {@link FairSemaphore#cancel}). One poller at a time; {@link #cancel()} from any thread.
+ * {@link FairSemaphore#cancel}). One poller at a time; {@link #drop()} from any thread.
  *
  * @param <R> what the acquisition yields
  */
@@ -36,7 +36,7 @@ public final class AcquireFuture<R> extends FairSemaphore.Acquire implements Fut
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         semaphore.cancel(this);
     }
 }

@@ -125,7 +125,7 @@ public final class BarrierCore {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             core.cancel(this);
         }
     }

@@ -292,7 +292,7 @@ public final class BroadcastCore<T> {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 waiters.retire(this, false);
             }
         }

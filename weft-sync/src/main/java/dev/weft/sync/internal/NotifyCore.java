@@ -190,7 +190,7 @@ public final class NotifyCore {
         }
 
         @Override
-        public void cancel() {
+        public void drop() {
             core.cancel(this);
         }
     }

@@ -252,7 +252,7 @@ public final class OneshotCore<T> {
                 }
 
                 @Override
-                public void cancel() {
+                public void drop() {
                     // Nothing was taken; a stale registered waker at worst wakes its task once.
                 }
             };

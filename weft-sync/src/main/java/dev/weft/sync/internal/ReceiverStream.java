@@ -7,7 +7,7 @@ import dev.weft.spi.Coop;
 
 /**
  * A receiver's messages as a {@link Stream}: the same cancel-safe poll as {@link RecvFuture}, with
- * {@link Poll#end()} at the end of the channel. {@link #cancel()} leaves the wait queue only; it
+ * {@link Poll#end()} at the end of the channel. {@link #drop()} leaves the wait queue only; it
  * does not close the receiver. One poller at a time.
  *
  * @param <T> the message type
@@ -36,7 +36,7 @@ final class ReceiverStream<T> extends WaitNode implements Stream<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         core.receivers.retire(this, true);
     }
 }

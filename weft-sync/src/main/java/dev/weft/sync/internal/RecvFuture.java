@@ -7,9 +7,9 @@ import dev.weft.spi.Coop;
 
 /**
  * A receive as a future. It takes a message only in the poll that returns it (see
- * {@link ChannelCore}, "Cancel safety"), so {@link #cancel()} has nothing to give back: it only
+ * {@link ChannelCore}, "Cancel safety"), so {@link #drop()} has nothing to give back: it only
  * leaves the channel's {@code receivers} queue, passing on a wake it may have been given. The
- * future is its own {@link WaitNode}. One poller at a time; {@link #cancel()} from any thread.
+ * future is its own {@link WaitNode}. One poller at a time; {@link #drop()} from any thread.
  *
  * @param <T> the message type
  */
@@ -37,7 +37,7 @@ final class RecvFuture<T> extends WaitNode implements Future<T> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         receiver.core.receivers.retire(this, true);
     }
 }

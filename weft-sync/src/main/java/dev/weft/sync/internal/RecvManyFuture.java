@@ -10,7 +10,7 @@ import java.util.Collection;
  * A batch receive as a future: ready with the number of messages moved into the sink (0 at the
  * end of the channel). Messages move only in the poll that returns, so cancelling a pending one
  * moves nothing (see {@link ChannelCore#pollReceiveMany}). Its own {@link WaitNode}. One poller at
- * a time; {@link #cancel()} from any thread.
+ * a time; {@link #drop()} from any thread.
  *
  * @param <T> the message type
  */
@@ -35,7 +35,7 @@ final class RecvManyFuture<T> extends WaitNode implements Future<Integer> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         core.receivers.retire(this, true);
     }
 }

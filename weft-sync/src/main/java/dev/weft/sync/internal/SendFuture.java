@@ -10,7 +10,7 @@ import dev.weft.sync.ClosedException;
  * A send as a future: ready once the message is in the channel. The message stays in this future,
  * not in the channel, until the poll that stores it, so cancelling a pending send means "not
  * sent". The future is its own {@link WaitNode} in the channel's {@code senders} queue (bounded
- * channels only; an unbounded channel never registers). One poller at a time; {@link #cancel()}
+ * channels only; an unbounded channel never registers). One poller at a time; {@link #drop()}
  * from any thread.
  *
  * @param <T> the message type
@@ -47,7 +47,7 @@ final class SendFuture<T> extends WaitNode implements Future<Void> {
     }
 
     @Override
-    public void cancel() {
+    public void drop() {
         core.senders.retire(this, true);
     }
 }

@@ -215,7 +215,7 @@ public final class WatchCore<T> {
             }
 
             @Override
-            public void cancel() {
+            public void drop() {
                 waiters.retire(this, false);
             }
         }

@@ -15,7 +15,7 @@ final class Probe {
     static <T> Poll<T> pollOnceOrCancel(Future<T> future) {
         Poll<T> p = future.poll(NOOP);
         if (p.isPending()) {
-            future.cancel();
+            future.drop();
         }
         return p;
     }
