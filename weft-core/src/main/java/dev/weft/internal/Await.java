@@ -42,7 +42,7 @@ public final class Await {
         Context cx = seq.pollContext();
         for (;;) {
             if (seq.cancelRequested && !seq.shielded()) {
-                future.drop();
+                dropGuarded(future, seq);
                 Thread.interrupted();
                 throw seq.cancelledHere();
             }
@@ -61,7 +61,7 @@ public final class Await {
             LockSupport.park(future);
             seq.markRunning();
             if (Thread.interrupted() && !seq.cancelRequested && !seq.shielded()) {
-                future.drop();
+                dropGuarded(future, seq);
                 throw new CancelledException("task '" + seq.name() + "' was interrupted while awaiting");
             }
         }
@@ -76,9 +76,22 @@ public final class Await {
             }
             LockSupport.park(future);
             if (self.isInterrupted()) {
-                future.drop();
+                dropGuarded(future, null);
                 throw new CancelledException(self + " was interrupted while awaiting");
             }
+        }
+    }
+
+    /**
+     * Drops a future whose waiter was cancelled: a drop that throws is {@linkplain
+     * dev.weft.spi.Faults reported}, and the cancellation goes on (the task still ends cancelled).
+     */
+    static void dropGuarded(Future<?> future, TaskCore<?> task) {
+        try {
+            future.drop();
+        } catch (Throwable t) {
+            dev.weft.spi.Faults.report(task == null ? "a cancelled wait dropping its future"
+                    : "cancelled task '" + task.name() + "' dropping its future", future, t);
         }
     }
 

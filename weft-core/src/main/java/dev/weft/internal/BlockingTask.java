@@ -12,11 +12,36 @@ import java.util.concurrent.RejectedExecutionException;
  * skips the body; cancelling it while it runs interrupts the pool thread (the body decides what
  * an interrupt means) and the task completes as cancelled only if the body then throws
  * {@link InterruptedException} or a cancellation.
+ *
+ * <h2>Implementation notes</h2>
+ * The interrupt must reach this call's body and never the pool thread's next job. {@link #phase}
+ * (CAS'd) orders them, as {@code ThreadPoolExecutor}'s worker lock does: a cancel interrupts only
+ * after moving {@code RUNNING → INTERRUPTING}, and sets {@code INTERRUPTED} when the interrupt has
+ * landed; the body's end moves {@code RUNNING → FINISHED}, or, finding a cancel mid-interrupt,
+ * waits for {@code INTERRUPTED} (a few instructions) and then clears the interrupt status, so the
+ * pool thread starts its next job clean. Tested by {@code BlockingTaskInterruptTest}.
  */
 public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
+    private static final int NOT_STARTED = 0;
+    private static final int RUNNING = 1;
+    private static final int INTERRUPTING = 2;
+    private static final int INTERRUPTED = 3;
+    private static final int FINISHED = 4;
+    private static final java.lang.invoke.VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = java.lang.invoke.MethodHandles.lookup().findVarHandle(BlockingTask.class, "phase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Callable<? extends T> body;
     private final Executor pool;
     private volatile Thread runner;
+    @SuppressWarnings("unused") // through PHASE
+    private volatile int phase;
 
     public BlockingTask(AbstractRuntime runtime, String name, Callable<? extends T> body, Executor pool) {
         super(runtime, name, null);
@@ -47,21 +72,38 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         runner = Thread.currentThread();
+        phase = RUNNING;                // volatile: a cancel that reads RUNNING then sees runner
         state = S_RUNNING;
         polls++;
+        if (cancelRequested) {          // a cancel that read NOT_STARTED did not interrupt: honour it here
+            finishRun();                // (one that read RUNNING may be interrupting: wait for it, clear it)
+            completeCancelled();
+            return;
+        }
         try {
             T v = body.call();
+            finishRun();
             complete(v);
         } catch (Throwable t) {
+            finishRun();
             if (cancelRequested && (t instanceof InterruptedException || t instanceof CancellationException)) {
                 completeCancelled();
             } else {
                 completeFailed(t);
             }
-        } finally {
-            runner = null;
-            Thread.interrupted();   // do not leak this task's cancellation to the pool thread's next job
         }
+    }
+
+    /** Ends the body's claim on the thread: no interrupt for this call can land after this returns. */
+    private void finishRun() {
+        if (!PHASE.compareAndSet(this, RUNNING, FINISHED)) {
+            while ((int) PHASE.getVolatile(this) == INTERRUPTING) {
+                Thread.onSpinWait();    // a cancel is between its CAS and its interrupt
+            }
+            phase = FINISHED;
+        }
+        runner = null;
+        Thread.interrupted();           // this call's interrupt, if any, is not the next job's
     }
 
     @Override
@@ -69,10 +111,13 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
         if (isDone() || cancelRequested) {
             return;
         }
-        cancelRequested = true;
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();      // a pool thread; a late interrupt after run() is cleared at its end
+        cancelRequested = true;         // volatile, then the phase: pairs with run()'s phase write then re-check
+        if (PHASE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            try {
+                runner.interrupt();
+            } finally {
+                phase = INTERRUPTED;
+            }
         }
     }
 

@@ -11,7 +11,9 @@ import dev.weft.spi.AbstractRuntime;
  *   <li>A sequential task's virtual thread is found without any thread-local: the task is
  *       installed as the thread's {@link Thread.UncaughtExceptionHandler} before it starts, and
  *       {@link #currentOrNull()} reads that field. (The task does handle uncaught exceptions: it
- *       completes failed.) Its context object is made once, when the body starts.</li>
+ *       completes failed.) A library may replace the handler: then the task is found through
+ *       {@link #SEQUENTIAL_TASK}, a scoped value bound around the body. Its context object is made
+ *       once, when the body starts.</li>
  *   <li>A runtime's worker thread has one for its whole life; its {@link #task} field is
  *       rewritten around every poll by that worker only (a plain field: only the owner reads
  *       it).</li>
@@ -29,6 +31,8 @@ import dev.weft.spi.AbstractRuntime;
  */
 public final class ExecutionContext {
     private static final InheritableThreadLocal<ExecutionContext> CURRENT = new InheritableThreadLocal<>();
+    /** The sequential task whose body runs on this thread: the fallback when its handler was replaced. */
+    static final ScopedValue<SeqTask<?>> SEQUENTIAL_TASK = ScopedValue.newInstance();
 
     static final String NO_RUNTIME = "No Weft runtime is running on this thread (%s). Weft.spawn, Weft.sleep, "
             + "Weft.timeout and the I/O types act on the current runtime, so call them from inside one: wrap main in "
@@ -84,10 +88,14 @@ public final class ExecutionContext {
     /** The context of the calling thread, adopting an inherited one if the thread is carried by its runtime. */
     static ExecutionContext currentOrNull() {
         Thread self = Thread.currentThread();
-        if (self.isVirtual() && self.getUncaughtExceptionHandler() instanceof SeqTask<?> seq) {
-            ExecutionContext own = seq.context;
-            if (own != null && own.owner == self) {
-                return own;
+        if (self.isVirtual()) {
+            SeqTask<?> seq = self.getUncaughtExceptionHandler() instanceof SeqTask<?> s ? s
+                    : SEQUENTIAL_TASK.isBound() ? SEQUENTIAL_TASK.get() : null;
+            if (seq != null) {
+                ExecutionContext own = seq.context;
+                if (own != null && own.owner == self) {
+                    return own;
+                }
             }
         }
         ExecutionContext c = CURRENT.get();

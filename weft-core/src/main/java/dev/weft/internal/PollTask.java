@@ -164,11 +164,8 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     private void pollOnce() {
         if (cancelRequested) {
             runState = COMPLETE;
-            try {
-                future.drop();
-            } finally {
-                completeCancelled();
-            }
+            Await.dropGuarded(future, this);
+            completeCancelled();
             return;
         }
         state = S_RUNNING;

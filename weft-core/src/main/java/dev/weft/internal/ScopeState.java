@@ -18,8 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * thread). The failure record ({@link #failure}, {@link #delivered}) is guarded by {@link #lock}
  * (a {@link SpinLock}: children finish on workers and on virtual threads). The first child failure
  * creates the scope's {@link TaskFailedException}, and the children still running are cancelled
- * outside the lock; later failures are added to it as
- * suppressed. The exception is thrown once to the owner: from the first join of a child that did
+ * outside the lock; later failures are added to it as suppressed, under the lock. A child leaves
+ * {@link #children} only after its failure is recorded, and registers before it looks at
+ * {@link #closed}. The exception is thrown once to the owner: from the first join of a child that did
  * not succeed, else from {@link #join()} or {@link #close()}.
  */
 public final class ScopeState {
@@ -39,36 +40,42 @@ public final class ScopeState {
     }
 
     void register(TaskCore<?> child) {
+        // Add, then look at closed; close() writes closed, then snapshots the children (Dekker):
+        // either close cancels this child or this spawn sees the close and is refused.
+        // A refused child was briefly a child, so close() may be waiting for it: it completes (as
+        // cancelled, never started), which also removes it.
+        children.add(child);
         if (closed) {
+            child.cancelRequested = true;
+            child.completeCancelled();
             throw new IllegalStateException("this TaskScope is closed: spawn children only inside its try block");
         }
-        children.add(child);
     }
 
     void childFinished(TaskCore<?> child) {
-        children.remove(child);
         if (!child.failed()) {
+            children.remove(child);
             return;
         }
-        List<TaskCore<?>> toCancel = null;
-        TaskFailedException existing;
+        boolean first;
         lock.lock();
         try {
-            existing = failure;
-            if (existing == null) {
+            first = failure == null;
+            if (first) {
                 failure = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
                         + "siblings were cancelled: " + child.failure(), child.failure());
+            } else {
+                // Throwable.addSuppressed takes the exception's monitor: under this spin lock it is
+                // never contended between Weft threads (decision 12's named exception, see the rule test).
+                failure.addSuppressed(child.failure());
             }
         } finally {
             lock.unlock();
         }
-        if (existing == null) {
-            toCancel = new ArrayList<>(children);
-        } else {
-            existing.addSuppressed(child.failure());   // Throwable.addSuppressed is itself thread-safe
-        }
-        if (toCancel != null) {
-            for (TaskCore<?> sibling : toCancel) {
+        // Removed only once its failure is recorded: whoever sees the child gone sees the failure.
+        children.remove(child);
+        if (first) {
+            for (TaskCore<?> sibling : new ArrayList<>(children)) {
                 sibling.cancel();
             }
         }

@@ -20,10 +20,17 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Cancellation</b> sets {@code cancelRequested} and interrupts the thread. The interrupt
  *       only unparks it: {@link Await} sees the flag and throws {@link CancelledException}, so
  *       {@code finally} blocks run. The flag, not the interrupt status, is the truth.</li>
- *   <li><b>Shielding.</b> {@link #shieldDepth} is changed, and the cancelling interrupt sent,
- *       under this task's spin lock ({@code cancelLock}): once a shield is entered no cancelling interrupt can arrive
- *       until it is left, and any that arrived before is cleared on entry. Leaving the outermost
- *       shield of a cancelled task re-asserts the interrupt.</li>
+ *   <li><b>Shielding.</b> {@link #shieldDepth} is changed, and the decision to interrupt taken,
+ *       under this task's spin lock ({@code cancelLock}); the interrupt itself is sent after the
+ *       lock is released (it may run the thread's blocker, code a spin lock must not wait for),
+ *       with {@link #interrupting} set meanwhile. A shield is entered only when no interrupt is in
+ *       flight, and clears any that arrived before: once inside, no cancelling interrupt can
+ *       arrive until it is left. Leaving the outermost shield of a cancelled task re-asserts the
+ *       interrupt (outside the lock too).</li>
+ *   <li><b>Finding the task.</b> Its thread's {@link Thread.UncaughtExceptionHandler} is the task
+ *       (one field read, see {@link ExecutionContext}); the body also runs inside a
+ *       {@link ScopedValue} binding of the task, the fallback when a library replaced the
+ *       handler.</li>
  *   <li>{@link #thread} is written before the thread starts and read by cancel (volatile); a cancel
  *       that runs before it is set is seen by the body's first check of the flag.</li>
  * </ul>
@@ -34,6 +41,8 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     private Context pollContext;                  // made at the first await, by the task's own thread
     private volatile Thread thread;
     private volatile int shieldDepth;
+    /** True while a cancel delivers its interrupt outside the lock (guarded by the lock). */
+    private boolean interrupting;
     /**
      * Orders cancel's interrupt against shield entry and exit: a spin lock held in this int (0 or 1)
      * rather than a separate {@link SpinLock} object, to save an allocation per task; the same
@@ -92,6 +101,10 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     /** The body, run by the task's own virtual thread. Not for callers: use {@link #start()}. */
     @Override
     public void run() {
+        ScopedValue.where(ExecutionContext.SEQUENTIAL_TASK, this).run(this::runBody);
+    }
+
+    private void runBody() {
         context = ExecutionContext.forSequential(runtime, this);
         state = S_RUNNING;
         polls++;
@@ -152,11 +165,21 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
             cancelRequested = true;
             t = thread;
             interrupt = t != null && shieldDepth == 0;
-            if (interrupt) {
-                t.interrupt();      // inside the lock: a shield entered after this sees the flag and clears it
-            }
+            interrupting = interrupt;
         } finally {
             unlock();
+        }
+        if (interrupt) {
+            // Outside the spin lock: Thread.interrupt runs the thread's blocker (an interruptible
+            // channel's close, say), which is code a spin lock must never wait for. A shield
+            // entered meanwhile waits for this interrupt to land, then clears it (enterShield).
+            try {
+                t.interrupt();
+            } finally {
+                lock();
+                interrupting = false;
+                unlock();
+            }
         }
     }
 
@@ -166,6 +189,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
 
     void enterShield() {
         lock();
+        while (interrupting) {
+            unlock();               // a cancel is delivering its interrupt: let it land, then clear it below
+            Thread.yield();
+            lock();
+        }
         try {
             shieldDepth++;
         } finally {
@@ -179,15 +207,19 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     private boolean interruptedOutsideShield;
 
     void exitShield() {
+        boolean reassert;
         lock();
         try {
             shieldDepth--;
-            if (shieldDepth == 0 && (cancelRequested || interruptedOutsideShield)) {
+            reassert = shieldDepth == 0 && (cancelRequested || interruptedOutsideShield);
+            if (reassert) {
                 interruptedOutsideShield = false;
-                Thread.currentThread().interrupt();
             }
         } finally {
             unlock();
+        }
+        if (reassert) {
+            Thread.currentThread().interrupt();     // outside the lock: it may run the thread's blocker
         }
     }
 
@@ -204,8 +236,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     /** Runs only if something escapes the body's own handling (it catches every Throwable). */
     @Override
     public void uncaughtException(Thread t, Throwable e) {
-        System.err.println("weft: uncaught in sequential task '" + name() + "' (" + t + "): " + e);
-        e.printStackTrace();
+        dev.weft.spi.Faults.report("sequential task '" + name() + "' (uncaught on " + t + ")", this, e);
     }
 
     CancelledException cancelledHere() {

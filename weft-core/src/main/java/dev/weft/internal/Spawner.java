@@ -40,7 +40,14 @@ public final class Spawner {
         if (scope != null) {
             scope.register(task);
         }
-        rt.taskStarted(task);
+        if (!rt.taskStarted(task)) {
+            // The runtime began closing after the caller's check: its final sweep may already
+            // have run, so complete the task here (completion is exactly-once either way).
+            task.cancelRequested = true;
+            task.completeCancelled();
+            throw new IllegalStateException("runtime '" + rt.name() + "' closed while task '" + task.name()
+                    + "' was being spawned: it accepts no new tasks. Spawn before close(), or onto a runtime that is still open.");
+        }
         try {
             task.start();
         } catch (RuntimeException | Error e) {

@@ -53,6 +53,11 @@ public final class SpinLock {
         }
     }
 
+    /** Takes the lock if it is free; never waits. */
+    public boolean tryLock() {
+        return (int) HELD.getOpaque(this) == 0 && HELD.compareAndSet(this, 0, 1);
+    }
+
     public void unlock() {
         HELD.setRelease(this, 0);
     }

@@ -19,10 +19,12 @@ import java.util.Optional;
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li><b>Outcome.</b> {@link #value}/{@link #failure} are written once by the thread that
- *       completes the task, then {@link #outcome} is written (release, followed by the waiters'
- *       getAndSet, a full fence); a reader that sees a non-{@code RUNNING} outcome (volatile read)
- *       sees the value.</li>
+ *   <li><b>Outcome.</b> {@link #value}/{@link #failure} are written by the thread that
+ *       completes the task, then {@link #outcome} is CAS'd from {@code RUNNING}; a reader that
+ *       sees a non-{@code RUNNING} outcome (volatile read) sees the value. The CAS makes completion
+ *       exactly-once: a runtime that closes with a task still running after its grace completes
+ *       it as cancelled ({@link #abandon}), and the task's own completion, if it ever comes, then
+ *       loses the CAS and changes nothing (checked by {@code TaskOutcomeStress}).</li>
  *   <li><b>Waiters.</b> {@link #waiters} is a Treiber stack of wakers (Treiber 1986). Completion
  *       swaps in {@link #CLOSED} and wakes every node it took, so a waiter pushed before the swap
  *       is woken, and one that finds {@code CLOSED} reads the outcome instead: no lost wake-up.</li>
@@ -67,6 +69,8 @@ public abstract class TaskCore<T> implements Task<T> {
     private T value;
     private Throwable failure;
     private volatile int outcome;
+    /** Set before an {@link #abandon} completion, for its message; read after the outcome. */
+    private boolean abandoned;
     private volatile WaiterNode waiters;
     volatile boolean cancelRequested;
 
@@ -186,6 +190,10 @@ public abstract class TaskCore<T> implements Task<T> {
         if (o == FAILED) {
             throw new TaskFailedException("task '" + name() + "' failed: " + failure, failure);
         }
+        if (abandoned) {
+            throw new CancelledException("task '" + name() + "' was still running when runtime '" + runtime.name()
+                    + "' closed, after its close grace: it was completed as cancelled and its cleanup may not have run");
+        }
         throw new CancelledException("task '" + name() + "' was cancelled");
     }
 
@@ -213,7 +221,7 @@ public abstract class TaskCore<T> implements Task<T> {
     // ------------------------------------------------------------------ completion
 
     final void complete(T v) {
-        value = v;
+        value = v;                  // a losing completion's write is never read: the outcome says otherwise
         finish(SUCCEEDED);
     }
 
@@ -226,18 +234,38 @@ public abstract class TaskCore<T> implements Task<T> {
         finish(CANCELLED);
     }
 
+    /**
+     * Completes this task as cancelled although its body or future may still be running: called
+     * by a closing runtime for the tasks left after its grace, so that every join returns. The
+     * body's own completion, if it ever comes, changes nothing; its cleanup may never run.
+     */
+    public final void abandon() {
+        if (outcome != RUNNING) {
+            return;
+        }
+        abandoned = true;           // published by the outcome CAS; a losing abandon's write is harmless
+        cancelRequested = true;
+        finish(CANCELLED);
+    }
+
+    /** Completes the task once; a second completion (an abandoned task finishing late) does nothing. */
     private void finish(int how) {
+        if (!OUTCOME.compareAndSet(this, RUNNING, how)) {
+            return;
+        }
         state = S_DONE;
-        // Release, not volatile: the getAndSet below is the full fence, and a reader that sees
-        // the outcome (volatile read) still sees the value written before it.
-        OUTCOME.setRelease(this, how);
         WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
         runtime.taskFinished(this);
         if (scope != null) {
             scope.childFinished(this);
         }
         while (node != null) {
-            node.waker.wake();
+            Waker w = node.waker;
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report("completion of task '" + name() + "' waking a waiter", w, t);
+            }
             node = node.next;
         }
     }

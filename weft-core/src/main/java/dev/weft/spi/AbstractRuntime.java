@@ -30,25 +30,35 @@ import java.util.concurrent.ThreadFactory;
  *
  * <h2>Implementation notes</h2>
  * {@link #live} is a sharded registry of the tasks started and not finished; close() cancels a
- * snapshot of it and then waits (bounded) for it to drain. {@link #closed} is volatile: a spawn
- * that reads it false may still race with close, and is then cancelled by close's snapshot or,
- * if it arrives after the snapshot, rejected by the executor and completed as cancelled.
+ * snapshot of it and then waits (bounded) for it to drain. {@link #closeState} is CAS'd by the one
+ * closer; the others wait for {@code CLOSED}. A spawn registers its task and then reads the close
+ * state; close writes the state and later sweeps the registry (after the grace, completing every
+ * task still there as cancelled): either the sweep finds the task or the spawn sees the close
+ * and completes its task as cancelled itself, so no task is stranded.
  */
 public abstract class AbstractRuntime implements Runtime {
-    /** How long {@link #close()} waits for cancelled tasks to finish their cleanup. */
+    /** How long {@link #close()} waits for cancelled tasks to finish their cleanup, by default (5 s). */
     protected static final long CLOSE_GRACE_NANOS = 5_000_000_000L;
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
 
     private final String name;
     private final TaskRegistry live = new TaskRegistry();
-    private volatile boolean closed;
+    /** {@link #OPEN}, {@link #CLOSING} (one closer won the CAS), {@link #CLOSED} (close has returned). */
+    private volatile int closeState;
+    private volatile long closeGraceNanos = CLOSE_GRACE_NANOS;
     private int coopBudget = Coop.BUDGET;   // set in a subclass constructor, before any task runs
     private volatile BlockingPool blockingPool;
     private volatile DriverEntry[] drivers = new DriverEntry[0];
     private static final java.lang.invoke.VarHandle BLOCKING_POOL;
     private static final java.lang.invoke.VarHandle DRIVERS;
+    private static final java.lang.invoke.VarHandle CLOSE_STATE;
 
     static {
         try {
+            CLOSE_STATE = java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(AbstractRuntime.class, "closeState", int.class);
             BLOCKING_POOL = java.lang.invoke.MethodHandles.lookup()
                     .findVarHandle(AbstractRuntime.class, "blockingPool", BlockingPool.class);
             DRIVERS = java.lang.invoke.MethodHandles.lookup()
@@ -190,7 +200,7 @@ public abstract class AbstractRuntime implements Runtime {
                 if (!attachDriver(made)) {
                     next[current.length].thread = DriverThread.start(name + "-" + type.getSimpleName(), made);
                 }
-                if (closed) {
+                if (isClosed()) {
                     closeDrivers();
                     checkOpen();
                 }
@@ -210,8 +220,7 @@ public abstract class AbstractRuntime implements Runtime {
             try {
                 e.driver.close();
             } catch (RuntimeException ex) {
-                System.getLogger("dev.weft.runtime").log(System.Logger.Level.WARNING,
-                        "runtime '" + name + "': closing driver " + e.type.getName() + " failed", ex);
+                Faults.report("runtime '" + name + "' closing driver " + e.type.getName(), e.driver, ex);
             }
         }
     }
@@ -246,7 +255,14 @@ public abstract class AbstractRuntime implements Runtime {
 
         private void loop() {
             while (!stopped) {
-                driver.park(Long.MAX_VALUE);
+                try {
+                    driver.park(Long.MAX_VALUE);
+                } catch (Throwable t) {
+                    Faults.report("driver thread " + thread.getName(), driver, t);
+                    if (!stopped) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);   // no hot loop on a broken driver
+                    }
+                }
             }
         }
 
@@ -318,12 +334,12 @@ public abstract class AbstractRuntime implements Runtime {
 
     @Override
     public final boolean isClosed() {
-        return closed;
+        return closeState != OPEN;
     }
 
     /** Throws the error for work submitted to a closed runtime. */
     protected final void checkOpen() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException("runtime '" + name + "' is closed: it accepts no new tasks. "
                     + "Spawn before close(), or onto a runtime that is still open.");
         }
@@ -331,9 +347,15 @@ public abstract class AbstractRuntime implements Runtime {
 
     // ------------------------------------------------------------------ live tasks
 
-    /** Called by the task machinery when a task starts. */
-    public final void taskStarted(Task<?> task) {
+    /**
+     * Called by the task machinery when a task starts. Returns false if the runtime began closing
+     * meanwhile; the caller then completes the task as cancelled. (Registration, then a look at
+     * the close state; close writes the state, then looks at the registry: either close's final
+     * sweep sees the task or the task sees the close.)
+     */
+    public final boolean taskStarted(Task<?> task) {
         live.add((TaskCore<?>) task);
+        return !isClosed();
     }
 
     /** Called by the task machinery when a task finishes. */
@@ -352,26 +374,60 @@ public abstract class AbstractRuntime implements Runtime {
     }
 
     /**
-     * Cancels every live task, waits up to {@link #CLOSE_GRACE_NANOS} for their cleanup, then
-     * {@linkplain #shutdown stops} the runtime and closes its {@linkplain Driver drivers}. Idempotent. Awaiters of the cancelled tasks get
-     * {@link CancelledException}.
+     * Sets how long {@link #close()} waits for the cancelled tasks' cleanup before it completes
+     * the rest as cancelled (default 5 s). Takes effect at the next close.
+     */
+    public final void setCloseGrace(java.time.Duration grace) {
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("the close grace must not be negative, got " + grace);
+        }
+        this.closeGraceNanos = grace.toNanos();
+    }
+
+    /** How long {@link #close()} waits for the cancelled tasks' cleanup. */
+    public final java.time.Duration closeGrace() {
+        return java.time.Duration.ofNanos(closeGraceNanos);
+    }
+
+    /**
+     * Closes the runtime: cancels every live task, waits up to the {@linkplain #closeGrace close
+     * grace} for their cleanup, then {@linkplain #shutdown stops} the runtime's threads and closes
+     * its {@linkplain Driver drivers} and blocking pool. Tasks still alive then (a shielded
+     * cleanup that outlived the grace, a blocking call that ignores interrupts) are completed as
+     * cancelled, so every {@code join}, on any thread or runtime, returns; their remaining
+     * cleanup does not run. Idempotent and safe from several threads at once: one call closes,
+     * the others return when it has finished.
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!CLOSE_STATE.compareAndSet(this, OPEN, CLOSING)) {
+            awaitClosed();
             return;
         }
-        closed = true;
-        long deadline = System.nanoTime() + CLOSE_GRACE_NANOS;
-        for (Task<?> t : liveTasks()) {
-            t.cancel();
+        try {
+            long deadline = System.nanoTime() + closeGraceNanos;
+            for (Task<?> t : liveTasks()) {
+                t.cancel();
+            }
+            drainUntil(deadline);
+            shutdown(deadline);
+            closeDrivers();
+            BlockingPool pool = blockingPool;
+            if (pool != null) {
+                pool.shutdown();
+            }
+        } finally {
+            for (Task<?> t : liveTasks()) {
+                ((TaskCore<?>) t).abandon();
+            }
+            closeState = CLOSED;
         }
-        drainUntil(deadline);
-        shutdown(deadline);
-        closeDrivers();
-        BlockingPool pool = blockingPool;
-        if (pool != null) {
-            pool.shutdown();
+    }
+
+    /** A second closer: returns once the first one has finished. */
+    private void awaitClosed() {
+        while (closeState != CLOSED) {
+            java.util.concurrent.locks.LockSupport.parkNanos(this, 1_000_000);
         }
     }
 
@@ -384,6 +440,6 @@ public abstract class AbstractRuntime implements Runtime {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + name + (closed ? ", closed" : "") + ", " + live.size() + " live tasks]";
+        return getClass().getSimpleName() + "[" + name + (isClosed() ? ", closed" : "") + ", " + live.size() + " live tasks]";
     }
 }

@@ -9,10 +9,9 @@ import dev.weft.runtime.internal.RuntimeScheduler;
 import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Driver;
+import dev.weft.spi.Faults;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A runtime that runs every task, poll and sequential, on one OS thread: the thread that drives
@@ -39,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@link #ready} is a lock-free MPSC queue (any thread submits; only the driver takes) of
  *       runnables: one poll of a poll task, or one mount of a virtual thread.</li>
- *   <li>One driver at a time, enforced by {@link #driving} ({@code tryLock}: a second concurrent
+ *   <li>One driver at a time: {@link #driver} is CAS'd from null (never waited for: a second concurrent
  *       driver gets a clear error). The driver must be a platform thread: it becomes the carrier.</li>
  *   <li>No lost wake-up (Dekker): the driver writes {@link #parked}{@code = true} (volatile), then
  *       re-reads the queue and the timers, then parks; a submitter offers to the queue (a volatile
@@ -65,9 +64,20 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             return CurrentThreadRuntime.this;
         }
     };
-    private final WheelTimer timer = new WheelTimer(this::wakeDriver);
-    private final ReentrantLock driving = new ReentrantLock();
+    private final WheelTimer timer;
+    /** The thread driving the runtime, or null; CAS'd by {@link #enterDriver}. */
     private volatile Thread driver;
+    /** Nested drives by {@link #driver} (its own thread only). */
+    private int driveDepth;
+    private static final java.lang.invoke.VarHandle DRIVER;
+
+    static {
+        try {
+            DRIVER = java.lang.invoke.MethodHandles.lookup().findVarHandle(CurrentThreadRuntime.class, "driver", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile boolean parked;
     private volatile Driver ioDriver;
     /** True while the driver thread waits on {@link #ioDriver} (set before its last look for work). */
@@ -79,6 +89,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
 
     CurrentThreadRuntime(String name) {
         super(name);
+        this.timer = new WheelTimer(name, this::wakeDriver);
     }
 
     // ------------------------------------------------------------------ hooks
@@ -113,9 +124,14 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         return true;
     }
 
+    /**
+     * Queues one poll or one virtual-thread mount. After close the runnable is dropped, not
+     * rejected: the JDK rethrows a rejection in the thread that unparks a virtual thread, and a
+     * wake after close must not throw into the waker (close completes the tasks left).
+     */
     private void submit(Runnable r) {
         if (stopped) {
-            throw new RejectedExecutionException("runtime '" + name() + "' is closed");
+            return;
         }
         ready.offer(r);
         wakeDriver();
@@ -125,16 +141,42 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         if (parked) {
             Thread d = driver;
             if (d != null && d != Thread.currentThread()) {   // the driver itself (dispatching events) is awake
-                if (inDriver) {
-                    ioDriver.wakeup();
-                } else {
+                if (!inDriver || !wakeIoDriver()) {
                     LockSupport.unpark(d);
                 }
             }
         }
         Runnable listener = readyListener;
         if (listener != null && driver == null) {
-            listener.run();
+            try {
+                listener.run();
+            } catch (Throwable t) {
+                Faults.report("ready listener of runtime '" + name() + "'", listener, t);
+            }
+        }
+    }
+
+    /** Interrupts the driving thread's wait on the I/O driver; false if the driver threw. */
+    private boolean wakeIoDriver() {
+        Driver d = ioDriver;
+        try {
+            d.wakeup();
+            return true;
+        } catch (Throwable t) {
+            Faults.report("driver of runtime '" + name() + "' (wakeup)", d, t);
+            return false;
+        }
+    }
+
+    /** Polls or waits on the I/O driver; a driver that throws is reported and the loop goes on. */
+    private void parkIoDriver(Driver d, long timeoutNanos) {
+        try {
+            d.park(timeoutNanos);
+        } catch (Throwable t) {
+            Faults.report("driver of runtime '" + name() + "' (park)", d, t);
+            if (timeoutNanos > 0) {
+                LockSupport.parkNanos(Math.min(timeoutNanos, 10_000_000));   // wait anyway: no hot loop on a broken driver
+            }
         }
     }
 
@@ -149,13 +191,18 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
      *                               virtual thread
      */
     public boolean turn() {
+        boolean more;
         enterDriver();
         try {
             sinceDriverPoll = DRIVER_POLL_INTERVAL;     // an embedding loop sees I/O only through turn()
-            return runRound();
+            more = runRound();
         } finally {
             exitDriver();
         }
+        // Work submitted after runRound's last look but before exitDriver cleared the driver was
+        // not announced to the ready listener (a driver was set): say so here. The submitter
+        // offers then reads the driver; exitDriver writes it then this reads the queue (Dekker).
+        return more || !ready.isEmpty();
     }
 
     /** When the next timer is due, as a {@code System.nanoTime()} value, or {@code Long.MAX_VALUE}. */
@@ -184,7 +231,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                 // Cancel the task, then drive it through its cleanup: on this runtime nothing else
                 // would run it. Past the grace, the next drive (or close) goes on with it.
                 task.cancel();
-                driveUntil(task::isDone, System.nanoTime() + CLOSE_GRACE_NANOS, false);
+                driveUntil(task::isDone, System.nanoTime() + closeGrace().toNanos(), false);
             }
             flushDriver();
         } finally {
@@ -207,11 +254,12 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
 
     @Override
     protected void drainUntil(long deadlineNanos) {
-        if (Thread.currentThread().isVirtual() || driving.isHeldByCurrentThread()) {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual() || driver == self || !tryEnterDriver()) {
+            // Inside a task, nested in a drive, or another thread drives (it runs the tasks): wait.
             super.drainUntil(deadlineNanos);
             return;
         }
-        enterDriver();
         try {
             driveUntil(this::isIdle, deadlineNanos, false);   // an interrupt does not cut close() short
         } finally {
@@ -261,7 +309,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     private void flushDriver() {
         Driver d = ioDriver;
         if (d != null) {
-            d.park(0);
+            parkIoDriver(d, 0);
         }
     }
 
@@ -270,7 +318,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
         Driver d = ioDriver;
         if (d != null && sinceDriverPoll >= DRIVER_POLL_INTERVAL) {
             sinceDriverPoll = 0;
-            d.park(0);
+            parkIoDriver(d, 0);
         }
         for (int i = 0; i < TASKS_PER_TURN; i++) {
             Runnable r = ready.poll();
@@ -278,7 +326,11 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                 return false;
             }
             sinceDriverPoll++;
-            r.run();
+            try {
+                r.run();
+            } catch (Throwable t) {
+                Faults.report("runtime '" + name() + "' running a task", r, t);
+            }
         }
         return !ready.isEmpty();
     }
@@ -299,7 +351,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             long delay = until == Long.MAX_VALUE ? Long.MAX_VALUE : until - System.nanoTime();
             if (d != null) {
                 sinceDriverPoll = 0;
-                d.park(Math.max(0, delay));
+                parkIoDriver(d, Math.max(0, delay));
             } else if (delay == Long.MAX_VALUE) {
                 LockSupport.park(this);
             } else if (delay > 0) {
@@ -321,22 +373,32 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
                     + "which becomes the carrier of its tasks; " + self + " is virtual. Spawn onto the runtime "
                     + "instead, or drive it from a platform thread.");
         }
-        if (!driving.tryLock()) {
+        if (!tryEnterDriver()) {
             throw new IllegalStateException("runtime '" + name() + "' is already being driven by " + driver
                     + "; a current-thread runtime runs on one thread at a time");
         }
-        if (driving.getHoldCount() == 1) {
-            driver = self;
-            previousContext = ExecutionContext.enterWorker(this);
+    }
+
+    /** Becomes (or nests as) the driver, on a platform thread; false if another thread drives. */
+    private boolean tryEnterDriver() {
+        Thread self = Thread.currentThread();
+        if (driver == self) {
+            driveDepth++;
+            return true;
         }
+        if (!DRIVER.compareAndSet(this, null, self)) {
+            return false;
+        }
+        driveDepth = 1;
+        previousContext = ExecutionContext.enterWorker(this);
+        return true;
     }
 
     private void exitDriver() {
-        if (driving.getHoldCount() == 1) {
+        if (--driveDepth == 0) {
             ExecutionContext.restore(previousContext);
             previousContext = null;
             driver = null;
         }
-        driving.unlock();
     }
 }

@@ -31,8 +31,10 @@ import java.util.function.Consumer;
  *   <li><b>Watchdog.</b> A worker that stays in one poll or one virtual-thread run longer than
  *       {@link Builder#watchdog(Duration)} is reported once, with its stack and the task's name and
  *       spawn site.</li>
- *   <li><b>Close.</b> Cancels the tasks still running, waits up to 5 s for their cleanup, stops
- *       the workers; spawning afterwards throws {@link IllegalStateException}.</li>
+ *   <li><b>Close.</b> Cancels the tasks still running, waits up to the
+ *       {@linkplain Builder#closeGrace close grace} (5 s) for their cleanup, stops the workers,
+ *       and completes any task still alive as cancelled, so every join returns; spawning
+ *       afterwards throws {@link IllegalStateException}.</li>
  * </ul>
  * Sequential tasks need the carrier hook (the JVM flag {@code --add-opens
  * java.base/java.lang=ALL-UNNAMED}); without it, spawning one throws an error naming the flag.
@@ -45,6 +47,7 @@ public final class MultiThreadRuntime extends CarriedRuntime {
     private MultiThreadRuntime(Builder b) {
         super(b.name);
         setCoopBudget(b.budget);
+        setCloseGrace(b.closeGrace);
         this.blocking = new BlockingPool.Settings(b.blockingThreads, b.blockingKeepAlive.toNanos());
         this.scheduler = new Scheduler(this, b.name, b.workers, b.queueCapacity);
         this.watchdog = b.watchdogThreshold == null ? null
@@ -104,6 +107,7 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         private Duration watchdogThreshold = Duration.ofMillis(100);
         private Consumer<BlockedWorkerReport> onBlocked = report -> System.getLogger("dev.weft.runtime.watchdog")
                 .log(System.Logger.Level.WARNING, report.toString());
+        private Duration closeGrace = Duration.ofSeconds(5);
         private int blockingThreads = BlockingPool.Settings.DEFAULT.maxThreads();
         private Duration blockingKeepAlive = Duration.ofNanos(BlockingPool.Settings.DEFAULT.keepAliveNanos());
 
@@ -154,6 +158,18 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         /** Where watchdog reports go (default: the {@code dev.weft.runtime.watchdog} System.Logger at WARNING). */
         public Builder onBlocked(Consumer<BlockedWorkerReport> listener) {
             this.onBlocked = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * How long {@code close()} waits for cancelled tasks to finish their cleanup before it
+         * completes the rest as cancelled (default 5 s).
+         */
+        public Builder closeGrace(Duration grace) {
+            if (grace.isNegative()) {
+                throw new IllegalArgumentException("the close grace must not be negative, got " + grace);
+            }
+            this.closeGrace = grace;
             return this;
         }
 

@@ -4,14 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.CancelledException;
+import dev.weft.Context;
 import dev.weft.Either;
 import dev.weft.Future;
+import dev.weft.Poll;
 import dev.weft.Runtime;
+import dev.weft.Stream;
 import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.Waker;
 import dev.weft.Weft;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +44,10 @@ public abstract class FaultConformanceTest {
     @AfterEach
     void closeRuntime() {
         rt.close();
+    }
+
+    private void setGrace(Duration grace) {
+        ((dev.weft.spi.AbstractRuntime) rt).setCloseGrace(grace);
     }
 
     // ------------------------------------------------------------------ waiting is not owning
@@ -95,6 +108,246 @@ public abstract class FaultConformanceTest {
             return finallyRanEventually(finallyRan);
         });
         assertThat(cancelled).isTrue();
+    }
+
+    // ------------------------------------------------------------------ code that throws out of the loop
+
+    @Test
+    void aWakerThatThrowsWhenItsTimerFiresIsReportedAndTheRuntimeRunsOn() throws Exception {
+        try (FaultRecorder faults = FaultRecorder.start()) {
+            rt.blockOn(cx -> {          // a poll task asks the current runtime for a timer
+                Runtime.current().scheduleWake(System.nanoTime() + 1_000_000, () -> {
+                    throw new IllegalStateException("broken waker");
+                });
+                return Poll.ready(null);
+            });
+            assertThat(rt.run(() -> {
+                Weft.sleep(Duration.ofMillis(5));   // the broken timer fires meanwhile; timers still work
+                return 2;
+            })).isEqualTo(2);
+            assertThat(faults.awaitMessage("broken waker")).as("the fault was reported").isNotNull();
+            assertThat(rt.blockOn(Future.ready(1))).as("new poll work still runs").isEqualTo(1);
+            assertThat(rt.run(() -> {
+                Weft.sleep(Duration.ofMillis(5));
+                return 3;
+            })).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aWaiterWhoseWakerThrowsDoesNotKeepATasksOtherWaitersWaiting() throws Exception {
+        try (FaultRecorder faults = FaultRecorder.start()) {
+            CountDownLatch go = new CountDownLatch(1);
+            Task<String> task = rt.run(() -> Weft.spawn(() -> {
+                while (go.getCount() > 0) {
+                    Weft.sleep(Duration.ofMillis(1));
+                }
+                return "v";
+            }));
+            Waker broken = () -> {
+                throw new IllegalStateException("broken joiner");
+            };
+            assertThat(task.poll(new Context(broken)).isPending()).isTrue();    // registers the broken waker
+            Task<String> joiner = rt.run(() -> Weft.spawn(task::join));
+            go.countDown();
+            assertThat(rt.run(joiner::join)).isEqualTo("v");
+            assertThat(faults.awaitMessage("broken joiner")).isNotNull();
+        }
+    }
+
+    @Test
+    void aCancelledPollTaskWhoseDropThrowsStillEndsCancelled() throws Exception {
+        try (FaultRecorder faults = FaultRecorder.start()) {
+            Future<Void> brokenCleanup = new Future<>() {
+                @Override
+                public Poll<Void> poll(Context cx) {
+                    return Poll.pending();
+                }
+
+                @Override
+                public void drop() {
+                    throw new IllegalStateException("broken drop");
+                }
+            };
+            Task<Void> t = rt.run(() -> {
+                Task<Void> spawned = Weft.spawnFuture(brokenCleanup);
+                Weft.sleep(Duration.ofMillis(5));
+                spawned.cancel();
+                assertThatThrownBy(spawned::join).isInstanceOf(CancelledException.class);
+                return spawned;
+            });
+            assertThat(t.isDone()).isTrue();
+            assertThat(faults.awaitMessage("broken drop")).isNotNull();
+            assertThat(rt.blockOn(Future.ready(3))).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aCancelledSequentialTaskWhoseAwaitedFutureDropThrowsStillEndsCancelled() throws Exception {
+        try (FaultRecorder faults = FaultRecorder.start()) {
+            Future<Void> brokenCleanup = new Future<>() {
+                @Override
+                public Poll<Void> poll(Context cx) {
+                    return Poll.pending();
+                }
+
+                @Override
+                public void drop() {
+                    throw new IllegalStateException("broken drop in await");
+                }
+            };
+            rt.run(() -> {
+                Task<Void> t = Weft.spawn(() -> Weft.await(brokenCleanup));
+                Weft.sleep(Duration.ofMillis(5));
+                t.cancel();
+                assertThatThrownBy(t::join).isInstanceOf(CancelledException.class);
+            });
+            assertThat(faults.awaitMessage("broken drop in await")).isNotNull();
+        }
+    }
+
+    @Test
+    void aStreamItemThatThrowsFailsOnlyItsConsumer() {
+        Stream<Integer> brokenAtThree = Stream.of(1, 2, 3, 4).map(i -> {
+            if (i == 3) {
+                throw new IllegalArgumentException("bad item");
+            }
+            return i;
+        });
+        assertThatThrownBy(() -> rt.run(() -> Weft.spawn(() -> {
+            int sum = 0;
+            for (int x : Weft.iterate(brokenAtThree)) {
+                sum += x;
+            }
+            return sum;
+        }).join())).isInstanceOf(TaskFailedException.class).hasRootCauseMessage("bad item");
+        assertThat(rt.blockOn(Future.ready(4))).isEqualTo(4);
+    }
+
+    // ------------------------------------------------------------------ close
+
+    @Test
+    void closeCompletesEveryTaskSoNoJoinWaitsForever() throws Exception {
+        setGrace(Duration.ofMillis(300));
+        AtomicBoolean releaseBlocked = new AtomicBoolean();
+        List<Task<?>> inFlight = rt.run(() -> {
+            List<Task<?>> tasks = new ArrayList<>();
+            tasks.add(Weft.spawn(() -> Weft.shielded(() -> {        // cleanup that outlives the grace
+                Weft.sleep(Duration.ofSeconds(8));
+                return "shielded";
+            })));
+            tasks.add(Weft.spawn(() -> {                            // plain sequential wait
+                Weft.sleep(Duration.ofSeconds(30));
+                return "sleeper";
+            }));
+            tasks.add(Weft.spawnFuture(cx -> Poll.pending()));       // a poll task that never completes
+            tasks.add(Weft.spawnBlocking(() -> {                     // a blocking call that ignores interrupts
+                while (!releaseBlocked.get()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                return "blocked";
+            }));
+            Weft.sleep(Duration.ofMillis(20));
+            return tasks;
+        });
+        Thread closer = Thread.ofPlatform().start(rt::close);
+        closer.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(closer.isAlive()).as("close() returned").isFalse();
+        try {
+            for (Task<?> t : inFlight) {
+                assertThat(t.isDone()).as(t + " is done after close").isTrue();
+                Thread joiner = Thread.ofPlatform().start(() -> {
+                    try {
+                        t.join();
+                    } catch (RuntimeException expected) {
+                        // cancelled (or, for the blocking call, whatever it ended with)
+                    }
+                });
+                joiner.join(5_000);
+                assertThat(joiner.isAlive()).as("a join of " + t + " from another thread returned").isFalse();
+                assertThatThrownBy(t::join).isInstanceOf(CancelledException.class);
+            }
+        } finally {
+            releaseBlocked.set(true);
+        }
+    }
+
+    @Test
+    void aWakeAfterCloseIsHarmless() throws Exception {
+        AtomicReference<Waker> captured = new AtomicReference<>();
+        Task<Void> waiting = rt.run(() -> {
+            Task<Void> t = Weft.spawn(() -> Weft.shielded(() -> Weft.await(cx -> {
+                captured.set(cx.waker());
+                return Poll.pending();
+            })));
+            Weft.sleep(Duration.ofMillis(10));
+            return t;
+        });
+        setGrace(Duration.ofMillis(100));
+        rt.close();
+        assertThat(captured.get()).isNotNull();
+        captured.get().wake();              // must not throw into this thread
+        captured.get().wake();
+        assertThat(waiting.isDone()).isTrue();
+    }
+
+    @Test
+    void twoConcurrentClosesBothReturnAfterTheRuntimeClosed() throws Exception {
+        setGrace(Duration.ofMillis(200));
+        Task<String> stubborn = rt.run(() -> Weft.spawn(() -> Weft.shielded(() -> {
+            Weft.sleep(Duration.ofSeconds(5));
+            return "late";
+        })));
+        AtomicReference<Throwable> failed = new AtomicReference<>();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> closers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            closers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    rt.close();
+                    assertThat(stubborn.isDone()).as("close returned before the runtime finished closing").isTrue();
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread c : closers) {
+            c.join(10_000);
+            assertThat(c.isAlive()).isFalse();
+        }
+        assertThat(failed.get()).isNull();
+        rt.close();                         // and once more, later
+    }
+
+    @Test
+    void aSpawnThatRacesCloseIsRunOrRefusedButNeverStranded() throws Exception {
+        setGrace(Duration.ofMillis(200));
+        List<Task<?>> spawned = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread spawner = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    spawned.add(rt.spawnFuture(Future.sleep(Duration.ofMillis(1))));
+                    spawned.add(rt.spawn(() -> 1));
+                } catch (IllegalStateException closed) {
+                    return;
+                } catch (RuntimeException other) {
+                    stop.set(true);
+                    throw other;
+                }
+            }
+        });
+        Thread.sleep(30);
+        rt.close();
+        stop.set(true);
+        spawner.join(5_000);
+        assertThat(spawned).isNotEmpty();
+        for (Task<?> t : List.copyOf(spawned)) {
+            // close() has returned: every task it accepted is complete, so no join can wait.
+            assertThat(t.isDone()).as("%s was stranded by close()", t).isTrue();
+        }
     }
 
     private static boolean finallyRanEventually(java.util.concurrent.atomic.AtomicBoolean flag) {

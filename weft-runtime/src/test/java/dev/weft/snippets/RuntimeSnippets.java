@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.Runtime;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.spi.Faults;
 import dev.weft.runtime.Runtimes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,22 @@ class RuntimeSnippets {
                 return Runtime.current().name() + " shows " + answer;
             });
             assertThat(shown).isEqualTo("ui shows 42");
+        }
+        // @end
+    }
+
+    @Test
+    void faults() throws Exception {
+        // @start region="faults"
+        var seen = new java.util.concurrent.LinkedBlockingQueue<Faults.Fault>();
+        try (var rt = Runtimes.multiThreadBuilder().workers(1).build();
+             var listening = Faults.addListener(seen::add)) {             // told on the reporter thread
+            rt.scheduleWake(System.nanoTime(), () -> {
+                throw new IllegalStateException("a broken waker");         // caught, reported, not fatal
+            });
+            Faults.Fault f = seen.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(f.error()).hasMessage("a broken waker");
+            assertThat(rt.blockOn(dev.weft.Future.ready(1))).isEqualTo(1);  // the runtime runs on
         }
         // @end
     }

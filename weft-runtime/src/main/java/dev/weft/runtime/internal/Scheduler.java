@@ -4,11 +4,11 @@ import dev.weft.Cancellable;
 import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Driver;
+import dev.weft.spi.Faults;
+import dev.weft.internal.SpinLock;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The work-stealing scheduler behind the multi-thread runtime: N {@link Worker}s, each with a
@@ -43,8 +43,9 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     private final Worker[] workers;
     private final ConcurrentLinkedQueue<Runnable> injector = new ConcurrentLinkedQueue<>();
     final Idle idle;
-    private final WheelTimer timer = new WheelTimer(this::timerInsertedEarlier);
-    private final ReentrantLock timerLock = new ReentrantLock();
+    private final WheelTimer timer;
+    /** Taken only with tryLock (never waited for): a spin lock, not a queued lock (decision 12). */
+    private final SpinLock timerLock = new SpinLock();
     private volatile Worker timerDriver;
     private volatile Driver driver;
     /** Guarded by {@link #timerLock}: see {@link #maintenance}. */
@@ -59,6 +60,7 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
             throw new IllegalArgumentException("a multi-thread runtime needs at least one worker, got " + workerCount);
         }
         this.name = name;
+        this.timer = new WheelTimer(name, this::timerInsertedEarlier);
         this.idle = new Idle(workerCount);
         this.workers = new Worker[workerCount];
         for (int i = 0; i < workerCount; i++) {
@@ -87,10 +89,16 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
 
     // ------------------------------------------------------------------ submission
 
+    /**
+     * Schedules one poll or one virtual-thread mount. After shutdown the runnable is dropped, not
+     * rejected: the JDK rethrows a rejection in the thread that unparks a virtual thread, so a
+     * wake after close would throw into the waker; the closing runtime completes the tasks left
+     * as cancelled instead.
+     */
     @Override
     public void execute(Runnable task) {
         if (shutdown) {
-            throw new RejectedExecutionException("runtime '" + name + "' is closed");
+            return;
         }
         Thread carrier = CarrierHook.currentCarrier();
         if (carrier instanceof Worker w && w.scheduler == this) {
@@ -172,13 +180,20 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         return false;
     }
 
-    void uncaught(Worker w, Throwable t) {
-        Thread.UncaughtExceptionHandler h = Thread.getDefaultUncaughtExceptionHandler();
-        if (h != null) {
-            h.uncaughtException(w, t);
-        } else {
-            System.err.println("weft: " + w.getName() + " caught an exception from a task runnable:");
-            t.printStackTrace();
+    /** A runnable threw out of its run (a task's cleanup hook, say): reported, and the worker goes on. */
+    void uncaught(Worker w, Runnable task, Throwable t) {
+        Faults.report("worker " + w.getName() + " of runtime '" + name + "' running a task", task, t);
+    }
+
+    /** Polls or waits on the driver; a driver that throws is reported and the worker goes on. */
+    private void parkDriver(Driver d, long timeoutNanos) {
+        try {
+            d.park(timeoutNanos);
+        } catch (Throwable t) {
+            Faults.report("driver of runtime '" + name + "' (park)", d, t);
+            if (timeoutNanos > 0) {
+                LockSupport.parkNanos(Math.min(timeoutNanos, 10_000_000));   // wait anyway: no hot loop on a broken driver
+            }
         }
     }
 
@@ -232,7 +247,7 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
                         driverSkips++;
                     } else {
                         driverSkips = 0;
-                        d.park(0);
+                        parkDriver(d, 0);
                     }
                 }
             } finally {
@@ -260,7 +275,7 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
             if (!w.scheduler.hasWork() && !shutdown) {
                 long delay = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - System.nanoTime();
                 if (d != null) {
-                    d.park(Math.max(0, delay));
+                    parkDriver(d, Math.max(0, delay));
                 } else if (delay == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else if (delay > 0) {

@@ -9,12 +9,13 @@ import java.util.concurrent.locks.LockSupport;
  * (the JDK-default runtime): it parks until the next deadline or an earlier insert, and fires.
  */
 public final class TimerThread {
-    private final WheelTimer timer = new WheelTimer(this::wake);
+    private final WheelTimer timer;
     private final Thread thread;
     private volatile boolean parked;
     private volatile boolean stopped;
 
     public TimerThread(String name) {
+        this.timer = new WheelTimer(name, this::wake);
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
         thread.start();
     }

@@ -59,7 +59,11 @@ public final class Watchdog {
             }
             long now = System.nanoTime();
             for (int i = 0; i < workers.length; i++) {
-                check(i, now);
+                try {
+                    check(i, now);
+                } catch (Throwable t) {     // a task whose toString() or stack walk throws: the watchdog goes on
+                    dev.weft.spi.Faults.report("watchdog of runtime '" + runtime.name() + "'", workers[i], t);
+                }
             }
         }
     }
@@ -85,8 +89,8 @@ public final class Watchdog {
                 worker.getStackTrace());
         try {
             sink.accept(report);
-        } catch (RuntimeException e) {
-            System.err.println("weft: the watchdog's report listener threw " + e);
+        } catch (Throwable e) {
+            dev.weft.spi.Faults.report("watchdog of runtime '" + runtime.name() + "' (its onBlocked listener)", sink, e);
         }
     }
 

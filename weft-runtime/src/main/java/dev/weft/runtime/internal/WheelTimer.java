@@ -4,6 +4,7 @@ import dev.weft.Cancellable;
 import dev.weft.Waker;
 import java.util.ArrayList;
 import dev.weft.internal.SpinLock;
+import dev.weft.spi.Faults;
 
 /**
  * A runtime's timer: a {@link TimerWheel} of wakers at 1 ms resolution, safe to use from any
@@ -28,13 +29,16 @@ public final class WheelTimer {
     private final long origin = System.nanoTime();
     private final ArrayList<Waker> fired = new ArrayList<>();
     private final Runnable onNewEarliest;
+    private final String where;
     private volatile long plannedWakeTick = Long.MAX_VALUE;
 
     /**
+     * @param owner         names the runtime in fault reports
      * @param onNewEarliest called (outside the lock) when a timer is inserted that is due before
      *                      the driver's planned wake-up, so the driver can re-plan its park
      */
-    public WheelTimer(Runnable onNewEarliest) {
+    public WheelTimer(String owner, Runnable onNewEarliest) {
+        this.where = "a timer of runtime '" + owner + "' waking its waker";
         this.onNewEarliest = onNewEarliest;
     }
 
@@ -61,7 +65,10 @@ public final class WheelTimer {
         };
     }
 
-    /** Fires every due timer; returns how many. Called by the driver thread only. */
+    /**
+     * Fires every due timer; returns how many. Called by the driver thread only. A waker that
+     * throws is {@linkplain Faults reported} and the others still fire.
+     */
     public int fireExpired() {
         long now = floorTick(System.nanoTime());
         lock.lock();
@@ -75,7 +82,12 @@ public final class WheelTimer {
         }
         int n = fired.size();
         for (int i = 0; i < n; i++) {
-            fired.get(i).wake();
+            Waker w = fired.get(i);
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                Faults.report(where, w, t);     // the other timers still fire; the driver goes on
+            }
         }
         fired.clear();
         return n;

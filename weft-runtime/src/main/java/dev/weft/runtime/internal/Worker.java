@@ -212,7 +212,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         try {
             task.run();
         } catch (Throwable t) {
-            scheduler.uncaught(this, t);
+            scheduler.uncaught(this, task, t);
         } finally {
             CURRENT.setOpaque(this, null);
         }
@@ -258,8 +258,12 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         if (inDriver) {
             Driver d = scheduler.driver();
             if (d != null) {
-                d.wakeup();
-                return;
+                try {
+                    d.wakeup();
+                    return;
+                } catch (Throwable t) {
+                    dev.weft.spi.Faults.report("driver of " + getName() + " (wakeup)", d, t);
+                }
             }
         }
         LockSupport.unpark(this);
