@@ -1,6 +1,7 @@
 package dev.weft.io;
 
 import dev.weft.io.internal.BufAccess;
+import dev.weft.io.internal.LeakLog;
 import dev.weft.io.internal.LeakTracker;
 import dev.weft.io.internal.Lease;
 import dev.weft.io.internal.Reclaimer;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link #close()} reports each buffer still out, and a buffer that becomes unreachable
  *       without being given back is reported (and its memory reused) soon after the garbage
  *       collector notices. Reports go to the {@link LeakListener} (default: a
- *       {@link System.Logger} warning). Without detection, close reports only the count, and a
+ *       {@link System.Logger} warning, written soon after by a daemon thread of weft-io, so the
+ *       closing task never waits for a logging lock). Without detection, close reports only the count, and a
  *       buffer dropped without {@code give} is lost to the pool.</li>
  *   <li><b>Close</b> frees the native memory. Buffers still taken are reported; using one
  *       afterwards throws {@link IllegalStateException} (from the FFM API: the memory is gone),
@@ -174,7 +176,6 @@ public final class BufPool implements AutoCloseable {
     }
 
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final System.Logger LOG = System.getLogger(BufPool.class.getName());
 
     private final String name;
     private final int bufferSize;
@@ -417,8 +418,9 @@ public final class BufPool implements AutoCloseable {
         }
     }
 
+    /** The default listener: a warning, written by {@link LeakLog}'s thread (decision 12: no logging lock in a task). */
     private static void logLeak(Leak leak) {
-        LOG.log(System.Logger.Level.WARNING, leak.message(), leak.takenAt());
+        LeakLog.warn(BufPool.class.getName(), leak.message(), leak.takenAt());
     }
 
     /** The Reclaimer face of the pool (cancelled operations, the leak detector). */

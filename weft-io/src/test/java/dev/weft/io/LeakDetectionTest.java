@@ -2,10 +2,12 @@ package dev.weft.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.io.internal.LeakLog;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -81,13 +83,16 @@ class LeakDetectionTest {
     }
 
     @Test
-    void detectionIsOnInTestsThroughTheSystemPropertyAndTheDefaultListenerLogsAWarning() {
+    void detectionIsOnInTestsThroughTheSystemPropertyAndTheDefaultListenerLogsAWarningFromItsOwnThread()
+            throws InterruptedException {
         assertThat(Boolean.getBoolean("weft.io.leakDetection")).as("set by weft-io's pom for every test").isTrue();
         Logger jul = Logger.getLogger(BufPool.class.getName());
         List<LogRecord> records = new CopyOnWriteArrayList<>();
+        List<Thread> publishers = new CopyOnWriteArrayList<>();
         Handler h = new Handler() {
             @Override
             public void publish(LogRecord r) {
+                publishers.add(Thread.currentThread());
                 records.add(r);
             }
 
@@ -102,6 +107,10 @@ class LeakDetectionTest {
             BufPool pool = BufPool.heap(32, 1);
             pool.take();
             pool.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
         } finally {
             jul.removeHandler(h);
         }
@@ -109,5 +118,8 @@ class LeakDetectionTest {
         assertThat(records.getFirst().getLevel()).isEqualTo(java.util.logging.Level.WARNING);
         assertThat(records.getFirst().getMessage()).contains("still taken when the pool closed");
         assertThat(trace(records.getFirst().getThrown())).contains("detectionIsOnInTests");
+        assertThat(publishers).as("written by weft-io's log thread, never by the task that closed the pool")
+                .containsExactly(LeakLog.writer());
+        assertThat(LeakLog.writer().getName()).isEqualTo("weft-io-leak-log");
     }
 }

@@ -66,6 +66,12 @@ public interface Receiver<T> extends Iterable<T>, AutoCloseable {
      * Moves up to {@code max} messages that are there now into {@code sink}, in order; never waits.
      * Cheaper per message than repeated {@link #tryRecv()}.
      *
+     * <p><b>A failing sink loses nothing.</b> {@code sink.add} runs without any of the channel's
+     * locks held (it may even receive from this channel). If it throws, the message it refused and
+     * every later one stay in the channel, in order, for the next receive; the messages added
+     * before stay in the sink; the exception propagates. The same holds for {@link #recvMany} and
+     * {@link #recvManyFuture}.
+     *
      * @return the number of messages moved (0 when empty, also at the end)
      */
     int drainTo(Collection<? super T> sink, int max);

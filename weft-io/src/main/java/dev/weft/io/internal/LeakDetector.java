@@ -35,8 +35,7 @@ public final class LeakDetector {
                         t.pool.collected(t);
                     } catch (RuntimeException | Error e) {
                         // a listener failed: keep watching the other buffers
-                        System.getLogger(LeakDetector.class.getName())
-                                .log(System.Logger.Level.WARNING, "leak report failed", e);
+                        LeakLog.warn(LeakDetector.class.getName(), "leak report failed", e);
                     }
                 }
             } catch (InterruptedException e) {

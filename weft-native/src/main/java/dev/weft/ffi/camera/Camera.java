@@ -7,8 +7,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.weft.ffi.internal.WeftCam;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A simulated camera from the C library of this module, in the shape of a vendor SDK: it makes a
@@ -28,29 +34,95 @@ import java.util.Objects;
  * skip. Cameras are genlocked: all cameras at the same rate make their frames on the same ticks.
  *
  * <p><b>Threads.</b> Every method may be called from any thread. {@link #tryFrame()} never waits
- * for a frame (it takes the camera's lock for a moment). {@link #awaitFrame} blocks its OS thread
+ * for a frame (the library locks the camera for a moment). {@link #awaitFrame} blocks its OS thread
  * in C: use it on a platform thread (in a virtual thread it pins the carrier), or use
  * {@link #tryFrame()} with {@code Stream.fromPoll}. After {@link #close()}, the frame methods
- * answer {@code null} and {@link #isAvailable()} {@code false}.
+ * answer {@code null} and {@link #isAvailable()} {@code false}. No method holds a Java lock
+ * (ARCHITECTURE.md decision 12): {@link #onFrameReady}, {@link #close()} and {@link #stats()} may
+ * be called from tasks on any runtime.
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li>The library serialises its own calls ({@code weftcam_set_callback} and
+ *       {@code weftcam_close} wait, in C, for a running callback); this class adds no lock around
+ *       them, so no thread ever waits for a Java lock held across a blocking native call.</li>
+ *   <li><b>Close</b>: {@link #closed} goes true by CAS; the winner calls the library and then
+ *       completes {@link #finalStats}. Anybody who must see the end of the close (a second
+ *       {@code close()}, {@code stats()} on a closed camera) waits on that future, whose
+ *       completion wakes every waiter itself: no waiter is woken by another.</li>
+ *   <li><b>Callbacks kept reachable</b> ({@link #callbacks}, an immutable {@link Callbacks}
+ *       replaced by CAS): an upcall stub is freed when unreachable, so every callback the library
+ *       may still call is held. A registration adds its callback before calling the library. When
+ *       it returns and no other registration overlapped it (none in flight when it began, none
+ *       begun since), the library applied it last, so it alone is kept; with overlaps, all stay
+ *       held until such a registration or the close. After the library's close returned, none is
+ *       kept.</li>
+ * </ul>
  */
 public final class Camera implements AutoCloseable {
     /** Frame size when none is given: a 64 × 64 grey thumbnail. */
     public static final int DEFAULT_FRAME_BYTES = 4096;
 
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(Camera.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final long handle;
     private final int id;
     private final int fps;
-    private final Object callbackLock = new Object();
-    private final Object closeLock = new Object();
+    /** Set true once, by CAS, by the close() that does the closing. */
     private volatile boolean closed;
+    /** Completed by that close() once the library returned: the final counters. */
+    private final CompletableFuture<CameraStats> finalStats = new CompletableFuture<>();
+    /** The callbacks the library may still call, kept reachable (see the notes). */
+    private final AtomicReference<Callbacks> callbacks = new AtomicReference<>(Callbacks.NONE);
+
     /**
-     * The callback the library holds, kept reachable here until the library promised not to call
-     * it any more (replaced, or camera closed): an upcall stub is freed when unreachable.
-     * Guarded by callbackLock.
+     * The callbacks held for the library, and the registrations in flight.
+     *
+     * @param held     callbacks the library may call (no duplicates, never {@code NULL})
+     * @param inFlight registrations between their start and their end
+     * @param begun    registrations ever begun: a registration that finds it unchanged at its
+     *                 end was overlapped by none that began later
      */
-    private MemorySegment callback;
-    /** Set once by close(), under closeLock. */
-    private CameraStats finalStats;
+    private record Callbacks(List<MemorySegment> held, int inFlight, long begun) {
+        static final Callbacks NONE = new Callbacks(List.of(), 0, 0);
+
+        Callbacks begin(MemorySegment callback) {
+            List<MemorySegment> more = held;
+            if (!callback.equals(MemorySegment.NULL) && !held.contains(callback)) {
+                more = new ArrayList<>(held);
+                more.add(callback);
+                more = List.copyOf(more);
+            }
+            return new Callbacks(more, inFlight + 1, begun + 1);
+        }
+
+        /**
+         * Registration number {@code mine} returned. If the library applied it and nothing
+         * overlapped it (none in flight when it began: {@code appliedAlone}; none begun since),
+         * the library holds exactly its callback; once the library's close returned, none.
+         */
+        Callbacks end(MemorySegment callback, long mine, boolean appliedAlone, boolean libraryClosed) {
+            List<MemorySegment> keep = held;
+            if (libraryClosed) {
+                keep = List.of();
+            } else if (appliedAlone && begun == mine) {
+                keep = callback.equals(MemorySegment.NULL) ? List.of() : List.of(callback);
+            }
+            return new Callbacks(keep, inFlight - 1, begun);
+        }
+
+        Callbacks released() {
+            return new Callbacks(List.of(), inFlight, begun);
+        }
+    }
 
     private Camera(long handle, int fps) {
         this.handle = handle;
@@ -200,7 +272,9 @@ public final class Camera implements AutoCloseable {
      * thread, with {@code userData} each time this camera made a frame (and once more while the
      * camera closes). Replaces the previous one; {@link MemorySegment#NULL} as {@code callback}
      * removes it. When this returns, the previous callback is not running and will not be called
-     * again. The shape fits {@code NativeWake.upcall(cam::onFrameReady)}.
+     * again. The shape fits {@code NativeWake.upcall(cam::onFrameReady)}. Calls from several
+     * threads at once are applied by the library one at a time, in no set order; the one applied
+     * last stays.
      *
      * <p>This camera keeps {@code callback} reachable until the library is done with it (it is
      * replaced, or the camera closed), so an upcall stub from an automatic arena stays alive
@@ -211,49 +285,56 @@ public final class Camera implements AutoCloseable {
     public void onFrameReady(MemorySegment callback, MemorySegment userData) {
         Objects.requireNonNull(callback, "callback (MemorySegment.NULL removes it)");
         Objects.requireNonNull(userData, "userData (MemorySegment.NULL for none)");
-        // A monitor is fine here: the holder never parks (weftcam_set_callback waits, in C, only
-        // for a callback that runs on the library's thread and never needs this lock).
-        synchronized (callbackLock) {
-            if (closed) {
-                throw new IllegalStateException(this + " is closed");
-            }
-            MemorySegment previous = this.callback;
-            this.callback = callback;                        // reachable before the library can call it
-            if (WeftCam.setCallback(handle, callback, userData) != WeftCam.OK) {
-                this.callback = previous;
-                throw new IllegalStateException(this + " is closed");
-            }
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        Callbacks before = callbacks.getAndUpdate(c -> c.begin(callback));   // reachable before the library can call it
+        long mine = before.begun() + 1;
+        boolean alone = before.inFlight() == 0;
+        boolean applied = false;
+        try {
+            applied = WeftCam.setCallback(handle, callback, userData) == WeftCam.OK;
+        } finally {
+            boolean appliedAlone = applied && alone;
+            callbacks.updateAndGet(c -> c.end(callback, mine, appliedAlone, finalStats.isDone()));
+        }
+        if (!applied) {
+            throw new IllegalStateException(this + " is closed");
         }
     }
 
-    /** The camera's counters; after {@link #close()}, the final ones. */
+    /**
+     * The camera's counters; after {@link #close()}, the final ones. While a {@code close()} runs
+     * on another thread, this waits until it is done (so do not call it from this camera's
+     * callback then: the close waits for the callback).
+     */
     public CameraStats stats() {
         long[] c = WeftCam.counters(handle);
         if (c != null) {
             return new CameraStats(c[0], c[1], c[2]);
         }
-        synchronized (closeLock) {                            // closed, or closing on another thread
-            return finalStats;
-        }
+        return finalStats.join();                           // closed in the library: close() completes it
     }
 
     /**
      * Stops the camera: its ready frames are dropped, waiters in {@link #awaitFrame} return
      * {@code null}, the callback is called one last time and never after this returns. Frames
-     * borrowed earlier stay valid until they are closed. Idempotent.
+     * borrowed earlier stay valid until they are closed. Idempotent: a call that finds another
+     * one closing waits until that one is done, so the guarantees hold when either returns.
+     * Blocks the calling OS thread while the library waits for a running callback.
      */
     @Override
     public void close() {
-        synchronized (closeLock) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            long[] c = WeftCam.close(handle);
-            finalStats = c == null ? new CameraStats(0, 0, 0) : new CameraStats(c[0], c[1], c[2]);
+        if (!CLOSED.compareAndSet(this, false, true)) {
+            finalStats.join();
+            return;
         }
-        synchronized (callbackLock) {
-            callback = null;                                 // the library will not call it again
+        long[] c = null;
+        try {
+            c = WeftCam.close(handle);
+        } finally {
+            finalStats.complete(c == null ? new CameraStats(0, 0, 0) : new CameraStats(c[0], c[1], c[2]));
+            callbacks.updateAndGet(Callbacks::released);    // the library calls none of them any more
         }
     }
 

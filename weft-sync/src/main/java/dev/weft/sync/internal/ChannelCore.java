@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.sync.ClosedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -28,7 +29,16 @@ import java.util.Collection;
  *   <li><b>Consumer lock.</b> The queues are single-consumer. A {@code Receiver} may still be shared
  *       by several tasks (each message goes to one of them), so every consumer-side call runs
  *       under a tiny spin lock ({@code consuming}, CAS to take, release store to give back). It
- *       is held for a few instructions, never across a wait; uncontended it costs one CAS.</li>
+ *       is held for a few instructions, never across a wait and never across user code;
+ *       uncontended it costs one CAS.</li>
+ *   <li><b>Batches and the user's sink.</b> {@link #drainTo} takes up to {@value #DRAIN_BATCH}
+ *       messages under the consumer lock into an array (the channel's spare one, {@code drainBuffer},
+ *       taken by getAndSet, so a concurrent drain on a shared receiver allocates its own), lets go
+ *       of the lock, and only then calls {@code sink.add}. A message the sink refuses (its
+ *       {@code add} throws) is not lost: it and the rest of its batch go, in order, to the front of
+ *       {@code returned}, which every consumer-side call takes from before the queue. Such
+ *       messages no longer occupy ring slots: a bounded channel holds them beyond its capacity
+ *       until they are received.</li>
  *   <li><b>Cancel safety</b> comes from the shape of every receive: a message is taken from the
  *       queue only by the poll that returns it. A pending receive holds nothing but its node in
  *       {@code receivers}, so cancelling it loses nothing ({@link WakeQueue#retire} passes on any
@@ -42,15 +52,19 @@ public final class ChannelCore<T> {
     static final Object EMPTY = new Object();
     /** {@link #pollMessage} found the channel closed and drained. */
     static final Object END = new Object();
+    /** Messages {@link #drainTo} takes under one hold of the consumer lock. */
+    static final int DRAIN_BATCH = 64;
 
     private static final VarHandle CONSUMING;
     private static final VarHandle SENDER_COUNT;
+    private static final VarHandle DRAIN_BUFFER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CONSUMING = l.findVarHandle(ChannelCore.class, "consuming", int.class);
             SENDER_COUNT = l.findVarHandle(ChannelCore.class, "senderCount", int.class);
+            DRAIN_BUFFER = l.findVarHandle(ChannelCore.class, "drainBuffer", Object[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,6 +77,15 @@ public final class ChannelCore<T> {
     private volatile int senderCount = 1;
     private volatile int consuming;
     private volatile boolean receiverClosed;
+    /** Messages a sink refused, with the rest of their batch, received before the queue's. Consumer lock; null when none. */
+    private Object[] returned;
+    /** Index of the next message in {@link #returned}. Consumer lock. */
+    private int returnedHead;
+    /** Messages left in {@link #returned}: written under the consumer lock, read by {@link #size()} without it. */
+    private volatile int returnedCount;
+    /** The spare batch array of {@link #drainTo}: null while a drain uses it (or before the first). */
+    @SuppressWarnings("unused") // through DRAIN_BUFFER
+    private volatile Object[] drainBuffer;
 
     ChannelCore(MessageQueue<T> queue, boolean bounded) {
         this.queue = queue;
@@ -151,6 +174,11 @@ public final class ChannelCore<T> {
         return receiverClosed;
     }
 
+    /** Any thread: the number of messages held, approximately (exact when quiescent). */
+    public long size() {
+        return queue.size() + returnedCount;
+    }
+
     /**
      * The next message, {@link #EMPTY} or {@link #END}, under the consumer lock. With
      * {@code strict}, a slot a producer has claimed but not yet written is waited for (a few
@@ -162,7 +190,7 @@ public final class ChannelCore<T> {
         boolean finished = false;
         lockConsumer();
         try {
-            m = queue.poll();
+            m = takeLocked();
             if (m == null && strict) {
                 int spins = 0;
                 while (m == null && queue.claimedAhead()) {
@@ -184,29 +212,120 @@ public final class ChannelCore<T> {
     }
 
     /**
-     * Moves up to {@code max} messages into {@code sink} under one consumer lock; never waits.
+     * Moves up to {@code max} messages into {@code sink}, in order; never waits. Messages are
+     * taken in batches under the consumer lock and added to {@code sink} outside it. If
+     * {@code sink.add} throws, the message it refused and every later one stay in the channel,
+     * in order, for the next receive; those added before stay in the sink; the exception
+     * propagates.
      *
      * @return how many were moved
      */
+    @SuppressWarnings("unchecked")
     public int drainTo(Collection<? super T> sink, int max) {
         int n = 0;
-        lockConsumer();
+        Object[] batch = null;
         try {
             while (n < max) {
-                T m = queue.poll();
+                if (batch == null) {
+                    batch = takeDrainBuffer();
+                }
+                int want = Math.min(max - n, batch.length);
+                int got = takeBatch(batch, want);
+                if (got == 0) {
+                    break;
+                }
+                afterTake();
+                for (int i = 0; i < got; i++) {
+                    T m = (T) batch[i];
+                    batch[i] = null;
+                    try {
+                        sink.add(m);
+                    } catch (Throwable t) {
+                        handBack(m, batch, i + 1, got);
+                        throw t;
+                    }
+                    n++;
+                }
+                if (got < want) {
+                    break;                              // nothing more was visible
+                }
+            }
+        } finally {
+            if (batch != null) {
+                DRAIN_BUFFER.setRelease(this, batch);   // cleared: every slot was added or handed back
+            }
+        }
+        return n;
+    }
+
+    private Object[] takeDrainBuffer() {
+        Object[] spare = (Object[]) DRAIN_BUFFER.getAndSet(this, null);
+        return spare != null ? spare : new Object[DRAIN_BATCH];
+    }
+
+    /** Takes up to {@code want} messages into {@code batch} under one hold of the consumer lock. */
+    private int takeBatch(Object[] batch, int want) {
+        int got = 0;
+        lockConsumer();
+        try {
+            while (got < want) {
+                T m = takeLocked();
                 if (m == null) {
                     break;
                 }
-                sink.add(m);
-                n++;
+                batch[got++] = m;
             }
         } finally {
             unlockConsumer();
         }
-        if (n > 0) {
-            afterTake();
+        return got;
+    }
+
+    /** Consumer lock held: the next message, from {@link #returned} first, else from the queue; null if none. */
+    @SuppressWarnings("unchecked")
+    private T takeLocked() {
+        Object[] r = returned;
+        if (r == null) {
+            return queue.poll();
         }
-        return n;
+        T m = (T) r[returnedHead];
+        r[returnedHead++] = null;
+        int left = r.length - returnedHead;
+        if (left == 0) {
+            returned = null;
+            returnedHead = 0;
+        }
+        returnedCount = left;
+        return m;
+    }
+
+    /**
+     * A sink refused {@code refused}: it and {@code batch[from..to)} go back to the front of the
+     * channel, before any messages handed back earlier and not yet received (they were taken
+     * later). Then another task waiting on a shared receiver may take them: one is woken. No wake
+     * is lost: a waiter registers before it looks again under the consumer lock, so either it
+     * sees these messages or its registration happened before this hand-back and is seen here.
+     */
+    private void handBack(T refused, Object[] batch, int from, int to) {
+        lockConsumer();
+        try {
+            int older = returned == null ? 0 : returned.length - returnedHead;
+            Object[] r = new Object[1 + (to - from) + older];
+            r[0] = refused;
+            System.arraycopy(batch, from, r, 1, to - from);
+            if (older > 0) {
+                System.arraycopy(returned, returnedHead, r, 1 + (to - from), older);
+            }
+            returned = r;
+            returnedHead = 0;
+            returnedCount = r.length;
+        } finally {
+            unlockConsumer();
+        }
+        Arrays.fill(batch, from, to, null);
+        if (receivers.hasWaiters()) {
+            receivers.wakeOne();
+        }
     }
 
     /** After freeing slots (volatile stores in the ring): let a waiting sender retry. */
@@ -241,13 +360,19 @@ public final class ChannelCore<T> {
      * when the answer is not pending, so cancelling a pending batch receive moves nothing.
      */
     int pollReceiveMany(WaitNode node, Context cx, Collection<? super T> sink, int max) {
-        int n = drainTo(sink, max);
-        if (n == 0 && !finished()) {
-            receivers.register(node, cx.waker());
+        int n;
+        try {
             n = drainTo(sink, max);
             if (n == 0 && !finished()) {
-                return -1;
+                receivers.register(node, cx.waker());
+                n = drainTo(sink, max);
+                if (n == 0 && !finished()) {
+                    return -1;
+                }
             }
+        } catch (Throwable t) {
+            receivers.retire(node, true);               // the sink failed: this receive is over (drainTo kept the messages)
+            throw t;
         }
         receivers.retire(node, true);
         return n;
@@ -257,7 +382,7 @@ public final class ChannelCore<T> {
     boolean finished() {
         lockConsumer();
         try {
-            return queue.finished();
+            return returned == null && queue.finished();
         } finally {
             unlockConsumer();
         }

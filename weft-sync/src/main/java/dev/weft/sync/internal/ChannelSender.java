@@ -95,6 +95,6 @@ public final class ChannelSender<T> implements Sender<T> {
 
     @Override
     public String toString() {
-        return "Sender[" + (state != OPEN ? "closed handle" : "open") + ", " + core.queue.size() + " buffered]";
+        return "Sender[" + (state != OPEN ? "closed handle" : "open") + ", " + core.size() + " buffered]";
     }
 }
