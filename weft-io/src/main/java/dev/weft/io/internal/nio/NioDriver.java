@@ -65,9 +65,21 @@ public final class NioDriver implements Driver {
     private volatile boolean closed;
 
     private NioDriver(Runtime runtime) {
-        this.runtimeName = runtime.name();
+        this(runtime.name(), openSelector(runtime.name()));
+    }
+
+    /**
+     * A driver over {@code selector}. Test hook: weft-stress's jcstress tests give it a selector
+     * that records instead of blocking, so the real handshakes run without a file descriptor.
+     */
+    NioDriver(String runtimeName, Selector selector) {
+        this.runtimeName = runtimeName;
+        this.selector = selector;
+    }
+
+    private static Selector openSelector(String runtimeName) {
         try {
-            this.selector = Selector.open();
+            return Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("weft-io: cannot open a selector for runtime '" + runtimeName + "'", e);
         }
