@@ -90,8 +90,8 @@ public final class InDriverWakeStress {
      * blocked-on task: the wake queues it and reads {@code parked} and {@code inDriver}). The
      * waker opens the gate only once the task's first poll has registered its waker: the wake then
      * queues the task from outside while the driving thread goes from that poll to its park, the
-     * window the claim is about (without the wait, the driving thread reached its park in one
-     * sample out of a thousand, and a mutation that breaks the claim failed 2 runs of 14).
+     * window the claim is about (without the wait, the driving thread reached its park in about
+     * one sample in 800, and a mutation that breaks the claim failed only 2 configurations of 14).
      */
     @JCStressTest
     @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "the driving thread saw the work before waiting")
