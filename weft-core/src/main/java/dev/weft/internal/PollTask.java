@@ -45,7 +45,10 @@ import java.util.concurrent.RejectedExecutionException;
  * store), so a future may be polled by different workers in turn. A waker's own writes reach
  * the next poll through the resource's synchronization, not through the run state (see
  * {@link Waker}).
- * Tested by {@code PollTaskWakeRaceTest}.
+ * Tested by {@code PollTaskWakeRaceTest}, and by jcstress {@code PollTaskWakeStress}: a wake from
+ * another thread racing the end of a poll is never lost ({@code ForeignWake}, which fails if that
+ * wake takes the flag path), and a yield racing such a wake queues the task once
+ * ({@code SelfWake}, which fails if the flag is read after the task went IDLE).
  */
 public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     private static final int IDLE = 0;

@@ -44,6 +44,11 @@ import java.util.concurrent.locks.LockSupport;
  *       re-reads the queue and the timers, then parks; a submitter offers to the queue (a volatile
  *       CAS), then reads {@code parked} and unparks. One of the two sees the other's write.
  *       Tested by {@code CurrentThreadRuntimeTest#wakesFromOtherThreadsAreNeverLost}.</li>
+ *   <li>Waiting on an I/O driver: the driver thread also writes {@link #inDriver}{@code = true}
+ *       (volatile) before the re-check, and a submitter that sees it calls
+ *       {@code ioDriver.wakeup()} instead of {@code LockSupport.unpark}, which would not end the
+ *       driver's wait. jcstress {@code InDriverWakeStress.CurrentThread} fails with the flag set
+ *       after the re-check.</li>
  * </ul>
  */
 public final class CurrentThreadRuntime extends CarriedRuntime {

@@ -29,6 +29,13 @@ import java.util.concurrent.locks.LockSupport;
  *       (synchronized), then re-checks the injector and all local queues ({@link #hasWork()}); a
  *       submitter enqueues first and then asks {@link Idle#workerToNotify()}. Either the re-check
  *       sees the work or the notifier sees the sleeper (jcstress {@code ParkingHandshakeStress}).</li>
+ *   <li><b>Waking a worker out of the driver.</b> The worker that waits on the driver sets
+ *       {@code Worker.inDriver} (volatile) before its last look for work in {@link #parkWorker};
+ *       a waker publishes its work before {@link Worker#unpark} reads {@code inDriver} and, if it
+ *       is set, calls {@code driver.wakeup()} instead of {@code LockSupport.unpark} (which would
+ *       not end a select). Either the look sees the work or the wake-up reaches the driver
+ *       (jcstress {@code InDriverWakeStress.MultiThread}, which fails with the flag set after the
+ *       look).</li>
  *   <li><b>Timers.</b> One {@link WheelTimer}. A worker that parks while holding {@link #timerLock}
  *       parks until the next deadline and fires due timers when it wakes; an earlier insert
  *       unparks it ({@link #timerDriver} is set before it reads the wheel). Busy workers also fire

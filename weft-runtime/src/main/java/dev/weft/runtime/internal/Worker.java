@@ -252,7 +252,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
      * Wakes this worker if it is parked: interrupts its wait on the driver, or unparks it. The
      * worker sets {@link #inDriver} before its last look for work, and a waker publishes its work
      * before calling this, so a worker that is about to wait on the driver either sees the work or
-     * is woken out of the driver.
+     * is woken out of the driver (jcstress {@code InDriverWakeStress.MultiThread}).
      */
     void unpark() {
         if (inDriver) {

@@ -34,12 +34,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       in an operation only while a task may wait for it; an event that finds no waiter clears
  *       the interest (on the driver thread; for reads, only when the runtime is idle and a second
  *       such event comes in a row, see {@code Registration.fireRead}). In a steady read loop the
- *       interest is set once.</li>
+ *       interest is set once. A task that starts waiting meanwhile is woken or re-arms the
+ *       interest (jcstress {@code NioInterestStress}).</li>
  *   <li><b>Changes reach a blocked select.</b> A task that queues a change wakes the selector if
  *       a thread is selecting (at most one wake-up per select: {@link #wakePending}). The driver
  *       sets {@link #selecting} before it drains the queue for the last time, and a task queues
  *       before it reads {@code selecting}: either the drain sees the change or the task sees the
- *       flag and wakes the select (Dekker over two volatiles).</li>
+ *       flag and wakes the select (Dekker over two volatiles; jcstress {@code NioSelectingStress},
+ *       which fails with a plain {@code selecting}).</li>
  *   <li>Events are dispatched by the thread that selects, through
  *       {@link Selector#select(java.util.function.Consumer, long)} (no selected-key set); they
  *       only wake wakers.</li>
@@ -65,9 +67,21 @@ public final class NioDriver implements Driver {
     private volatile boolean closed;
 
     private NioDriver(Runtime runtime) {
-        this.runtimeName = runtime.name();
+        this(runtime.name(), openSelector(runtime.name()));
+    }
+
+    /**
+     * A driver over {@code selector}. Test hook: weft-stress's jcstress tests give it a selector
+     * that records instead of blocking, so the real handshakes run without a file descriptor.
+     */
+    NioDriver(String runtimeName, Selector selector) {
+        this.runtimeName = runtimeName;
+        this.selector = selector;
+    }
+
+    private static Selector openSelector(String runtimeName) {
         try {
-            this.selector = Selector.open();
+            return Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("weft-io: cannot open a selector for runtime '" + runtimeName + "'", e);
         }

@@ -27,7 +27,9 @@ import java.nio.channels.Selector;
  *       An event that finds no waiter ANDs the operation out, applies that, then looks at the
  *       waker slot once more: either the poll's OR came after the AND (and it queued the change),
  *       or the driver's second look sees its waker and wakes it. A wake when the channel turns out
- *       not to be ready only costs a re-poll.</li>
+ *       not to be ready only costs a re-poll. Checked by jcstress {@code NioInterestStress} (read
+ *       and write), which fails if the poll ORs before it stores its waker, or without the
+ *       driver's second look.</li>
  *   <li>{@link #closed}: set by {@link #close()}; the driver then cancels the key and closes the
  *       channel on its own thread.</li>
  * </ul>
