@@ -30,9 +30,16 @@ import java.util.Objects;
  *       so no wake-up is lost (the handshake is checked by {@code ChannelWakeupRace}; here it is
  *       exercised by {@code BroadcastTest}, which has no dedicated jcstress test yet).</li>
  *   <li>A receiver at position {@code next} reads slot {@code next % capacity}: an entry for
- *       {@code next} is its message; an older one (or none) means nothing new; a newer one means
- *       it was overwritten: the receiver missed {@code (tail - capacity) - next} messages and jumps
- *       to {@code tail - capacity}, the oldest retained.</li>
+ *       {@code next} is its message; an older one (or none) means nothing new; a newer one (at
+ *       {@code e.pos}, so {@code e.pos >= next + capacity}) means it was overwritten: the receiver
+ *       missed {@code oldest - next} messages and jumps to {@code oldest = max(tail, e.pos + 1) -
+ *       capacity}, the oldest retained as far as it can tell. The {@code max} matters: the sender
+ *       stores the entry before it advances {@code tail}, so a receiver can see the entry and
+ *       still read the old {@code tail}; with {@code tail} alone it then reported a lag of 0 and
+ *       did not move on (issue 12). With it, {@code oldest >= next + 1}: a lag always skips at
+ *       least one message, and never past a retained one ({@code e.pos + 1} and the {@code tail}
+ *       read are both at most the real tail). Caught by
+ *       {@code BroadcastTest.aLagRacingTheSenderCountsEveryMissedMessageExactlyOnce}.</li>
  *   <li>{@code next} is the receiver's own (plain): a receiver is used by one task at a time.</li>
  *   <li>Counts of senders and receivers are under the lock; {@code closed} (every sender closed)
  *       is volatile and set once, after the last send, so a receiver that sees it and
@@ -116,7 +123,9 @@ public final class BroadcastCore<T> {
             return e.message;
         }
         if (e != null && e.pos > next) {
-            long oldest = tail - capacity;
+            // Overwritten. The sender stores the entry before it advances tail, so tail may still
+            // be e.pos here: the entry itself proves tail >= e.pos + 1 (see notes).
+            long oldest = Math.max(tail, e.pos + 1) - capacity;
             r.next = oldest;
             throw new LaggedException(oldest - next);
         }
