@@ -18,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,13 +127,12 @@ class SemaphoreTest {
                 Future<Semaphore.Permit> acquiring = s.acquireFuture();
                 CountingWaker w = new CountingWaker();
                 int delay = ThreadLocalRandom.current().nextInt(200);     // spread the drop over the poll
-                @SuppressWarnings("unchecked")
-                Poll<Semaphore.Permit>[] polled = new Poll[1];
-                race.run(() -> polled[0] = acquiring.poll(w.cx), () -> {
+                AtomicReference<Poll<Semaphore.Permit>> polled = new AtomicReference<>();
+                race.run(() -> polled.set(acquiring.poll(w.cx)), () -> {
                     spin(delay);
                     acquiring.drop();
                 });
-                assertThat(polled[0].isPending()).as("round %d: the permit was held", round).isTrue();
+                assertThat(polled.get().isPending()).as("round %d: the permit was held", round).isTrue();
                 held.close();
                 assertThat(s.availablePermits()).as("round %d: the dropped acquisition took nothing", round).isEqualTo(1);
                 assertThat(s.tryAcquire()).isPresent();
