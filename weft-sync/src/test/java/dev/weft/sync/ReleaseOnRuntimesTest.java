@@ -58,4 +58,23 @@ class ReleaseOnRuntimesTest {
             });
         }
     }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void aMessageReceivedInAJoinThatTimesOutIsReceivedNext(Harness.Rt kind) {
+        try (Runtime rt = kind.open()) {
+            rt.run(() -> {
+                Channel<String> c1 = Channels.mpsc(4);
+                Channel<String> c2 = Channels.unbounded();
+                c1.sender().send("first");
+                c1.sender().send("second");
+                Either<Both<String, String>, Void> r = Weft.select(
+                        Future.join(c1.receiver().recvFuture(), c2.receiver().recvFuture()),
+                        Weft.sleepFuture(Duration.ofMillis(50)));
+                assertThat(r).isInstanceOf(Either.Second.class);
+                assertThat(c1.receiver().tryRecv()).as("the message the join received is not lost").isEqualTo("first");
+                assertThat(c1.receiver().recv()).isEqualTo("second");
+            });
+        }
+    }
 }

@@ -33,6 +33,28 @@ import java.util.Collection;
  *       queue only by the poll that returns it. A pending receive holds nothing but its node in
  *       {@code receivers}, so cancelling it loses nothing ({@link WakeQueue#retire} passes on any
  *       wake it was given). A pending send holds its message in the future, not in the queue.</li>
+ *   <li><b>Given-back messages</b> ({@code Future.release} of a receive whose value a combinator
+ *       discards). A receive future remembers the message its ready poll returned and the
+ *       position it was taken at (the queue's consumer index, or the position it had if it came
+ *       from here); {@link #giveBack} puts it into {@code returned}, a small list sorted by
+ *       position. Every consumer path takes from {@code returned} first while it is non-null
+ *       ({@link #pollMessage}: {@code recv}, {@code tryRecv}, {@code recvFuture}, the stream;
+ *       {@link #drainTo}; {@link #takeMany}: {@code recvManyFuture}), so given-back messages are
+ *       received before anything still in the queue (they were all taken before it) and among
+ *       themselves in position order: their original order. The end (END, a closed channel) is
+ *       answered only once {@code returned} is empty too. They do not count against a bounded
+ *       channel's capacity: their slots were freed when they were taken, so the channel may hold
+ *       capacity + (messages given back) for a while.
+ *       <br><b>Ordering.</b> {@code returned} is read and written only under the consumer lock,
+ *       so the receive path pays one plain read of it (null when empty) inside the lock it takes
+ *       anyway, and needs no ordering of its own. Waking: the giver stores under the consumer lock
+ *       and then reads {@code receivers.hasWaiters()} (volatile); a receive registers (a volatile
+ *       store) and then takes the consumer lock to look again. Taking the lock is a volatile CAS
+ *       of {@code consuming} on both sides, so those two CASes are ordered: if the giver's comes
+ *       first the receive's look sees the message; if the receive's comes first the giver's read
+ *       of the waiter count, after its own CAS, sees the registration and wakes it. Checked by
+ *       {@code ReleaseReceivesTest.aMessageGivenBackWhileAReceiveRegistersWakesIt} (two threads,
+ *       20,000 rounds) and {@code UnboundedLincheckTest} ({@code recvGiveBackThenTryRecv}).</li>
  * </ul>
  *
  * @param <T> the message type
@@ -63,6 +85,10 @@ public final class ChannelCore<T> {
     private volatile int senderCount = 1;
     private volatile int consuming;
     private volatile boolean receiverClosed;
+    /** Given-back messages, received first; guarded by the consumer lock; null when empty (see notes). */
+    private ReturnedMessages returned;
+    /** How many {@code returned} holds, for {@link #size()} only; written under the consumer lock. */
+    private volatile int returnedCount;
 
     ChannelCore(MessageQueue<T> queue, boolean bounded) {
         this.queue = queue;
@@ -158,10 +184,21 @@ public final class ChannelCore<T> {
      * EMPTY and the producer's wake comes after it publishes.
      */
     Object pollMessage(boolean strict) {
+        return pollMessage(strict, null);
+    }
+
+    /**
+     * {@link #pollMessage(boolean)} for a receive that may give its message back: the position of
+     * the message taken is written to {@code taker} (if not null).
+     */
+    Object pollMessage(boolean strict, ReceiveNode taker) {
         T m;
         boolean finished = false;
         lockConsumer();
         try {
+            if (returned != null) {                     // plain: guarded by the consumer lock (see notes)
+                return takeReturnedLocked(taker);       // no ring slot freed: no sender to wake
+            }
             m = queue.poll();
             if (m == null && strict) {
                 int spins = 0;
@@ -172,6 +209,8 @@ public final class ChannelCore<T> {
             }
             if (m == null) {
                 finished = queue.finished();
+            } else if (taker != null) {
+                taker.takenPosition = queue.position() - 1;
             }
         } finally {
             unlockConsumer();
@@ -183,6 +222,80 @@ public final class ChannelCore<T> {
         return finished ? END : EMPTY;
     }
 
+    /** Under the consumer lock, {@code returned} not null: takes its oldest message. */
+    private Object takeReturnedLocked(ReceiveNode taker) {
+        ReturnedMessages r = returned;
+        if (taker != null) {
+            taker.takenPosition = r.firstPosition();
+        }
+        Object m = r.pollFirst();
+        if (r.isEmpty()) {
+            returned = null;
+        }
+        returnedCount = r.size();
+        return m;
+    }
+
+    /** Under the consumer lock: moves given-back messages into {@code sink} first (for drainTo). */
+    @SuppressWarnings("unchecked")
+    private int drainReturnedLocked(Collection<? super T> sink, int max) {
+        int n = 0;
+        while (n < max && returned != null) {
+            sink.add((T) returned.first());             // if add throws, the message stays first
+            takeReturnedLocked(null);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Gives back {@code message}, which a receive took at {@code position} and whose consumer
+     * discards it ({@code Future.release}): the next receive gets it first. Any thread; takes the
+     * consumer lock for a few instructions; wakes a waiting receive (see notes).
+     */
+    void giveBack(long position, T message) {
+        ReturnedMessages spare = new ReturnedMessages();        // allocated outside the lock
+        lockConsumer();
+        try {
+            addReturnedLocked(position, message, spare);
+        } finally {
+            unlockConsumer();
+        }
+        if (receivers.hasWaiters()) {                   // volatile read after our CAS of the lock: see notes
+            receivers.wakeOne();
+        }
+    }
+
+    /** {@link #giveBack} of the messages of {@code batch} whose {@code back} flag is set. */
+    void giveBack(TakenBatch<T> batch, boolean[] back) {
+        ReturnedMessages spare = new ReturnedMessages();
+        boolean any = false;
+        lockConsumer();
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                if (back[i]) {
+                    addReturnedLocked(batch.position(i), batch.message(i), spare);
+                    any = true;
+                }
+            }
+        } finally {
+            unlockConsumer();
+        }
+        if (any && receivers.hasWaiters()) {
+            receivers.wakeOne();
+        }
+    }
+
+    private void addReturnedLocked(long position, T message, ReturnedMessages spare) {
+        ReturnedMessages r = returned;
+        if (r == null) {
+            r = spare;
+            returned = r;
+        }
+        r.add(position, message);
+        returnedCount = r.size();
+    }
+
     /**
      * Moves up to {@code max} messages into {@code sink} under one consumer lock; never waits.
      *
@@ -192,6 +305,7 @@ public final class ChannelCore<T> {
         int n = 0;
         lockConsumer();
         try {
+            n = drainReturnedLocked(sink, max);         // given-back messages first (see notes)
             while (n < max) {
                 T m = queue.poll();
                 if (m == null) {
@@ -219,13 +333,13 @@ public final class ChannelCore<T> {
     /**
      * One poll of a receive owned by {@code node}: take a message, or register and look again.
      * Returns a message, {@link #EMPTY} (pending; the node is registered) or {@link #END}; the node
-     * is retired whenever the answer is not EMPTY.
+     * is retired whenever the answer is not EMPTY. A message's position is left in the node.
      */
-    Object pollReceive(WaitNode node, Context cx) {
-        Object r = pollMessage(false);
+    Object pollReceive(ReceiveNode node, Context cx) {
+        Object r = pollMessage(false, node);
         if (r == EMPTY) {
             receivers.register(node, cx.waker());
-            r = pollMessage(false);
+            r = pollMessage(false, node);
             if (r == EMPTY) {
                 return EMPTY;
             }
@@ -235,32 +349,68 @@ public final class ChannelCore<T> {
     }
 
     /**
-     * One poll of a batch receive owned by {@code node}: moves up to {@code max} messages into
-     * {@code sink}, or registers and looks again. Returns the number moved (&gt; 0), {@code 0} at
-     * the end of the channel, or {@code -1} (pending; the node is registered). Messages move only
-     * when the answer is not pending, so cancelling a pending batch receive moves nothing.
+     * One poll of a batch receive owned by {@code node}: takes up to {@code max} messages into
+     * {@code batch}, or registers and looks again. Returns the number taken (&gt; 0), {@code 0} at
+     * the end of the channel, or {@code -1} (pending; the node is registered). Messages are taken
+     * only when the answer is not pending, so cancelling a pending batch receive takes nothing.
+     * The caller moves them into the user's sink, outside the consumer lock.
      */
-    int pollReceiveMany(WaitNode node, Context cx, Collection<? super T> sink, int max) {
-        int n = drainTo(sink, max);
-        if (n == 0 && !finished()) {
+    int pollReceiveMany(ReceiveNode node, Context cx, TakenBatch<T> batch, int max) {
+        int n = takeMany(batch, max);
+        if (n == 0) {
             receivers.register(node, cx.waker());
-            n = drainTo(sink, max);
-            if (n == 0 && !finished()) {
+            n = takeMany(batch, max);
+            if (n == 0) {
                 return -1;
             }
         }
         receivers.retire(node, true);
-        return n;
+        return Math.max(n, 0);
     }
 
-    /** Whether {@link #pollMessage} would answer END now (consumer lock taken). */
-    boolean finished() {
+    /**
+     * Takes up to {@code max} messages into {@code batch} under one consumer lock, given-back ones
+     * first; never waits, runs no user code. Returns the number taken, 0 if none is there now, or
+     * -1 at the end of the channel.
+     */
+    private int takeMany(TakenBatch<T> batch, int max) {
+        int n = 0;
+        boolean fromQueue = false;
+        boolean finished = false;
         lockConsumer();
         try {
-            return queue.finished();
+            while (n < max && returned != null) {
+                long position = returned.firstPosition();
+                @SuppressWarnings("unchecked")
+                T m = (T) takeReturnedLocked(null);
+                batch.add(position, m);
+                n++;
+            }
+            while (n < max) {
+                long position = queue.position();
+                T m = queue.poll();
+                if (m == null) {
+                    break;
+                }
+                batch.add(position, m);
+                n++;
+                fromQueue = true;
+            }
+            if (n == 0) {
+                finished = queue.finished();
+            }
         } finally {
             unlockConsumer();
         }
+        if (fromQueue) {
+            afterTake();
+        }
+        return n > 0 ? n : finished ? -1 : 0;
+    }
+
+    /** The messages held, approximately: in the queue, plus given back. Any thread. */
+    long size() {
+        return queue.size() + returnedCount;
     }
 
     private void lockConsumer() {

@@ -101,7 +101,7 @@ public final class ChannelReceiver<T> implements Receiver<T> {
 
     @Override
     public long size() {
-        return core.queue.size();
+        return core.size();
     }
 
     @Override
