@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code Future.release} on receives (mpsc bounded and unbounded), driven by
+ * {@code Future.release} on receives (mpsc bounded and unbounded, oneshot, broadcast), driven by
  * hand: a message a discarded receive took goes back to its channel and is received next, by
  * every receive path, in its original order, before the end of a closed channel (issue 12, fault
  * 5).
@@ -226,6 +226,66 @@ class ReleaseReceivesTest {
             }
         }
         assertThat(foundAtOnce).as("both orders must have happened").isBetween(1, 19_999);
+    }
+
+    // ------------------------------------------------------------------ oneshot
+
+    @Test
+    void aOneshotValueReceivedInADroppedJoinCanBeReceivedAgain() {
+        Oneshot<String> o = Channels.oneshot();
+        Oneshot<String> never = Channels.oneshot();
+        o.sender().send("reply");
+        assertThat(Harness.joinThenTimeout(o.receiver().recvFuture(), never.receiver().recvFuture()).value())
+                .isInstanceOf(Either.Second.class);
+        assertThat(o.receiver().tryRecv()).isEqualTo("reply");
+        assertThatThrownBy(() -> o.receiver().tryRecv()).as("and only once").isInstanceOf(IllegalStateException.class);
+
+        Oneshot<String> closed = Channels.oneshot();            // given back after the receiver closed
+        closed.sender().send("v");
+        Future<String> f = closed.receiver().recvFuture();
+        String v = f.poll(W.cx).value();
+        closed.receiver().close();
+        f.release(v);
+        f.release(v);
+        assertThat(closed.receiver().recv()).isEqualTo("v");
+    }
+
+    // ------------------------------------------------------------------ broadcast
+
+    @Test
+    void aBroadcastMessageReceivedInADroppedJoinIsThatReceiversNextEvenIfOverwritten() {
+        Broadcast<String> b = Channels.broadcast(2);
+        Broadcast.Receiver<String> other = b.sender().subscribe();
+        Broadcast<String> quiet = Channels.broadcast(2);
+        b.sender().send("m0");
+        assertThat(Harness.joinThenTimeout(b.receiver().recvFuture(), quiet.receiver().recvFuture()).value())
+                .isInstanceOf(Either.Second.class);
+        b.sender().send("m1");
+        b.sender().send("m2");                                  // m0's slot is overwritten now
+        assertThat(b.receiver().tryRecv()).as("the given-back message first").isEqualTo("m0");
+        assertThat(b.receiver().tryRecv()).isEqualTo("m1");
+        assertThat(b.receiver().tryRecv()).isEqualTo("m2");
+        assertThatThrownBy(other::tryRecv).as("the other receiver did lag").isInstanceOf(LaggedException.class);
+    }
+
+    @Test
+    void broadcastMessagesGivenBackInAnyOrderComeBackInOrderAndBeforeTheEnd() {
+        Broadcast<String> b = Channels.broadcast(8);
+        b.sender().send("a");
+        b.sender().send("b");
+        b.sender().send("c");
+        b.sender().close();
+        Future<String> fa = b.receiver().recvFuture();
+        Future<String> fb = b.receiver().recvFuture();
+        String a = fa.poll(W.cx).value();
+        String x = fb.poll(W.cx).value();
+        fb.release(x);
+        fa.release(a);
+        fa.release(a);
+        assertThat(b.receiver().recv()).isEqualTo("a");
+        assertThat(b.receiver().recvFuture().poll(W.cx).value()).isEqualTo("b");
+        assertThat(b.receiver().tryRecv()).isEqualTo("c");
+        assertThatThrownBy(() -> b.receiver().tryRecv()).isInstanceOf(ClosedException.class);
     }
 
     static List<String> drain(Receiver<String> rx) {
