@@ -2,11 +2,13 @@ package dev.weft.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.weft.Either;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.sync.Harness.CountingWaker;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,6 +183,51 @@ class ReleaseReceivesTest {
         };
         assertThatThrownBy(() -> ch.receiver().recvManyFuture(sink, 10).poll(W.cx)).hasMessage("full");
         assertThat(sink).containsExactly("a");
+        assertThat(drain(ch.receiver())).containsExactly("b", "c");
+    }
+
+    /**
+     * drainTo moves given-back messages into the sink outside the consumer lock (decision 12: no
+     * user code under a spin lock): a sink that receives from the same receiver does not spin
+     * forever; a sink that refuses one keeps what it took and the rest is received next.
+     */
+    @ParameterizedTest
+    @MethodSource("mpscKinds")
+    void drainToHandsGivenBackMessagesToTheSinkOutsideTheLock(Kind kind) {
+        Channel<String> ch = kind.make().get();
+        ch.sender().send("a");
+        Future<String> fa = ch.receiver().recvFuture();
+        fa.release(fa.poll(W.cx).value());
+        List<String> reentrant = new ArrayList<>() {
+            @Override
+            public boolean add(String s) {
+                assertThat(ch.receiver().tryRecv()).as("takes the consumer lock: not held now").isNull();
+                return super.add(s);
+            }
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThat(ch.receiver().drainTo(reentrant, 10)).isEqualTo(1));
+        assertThat(reentrant).containsExactly("a");
+
+        for (String m : List.of("a", "b", "c")) {
+            ch.sender().send(m);
+        }
+        Future<String> first = ch.receiver().recvFuture();
+        Future<String> second = ch.receiver().recvFuture();
+        String a = first.poll(W.cx).value();
+        String b = second.poll(W.cx).value();
+        second.release(b);
+        first.release(a);
+        List<String> refusesB = new ArrayList<>() {
+            @Override
+            public boolean add(String s) {
+                if (s.equals("b")) {
+                    throw new IllegalStateException("no b");
+                }
+                return super.add(s);
+            }
+        };
+        assertThatThrownBy(() -> ch.receiver().drainTo(refusesB, 10)).hasMessage("no b");
+        assertThat(refusesB).containsExactly("a");
         assertThat(drain(ch.receiver())).containsExactly("b", "c");
     }
 

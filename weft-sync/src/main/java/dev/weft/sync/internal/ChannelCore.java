@@ -39,7 +39,8 @@ import java.util.Collection;
  *       from here); {@link #giveBack} puts it into {@code returned}, a small list sorted by
  *       position. Every consumer path takes from {@code returned} first while it is non-null
  *       ({@link #pollMessage}: {@code recv}, {@code tryRecv}, {@code recvFuture}, the stream;
- *       {@link #drainTo}; {@link #takeMany}: {@code recvManyFuture}), so given-back messages are
+ *       {@link #drainTo}, which moves them to its sink outside the lock before its own loop;
+ *       {@link #takeMany}: {@code recvManyFuture}), so given-back messages are
  *       received before anything still in the queue (they were all taken before it) and among
  *       themselves in position order: their original order. The end (END, a closed channel) is
  *       answered only once {@code returned} is empty too. They do not count against a bounded
@@ -87,7 +88,7 @@ public final class ChannelCore<T> {
     private volatile boolean receiverClosed;
     /** Given-back messages, received first; guarded by the consumer lock; null when empty (see notes). */
     private ReturnedMessages returned;
-    /** How many {@code returned} holds, for {@link #size()} only; written under the consumer lock. */
+    /** How many {@code returned} holds; written under the consumer lock; read by {@link #size()} and drainTo's fast check. */
     private volatile int returnedCount;
 
     ChannelCore(MessageQueue<T> queue, boolean bounded) {
@@ -236,16 +237,41 @@ public final class ChannelCore<T> {
         return m;
     }
 
-    /** Under the consumer lock: moves given-back messages into {@code sink} first (for drainTo). */
-    @SuppressWarnings("unchecked")
-    private int drainReturnedLocked(Collection<? super T> sink, int max) {
-        int n = 0;
-        while (n < max && returned != null) {
-            sink.add((T) returned.first());             // if add throws, the message stays first
-            takeReturnedLocked(null);
-            n++;
+    /**
+     * {@link #drainTo}'s first step: moves given-back messages into {@code sink}. They are taken
+     * under the consumer lock, but the sink (user code) runs after it is released; if its
+     * {@code add} throws, the messages not added are given back (first again) and it propagates.
+     * With nothing given back, the cost is one volatile read of {@code returnedCount}: a racing
+     * give-back that it misses is simply ordered after this drain.
+     */
+    private int drainReturned(Collection<? super T> sink, int max) {
+        if (max <= 0 || returnedCount == 0) {
+            return 0;
         }
-        return n;
+        TakenBatch<T> taken = new TakenBatch<>(max);
+        lockConsumer();
+        try {
+            while (taken.size() < max && returned != null) {
+                long position = returned.firstPosition();
+                @SuppressWarnings("unchecked")
+                T m = (T) takeReturnedLocked(null);
+                taken.add(position, m);
+            }
+        } finally {
+            unlockConsumer();
+        }
+        int added = 0;
+        try {
+            for (; added < taken.size(); added++) {
+                sink.add(taken.message(added));
+            }
+        } catch (RuntimeException | Error e) {
+            boolean[] back = new boolean[taken.size()];
+            java.util.Arrays.fill(back, added, back.length, true);
+            giveBack(taken, back);
+            throw e;
+        }
+        return added;
     }
 
     /**
@@ -302,10 +328,9 @@ public final class ChannelCore<T> {
      * @return how many were moved
      */
     public int drainTo(Collection<? super T> sink, int max) {
-        int n = 0;
+        int n = drainReturned(sink, max);               // given-back messages first (see notes)
         lockConsumer();
         try {
-            n = drainReturnedLocked(sink, max);         // given-back messages first (see notes)
             while (n < max) {
                 T m = queue.poll();
                 if (m == null) {
