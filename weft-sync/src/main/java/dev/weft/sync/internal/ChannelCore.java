@@ -242,7 +242,10 @@ public final class ChannelCore<T> {
      * under the consumer lock, but the sink (user code) runs after it is released; if its
      * {@code add} throws, the messages not added are given back (first again) and it propagates.
      * With nothing given back, the cost is one volatile read of {@code returnedCount}: a racing
-     * give-back that it misses is simply ordered after this drain.
+     * give-back that it misses is simply ordered after this drain; one that happened before it
+     * (on this thread, or published to it) is seen (the volatile write under the lock precedes
+     * it): {@code ReleaseReceivesTest.everyReceivePathTakesTheGivenBackMessageFirst} (drainTo,
+     * recvMany) fails if it is not.
      */
     private int drainReturned(Collection<? super T> sink, int max) {
         if (max <= 0 || returnedCount == 0) {

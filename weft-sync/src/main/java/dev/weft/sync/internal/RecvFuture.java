@@ -32,7 +32,8 @@ final class RecvFuture<T> extends ReceiveNode implements Future<T> {
     /**
      * The message the ready poll returned, until given back. Stored with release semantics after
      * {@code takenPosition}; {@link #release}'s CAS reads it (volatile), so a release on another
-     * thread sees the position too, and only one release gives the message back.
+     * thread sees the position too, and only one release gives the message back. The release runs
+     * on another thread than the poll in {@code ReleaseReceivesTest.aMessageGivenBackWhileAReceiveRegistersWakesIt}.
      */
     @SuppressWarnings("unused") // through DELIVERED
     private Object delivered;

@@ -47,7 +47,12 @@ final class RecvManyFuture<T> extends ReceiveNode implements Future<Integer> {
     private final int max;
     /** Where a poll takes messages; poller-owned (plain), made at the first poll, kept while pending. */
     private TakenBatch<T> taking;
-    /** What the ready poll moved into the sink, until given back; release store, getAndSet to take. */
+    /**
+     * What the ready poll moved into the sink, until given back: a release store after the batch
+     * is filled, a getAndSet to take it, so a release on another thread sees the whole batch and
+     * only one release acts (the pairing {@link RecvFuture} uses; the tests release on the
+     * polling thread: {@code ReleaseReceivesTest}, {@code UnboundedLincheckTest}).
+     */
     @SuppressWarnings("unused") // through MOVED
     private TakenBatch<T> moved;
 
