@@ -52,30 +52,20 @@ class NoQueuedLocksTest {
 
     /** Exemptions that stay: code that runs only on a thread of its own, which no worker waits on. */
     static final List<Exemption> PERMANENT = List.of(
-            new Exemption("dev.weft.runtime.internal.Watchdog", "check", Rule.LOGGING,
-                    "prints a failing report listener on the watchdog's own platform thread, never on a worker"),
             new Exemption("dev.weft.runtime.MultiThreadRuntime$Builder", "*", Rule.LOGGING,
                     "the default blocked-worker listener logs; the watchdog's own platform thread calls it"),
             new Exemption("dev.weft.io.internal.LeakLog", "run", Rule.LOGGING,
-                    "LeakLog's own daemon thread writes the leak reports that tasks hand it lock-free"));
+                    "LeakLog's own daemon thread writes the leak reports that tasks hand it lock-free"),
+            new Exemption("dev.weft.spi.Faults", "drainForever", Rule.LOGGING,
+                    "the weft-faults reporter thread logs the faults that workers hand it lock-free"),
+            new Exemption("dev.weft.internal.ScopeState", "childFinished", Rule.ADD_SUPPRESSED,
+                    "later child failures are added under the scope's spin lock, so the exception's monitor is never contended between Weft threads"));
 
     /**
      * TO BE FIXED ON MAIN (issue 12): violations in files that are being changed on main and may
      * not be edited on this branch. Remove each entry when its fix lands (the test says when).
      */
-    static final List<Exemption> TO_BE_FIXED_ON_MAIN = List.of(
-            new Exemption("dev.weft.runtime.internal.Scheduler", "*", Rule.QUEUED_LOCK,
-                    "timerLock is a ReentrantLock (tryLock only, so no worker queues on it); to be replaced on main"),
-            new Exemption("dev.weft.runtime.internal.Scheduler", "uncaught", Rule.LOGGING,
-                    "a worker prints a task's exception to System.err (println, printStackTrace) under the stream's lock"),
-            new Exemption("dev.weft.runtime.CurrentThreadRuntime", "*", Rule.QUEUED_LOCK,
-                    "driving is a ReentrantLock (tryLock only); to be replaced on main"),
-            new Exemption("dev.weft.internal.ScopeState", "childFinished", Rule.ADD_SUPPRESSED,
-                    "children finishing on several workers add to one shared TaskFailedException, a shared monitor"),
-            new Exemption("dev.weft.internal.SeqTask", "uncaughtException", Rule.LOGGING,
-                    "a sequential task's virtual thread prints to System.err (println, printStackTrace)"),
-            new Exemption("dev.weft.spi.AbstractRuntime", "closeDrivers", Rule.LOGGING,
-                    "a failing driver close is logged on the closing thread, which may be a task of another runtime"));
+    static final List<Exemption> TO_BE_FIXED_ON_MAIN = List.of();
 
     @Test
     void codeThatWorkersRunTakesNoQueuedLock() {

@@ -16,7 +16,8 @@ import dev.weft.sync.internal.BarrierCore;
  *
  * <p><b>Cancellation.</b> A task cancelled while waiting withdraws its arrival: the round still
  * needs {@link #parties()} arrivals, and a task that retries is not counted twice. A cancellation
- * that comes after the round completed changes nothing.
+ * that comes after the round completed changes nothing, and an arrival cannot be undone after the
+ * barrier tripped: discarding a completed {@link #awaitFuture()} gives nothing back.
  *
  * <p><b>Instead of {@link java.util.concurrent.CyclicBarrier}</b>: the JDK barrier blocks threads
  * and is broken for everyone when one waiter is interrupted; this one parks tasks (or is pending in
@@ -46,7 +47,14 @@ public final class Barrier {
         return Weft.await(core.arrive());
     }
 
-    /** A future that arrives at its first poll and is ready (true for the leader) when the round completes. */
+    /**
+     * A future that arrives at its first poll and is ready (true for the leader) when the round
+     * completes. Dropping it while it waits withdraws the arrival. Once it is ready the arrival
+     * cannot be undone: the round has tripped for every party, so its
+     * {@link Future#release(Object) release} (a combinator discards the result, e.g. a
+     * {@link Future#join(java.util.List) join} that was dropped) does nothing, and a discarded
+     * {@code true} means nobody learns it was the leader of that round.
+     */
     public Future<Boolean> awaitFuture() {
         return core.arrive();
     }

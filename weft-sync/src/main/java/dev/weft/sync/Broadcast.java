@@ -68,7 +68,14 @@ public record Broadcast<T>(Broadcast.Sender<T> sender, Broadcast.Receiver<T> rec
          */
         T recv();
 
-        /** A future of the next message, failing as {@link #recv()} throws. Cancel-safe. */
+        /**
+         * A future of the next message, failing as {@link #recv()} throws. Cancel-safe. Its
+         * {@link Future#release(Object) release} (a combinator discards the message, e.g. a
+         * {@link Future#join(java.util.List) join} that was dropped) gives the message back to
+         * this receiver: its next receive gets it first (in the original order if several were
+         * given back), even if the ring has overwritten it since, and before the end. Call it, like
+         * every method of a receiver, from the task that owns the receiver.
+         */
         Future<T> recvFuture();
 
         /**

@@ -25,6 +25,12 @@ import java.util.Optional;
  * races with the unlock that handed it the lock: the lock then passes to the next in line. It never
  * ends up held by nobody-in-particular.
  *
+ * <p><b>A discarded guard is released.</b> If a combinator obtains the guard but will not deliver
+ * it (a {@link Future#join(java.util.List) join} whose other branch failed, or that lost a select
+ * or timed out after this branch was granted), it calls the future's
+ * {@link Future#release(Object) release}, which closes the guard: the lock passes to the next in
+ * line. Closing that guard again later is harmless (close is idempotent).
+ *
  * <p><b>Instead of {@link java.util.concurrent.locks.ReentrantLock} or {@code synchronized}</b>:
  * use those for short critical sections with no await inside (they are cheaper, and on JDK 24+
  * they do not pin virtual threads). Use this mutex when the critical section awaits, or from a poll
@@ -56,9 +62,12 @@ public final class Mutex<T> {
         return Weft.await(lockFuture());
     }
 
-    /** A future of the lock, in arrival order. Cancel-safe (see the class notes). */
+    /**
+     * A future of the lock, in arrival order. Cancel-safe (see the class notes); its
+     * {@link Future#release(Object) release} closes the guard it returned.
+     */
     public Future<Guard<T>> lockFuture() {
-        return new AcquireFuture<>(permit, 1, () -> new Guard<>(this));
+        return new AcquireFuture<>(permit, 1, () -> new Guard<>(this), Guard::close);
     }
 
     /** The lock if it is free now and nobody waits for it; never waits. */
@@ -112,7 +121,10 @@ public final class Mutex<T> {
             mutex.value = value;
         }
 
-        /** Unlocks; idempotent. The next task in line gets the lock. */
+        /**
+         * Unlocks; idempotent (a CAS makes exactly one call unlock, also when the lock future's
+         * {@code release} closed this guard first). The next task in line gets the lock.
+         */
         @Override
         public void close() {
             if (CLOSED.compareAndSet(this, false, true)) {

@@ -22,7 +22,9 @@ import dev.weft.sync.internal.NotifyCore;
  *
  * <p><b>Cancellation.</b> A cancelled wait that had already been chosen by {@link #notifyOne()}
  * passes the notification on (to the next waiter, or as the stored permit): cancelling never
- * swallows a notification.
+ * swallows a notification. Neither does discarding a completed wait: its future's
+ * {@link Future#release(Object) release} passes the notification on the same way (see
+ * {@link #notifiedFuture()}).
  *
  * <p><b>Instead of {@link Object#notify()} / {@link java.util.concurrent.locks.Condition}</b>:
  * those need a held monitor or lock and lose a signal sent before the wait begins; this needs no
@@ -62,7 +64,12 @@ public final class Notify {
 
     /**
      * A future that is ready when notified. It counts as waiting for {@link #notifyWaiters()} from
-     * its creation, and for {@link #notifyOne()} from its first poll. Cancel-safe.
+     * its creation, and for {@link #notifyOne()} from its first poll. Cancel-safe. Its
+     * {@link Future#release(Object) release} (a combinator discards the completion, e.g. a
+     * {@link Future#join(java.util.List) join} that was dropped) gives back a notification it
+     * consumed from {@link #notifyOne()} (directly or as the stored permit), as {@code notifyOne}
+     * would: to the longest waiter, or as the stored permit; once. A completion by
+     * {@link #notifyWaiters()} is not given back: it stores nothing, and every waiter had it.
      */
     public Future<Void> notifiedFuture() {
         return core.notified();

@@ -67,7 +67,10 @@ public record Oneshot<T>(Oneshot.Sender<T> sender, Oneshot.Receiver<T> receiver)
 
         /**
          * A future of the value; fails with {@link ClosedException} if the sender closed without
-         * sending. Cancel-safe: cancelling it takes nothing, so a later receive gets the value.
+         * sending. Cancel-safe: cancelling it takes nothing, so a later receive gets the value. Its
+         * {@link Future#release(Object) release} (a combinator discards the value, e.g. a
+         * {@link Future#join(java.util.List) join} that was dropped) gives the value back: a later
+         * receive gets it, as if it had never been taken.
          */
         Future<T> recvFuture();
 

@@ -23,6 +23,15 @@ import java.util.Iterator;
  *
  * {@snippet class="dev.weft.sync.snippets.ChannelSnippets" region="selectLosesNothing"}
  *
+ * <p><b>Nor does discarding a received message.</b> When a combinator obtained a message from
+ * {@link #recvFuture()} (or a batch from {@link #recvManyFuture}) but will not deliver it &mdash; a
+ * {@link Future#join(java.util.List) join} whose other branch failed, or that lost a select or
+ * timed out after this branch completed &mdash; it calls the future's
+ * {@link Future#release(Object) release}, which gives the message back: the next receive on this
+ * receiver, by whichever method, gets it first, and several given back keep their original
+ * order. A closed channel delivers them before its end. They do not count against a bounded
+ * channel's capacity (their slots were freed when they were taken).
+ *
  * <p><b>Sharing.</b> A receiver is normally owned by one task. It may be shared by several (each
  * message then goes to exactly one of them, like a work queue); that is safe but the order in
  * which the tasks see messages is then up to scheduling.
@@ -52,6 +61,8 @@ public interface Receiver<T> extends Iterable<T>, AutoCloseable {
     /**
      * A future of the next message: pending while the channel is empty; fails with
      * {@link ClosedException} at the end. Cancel-safe: a cancelled pending receive takes nothing.
+     * Its {@link Future#release(Object) release} gives the message it returned back to the channel,
+     * to be received first (once; see the class notes).
      */
     Future<T> recvFuture();
 
@@ -93,7 +104,14 @@ public interface Receiver<T> extends Iterable<T>, AutoCloseable {
     /**
      * A future of {@link #recvMany}: pending while the channel is empty; ready with the number of
      * messages moved into {@code sink} (0 at the end). Cancel-safe: messages are moved only by
-     * the poll that returns, so a cancelled one has moved nothing.
+     * the poll that returns, so a cancelled one has moved nothing. The sink is called with no lock
+     * held; if its {@code add} throws, the messages not yet added go back to the channel, to be
+     * received first, and the future fails with that exception.
+     *
+     * <p>Its {@link Future#release(Object) release} (the count is discarded) takes the messages it
+     * moved back out of {@code sink} &mdash; each one's last occurrence by identity &mdash; and
+     * gives them back to the channel, first, in their original order. A message no longer in the
+     * sink stays with whoever took it out; a sink that does not support removal keeps them.
      */
     Future<Integer> recvManyFuture(Collection<? super T> sink, int max);
 
@@ -112,7 +130,10 @@ public interface Receiver<T> extends Iterable<T>, AutoCloseable {
     @Override
     Iterator<T> iterator();
 
-    /** The number of messages waiting, approximately (exact when no one is sending or receiving). */
+    /**
+     * The number of messages waiting, given-back ones included, approximately (exact when no one
+     * is sending or receiving).
+     */
     long size();
 
     /**

@@ -19,7 +19,9 @@ import java.util.Optional;
  * <p>Built as tokio's is: a fair {@link Semaphore} of {@value #MAX_READERS} permits; a read takes
  * one, a write takes them all. <b>Cancellation</b> is the semaphore's: a cancelled pending read or
  * write gives back everything it was assigned, also when it races with the release that granted
- * it.
+ * it. A guard that a combinator obtained but discards (a dropped or failed
+ * {@link Future#join(java.util.List) join}) is closed by the future's
+ * {@link Future#release(Object) release}; closing it again is harmless.
  *
  * <p><b>Instead of {@link java.util.concurrent.locks.ReentrantReadWriteLock}</b>: use this one when
  * a reader or the writer awaits while holding it, or from a poll task; the JDK lock blocks threads
@@ -53,9 +55,9 @@ public final class RwLock<T> {
         return Weft.await(readFuture());
     }
 
-    /** A future of a read lock, in arrival order. Cancel-safe. */
+    /** A future of a read lock, in arrival order. Cancel-safe; {@code release} closes its guard. */
     public Future<ReadGuard<T>> readFuture() {
-        return new AcquireFuture<>(permits, 1, () -> new ReadGuard<>(this));
+        return new AcquireFuture<>(permits, 1, () -> new ReadGuard<>(this), ReadGuard::close);
     }
 
     /** A read lock if one is available now and nobody waits; never waits. */
@@ -77,9 +79,9 @@ public final class RwLock<T> {
         return Weft.await(writeFuture());
     }
 
-    /** A future of the write lock, in arrival order. Cancel-safe. */
+    /** A future of the write lock, in arrival order. Cancel-safe; {@code release} closes its guard. */
     public Future<WriteGuard<T>> writeFuture() {
-        return new AcquireFuture<>(permits, MAX_READERS, () -> new WriteGuard<>(this));
+        return new AcquireFuture<>(permits, MAX_READERS, () -> new WriteGuard<>(this), WriteGuard::close);
     }
 
     /** The write lock if it is free now and nobody waits; never waits. */

@@ -22,7 +22,10 @@ import java.util.Optional;
  * <p><b>Cancellation.</b> Cancelling a pending {@link #acquireFuture} (or the sequential task
  * parked in {@link #acquire}) gives back every permit it had been assigned, also when the
  * cancellation races with the release that granted it: no permit leaks, and the next waiter is
- * served.
+ * served. Permits that a combinator obtained but discards (a dropped or failed
+ * {@link Future#join(java.util.List) join}) are given back by the future's
+ * {@link Future#release(Object) release}, which closes the {@link Permit}; closing it again is
+ * harmless.
  *
  * <p><b>Instead of {@link java.util.concurrent.Semaphore}</b>: the JDK's semaphore blocks the
  * thread, so in a poll task it blocks a worker of the runtime; its {@code acquire} is interruptible
@@ -70,11 +73,12 @@ public final class Semaphore {
 
     /**
      * A future of {@code n} permits: pending until they are all assigned, in arrival order.
-     * Cancel-safe: cancelling it gives back whatever it was assigned.
+     * Cancel-safe: cancelling it gives back whatever it was assigned; its
+     * {@link Future#release(Object) release} closes the {@link Permit} it returned.
      */
     public Future<Permit> acquireFuture(int n) {
         checkRequest(n);
-        return new AcquireFuture<>(permits, n, () -> new Permit(permits, n));
+        return new AcquireFuture<>(permits, n, () -> new Permit(permits, n), Permit::close);
     }
 
     /** One permit if it is free now and nobody waits; never waits. */

@@ -74,7 +74,14 @@ public record Watch<T>(Watch.Sender<T> sender, Watch.Receiver<T> receiver) {
          */
         T changed();
 
-        /** A future of {@link #changed()}; cancel-safe (a cancelled one marks nothing seen). */
+        /**
+         * A future of {@link #changed()}; cancel-safe (a cancelled one marks nothing seen). Its
+         * {@link Future#release(Object) release} (a combinator discards the value, e.g. a
+         * {@link Future#join(java.util.List) join} that was dropped) marks that version unseen
+         * again, unless this receiver has seen a newer one since: {@link #hasChanged()} is true and
+         * the next {@link #changed()} returns at once, with the latest value. Call it, like every
+         * method of a receiver, from the task that owns the receiver.
+         */
         Future<T> changedFuture();
 
         /** Another receiver that has seen what this one has. */

@@ -81,6 +81,50 @@ class BroadcastTest {
         assertThat(b.receiver().tryRecv()).isNull();
     }
 
+    /**
+     * A sender and a receiver on two threads, a ring of 2, many rounds: every message is either
+     * received or counted in exactly one {@link LaggedException}, and a lag always reports at
+     * least one missed message. The receiver used to read {@code tail} before the sender had
+     * advanced it past the slot it had just overwritten, and reported {@code missed() == 0}
+     * without moving on (issue 12, fault 10); this failed after 1,000 to 1,500 rounds.
+     */
+    @Test
+    void aLagRacingTheSenderCountsEveryMissedMessageExactlyOnce() {
+        int perRound = 64;
+        int lags = 0;
+        try (Race race = new Race()) {
+            for (int round = 0; round < 8_000; round++) {
+                Broadcast<Integer> b = Channels.broadcast(2);
+                Broadcast.Receiver<Integer> rx = b.receiver();
+                int r = round;
+                int[] lagged = new int[1];
+                race.run(() -> {
+                    long expected = 0;
+                    while (expected < perRound) {
+                        try {
+                            Integer m = rx.tryRecv();
+                            if (m != null) {
+                                assertThat((long) m).as("round %d: in order, nothing skipped", r).isEqualTo(expected);
+                                expected++;
+                            }
+                        } catch (LaggedException e) {
+                            assertThat(e.missed()).as("round %d: a lag misses at least one message", r).isPositive();
+                            expected += e.missed();
+                            lagged[0]++;
+                        }
+                    }
+                    assertThat(expected).as("round %d: every message received or counted missed once", r).isEqualTo(perRound);
+                }, () -> {
+                    for (int i = 0; i < perRound; i++) {
+                        b.sender().send(i);
+                    }
+                });
+                lags += lagged[0];
+            }
+        }
+        assertThat(lags).as("the receiver must have lagged sometimes, or the test proves nothing").isPositive();
+    }
+
     @Test
     void aSubscriberSeesOnlyLaterMessagesAndASendWithNoReceiverHandsTheMessageBack() {
         Broadcast<String> b = Channels.broadcast(8);

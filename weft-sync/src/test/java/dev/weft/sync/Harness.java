@@ -86,6 +86,39 @@ final class Harness {
         };
     }
 
+    /**
+     * A future that is pending until the test {@link #fire() fires} it: a timeout driven by hand,
+     * so the "join, then the timeout wins" shape runs without a runtime.
+     */
+    static final class Trigger implements Future<Void> {
+        private boolean fired;
+
+        void fire() {
+            fired = true;
+        }
+
+        @Override
+        public Poll<Void> poll(Context cx) {
+            return fired ? Poll.ready(null) : Poll.pending();
+        }
+    }
+
+    /**
+     * {@code select(join(a, b), timeout)} polled once (pending: {@code b} cannot complete yet),
+     * then the timeout fires and it is polled again: the join is dropped after {@code a}
+     * completed inside it. Returns what the second poll returned (the timeout's side).
+     */
+    static <A, B> Poll<dev.weft.Either<dev.weft.Both<A, B>, Void>> joinThenTimeout(Future<A> a, Future<B> b) {
+        Trigger timeout = new Trigger();
+        Future<dev.weft.Either<dev.weft.Both<A, B>, Void>> shape = Future.select(Future.join(a, b), timeout);
+        CountingWaker w = new CountingWaker();
+        if (!shape.poll(w.cx).isPending()) {
+            throw new AssertionError("the join completed: the test needs its second branch to wait");
+        }
+        timeout.fire();
+        return shape.poll(w.cx);
+    }
+
     /** Spins (politely) until {@code condition} holds, failing after {@code millis}. */
     static void awaitTrue(java.util.function.BooleanSupplier condition, long millis, String what) {
         long deadline = System.nanoTime() + millis * 1_000_000L;

@@ -41,7 +41,7 @@ public final class RaceFuture<T> implements Future<T> {
         return Poll.pending();
     }
 
-    /** Drops every future but {@code keep}; a drop that throws is added to {@code pending}, or thrown. */
+    /** Drops every future but {@code keep}; a drop that throws is reported while {@code pending} is thrown, else thrown. */
     private void dropAllBut(int keep, Throwable pending) {
         done = true;
         RuntimeException failure = null;
@@ -59,7 +59,7 @@ public final class RaceFuture<T> implements Future<T> {
             return;
         }
         if (pending != null) {
-            pending.addSuppressed(failure);
+            Releases.alongside(pending, failure);
         } else {
             throw failure;
         }

@@ -12,12 +12,21 @@ final class Releases {
         future.release((V) value);
     }
 
-    /** The first failure is thrown at the end; later ones are attached to it. */
+    /**
+     * The first failure is thrown at the end; later ones are {@linkplain dev.weft.spi.Faults
+     * reported} (not attached with {@code addSuppressed}, which takes the exception's monitor, and
+     * a future may throw one shared instance from several tasks at once: decision 12).
+     */
     static RuntimeException keep(RuntimeException first, RuntimeException next) {
         if (first == null) {
             return next;
         }
-        first.addSuppressed(next);
+        dev.weft.spi.Faults.report("a combinator cleaning up its branches (a further failure)", null, next);
         return first;
+    }
+
+    /** A cleanup failure while {@code pending} is being thrown: reported, so {@code pending} stays the result. */
+    static void alongside(Throwable pending, RuntimeException cleanupFailure) {
+        dev.weft.spi.Faults.report("a combinator dropping its losers while failing with " + pending, null, cleanupFailure);
     }
 }

@@ -47,7 +47,7 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
         return Poll.pending();
     }
 
-    /** Drops the loser; if its drop throws while {@code pending} is being thrown, it is attached there. */
+    /** Drops the loser; if its drop throws while {@code pending} is being thrown, that is reported. */
     private void finish(Future<?> loser, Throwable pending) {
         done = true;
         try {
@@ -56,7 +56,7 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
             if (pending == null) {
                 throw e;
             }
-            pending.addSuppressed(e);
+            Releases.alongside(pending, e);
         }
     }
 

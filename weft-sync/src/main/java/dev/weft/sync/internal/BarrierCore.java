@@ -17,6 +17,9 @@ import dev.weft.Waker;
  * wakes them after unlocking. Cancelling a WAITING arrival withdraws it ({@code arrived--}), so the
  * barrier still needs a full set of parties and a retried wait does not count twice; cancelling a
  * RELEASED one changes nothing (its generation has passed). Tested by {@code BarrierTest}.
+ * {@code release} of a completed arrival (a combinator discards it) does nothing either: the round
+ * it completed has tripped for every party, and an arrival cannot be undone then
+ * ({@code ReleaseSignalsTest}).
  */
 public final class BarrierCore {
     /** Guards this object's mutable state; a {@link SpinLock}, never a monitor (see SpinLock for why). */
@@ -127,6 +130,12 @@ public final class BarrierCore {
         @Override
         public void drop() {
             core.cancel(this);
+        }
+
+        /** Nothing to give back: the round this arrival completed has tripped (see the class notes). */
+        @Override
+        public void release(Boolean leader) {
+            // An arrival cannot be undone after its round tripped: every party was let go.
         }
     }
 }

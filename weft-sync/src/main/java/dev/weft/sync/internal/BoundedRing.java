@@ -122,6 +122,11 @@ public final class BoundedRing<T> extends BoundedRingFields implements MessageQu
     }
 
     @Override
+    public long position() {
+        return head;                                            // consumer-owned: plain read
+    }
+
+    @Override
     public boolean claimedAhead() {
         return (tailVolatile() >>> 1) != head;
     }

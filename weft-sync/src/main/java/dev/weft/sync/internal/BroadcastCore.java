@@ -30,10 +30,27 @@ import java.util.Objects;
  *       so no wake-up is lost (the handshake is checked by {@code ChannelWakeupRace}; here it is
  *       exercised by {@code BroadcastTest}, which has no dedicated jcstress test yet).</li>
  *   <li>A receiver at position {@code next} reads slot {@code next % capacity}: an entry for
- *       {@code next} is its message; an older one (or none) means nothing new; a newer one means
- *       it was overwritten: the receiver missed {@code (tail - capacity) - next} messages and jumps
- *       to {@code tail - capacity}, the oldest retained.</li>
+ *       {@code next} is its message; an older one (or none) means nothing new; a newer one (at
+ *       {@code e.pos}, so {@code e.pos >= next + capacity}) means it was overwritten: the receiver
+ *       missed {@code oldest - next} messages and jumps to {@code oldest = max(tail, e.pos + 1) -
+ *       capacity}, the oldest retained as far as it can tell. The {@code max} matters: the sender
+ *       stores the entry before it advances {@code tail}, so a receiver can see the entry and
+ *       still read the old {@code tail}; with {@code tail} alone it then reported a lag of 0 and
+ *       did not move on (issue 12). With it, {@code oldest >= next + 1}: a lag always skips at
+ *       least one message, and never past a retained one ({@code e.pos + 1} and the {@code tail}
+ *       read are both at most the real tail). Caught by
+ *       {@code BroadcastTest.aLagRacingTheSenderCountsEveryMissedMessageExactlyOnce}.</li>
  *   <li>{@code next} is the receiver's own (plain): a receiver is used by one task at a time.</li>
+ *   <li><b>Given-back messages</b> ({@code Future.release} of a receive whose value a combinator
+ *       discards): the receive future remembers the message and its position; {@code release}
+ *       puts them into the receiver's own {@code returned} list (sorted by position), which
+ *       every receive of that receiver reads first (one plain read: null when empty), so the
+ *       message is received next, in its original order, even if the ring has overwritten it
+ *       since, and before the end. {@code returned} is the receiver's own, like {@code next}
+ *       (release comes from the combinator in the owning task), so it needs no ordering. A
+ *       give-back wakes the channel's waiters in case a receive of this receiver is registered
+ *       (harmless spurious wakes for the others; releases are rare). Tested by
+ *       {@code ReleaseReceivesTest}.</li>
  *   <li>Counts of senders and receivers are under the lock; {@code closed} (every sender closed)
  *       is volatile and set once, after the last send, so a receiver that sees it and
  *       {@code tail == next} has seen everything.</li>
@@ -107,16 +124,31 @@ public final class BroadcastCore<T> {
         }
     }
 
-    /** A message, EMPTY, END; throws LaggedException after moving the receiver on. */
+    /**
+     * A message, EMPTY, END; throws LaggedException after moving the receiver on. The position of
+     * a message returned is left in {@code r.takenPosition}.
+     */
     private Object pollMessage(ReceiverHandle r) {
+        ReturnedMessages back = r.returned;             // the receiver's own: plain (see notes)
+        if (back != null) {
+            r.takenPosition = back.firstPosition();
+            Object m = back.pollFirst();
+            if (back.isEmpty()) {
+                r.returned = null;
+            }
+            return m;
+        }
         long next = r.next;
         Entry e = (Entry) SLOT.getVolatile(ring, (int) (next % capacity));
         if (e != null && e.pos == next) {
             r.next = next + 1;
+            r.takenPosition = next;
             return e.message;
         }
         if (e != null && e.pos > next) {
-            long oldest = tail - capacity;
+            // Overwritten. The sender stores the entry before it advances tail, so tail may still
+            // be e.pos here: the entry itself proves tail >= e.pos + 1 (see notes).
+            long oldest = Math.max(tail, e.pos + 1) - capacity;
             r.next = oldest;
             throw new LaggedException(oldest - next);
         }
@@ -225,6 +257,10 @@ public final class BroadcastCore<T> {
 
     private final class ReceiverHandle implements Broadcast.Receiver<T> {
         long next;                                     // owned by the task using this receiver
+        /** Given-back messages, received first; owned like {@code next}; null when empty. */
+        ReturnedMessages returned;
+        /** The position of the message the last receive returned; owned like {@code next}. */
+        long takenPosition;
         private boolean handleClosed;                  // guarded by the core's lock
 
         ReceiverHandle(long next) {
@@ -273,8 +309,24 @@ public final class BroadcastCore<T> {
             }
         }
 
-        /** One receive; its own wait node. One poller at a time. */
+        /** {@code message}, taken at {@code position}, is discarded by its receive: received next. */
+        void giveBack(long position, Object message) {
+            ReturnedMessages back = returned;
+            if (back == null) {
+                back = new ReturnedMessages();
+                returned = back;
+            }
+            back.add(position, message);
+            if (waiters.hasWaiters()) {
+                waiters.wakeAll();                     // a receive of this receiver may be registered
+            }
+        }
+
+        /** One receive; its own wait node. One poller at a time; drop and release from the owning task. */
         private final class Recv extends WaitNode implements Future<T> {
+            private Object delivered;                  // what the ready poll returned, until given back
+            private long deliveredPosition;
+
             @Override
             @SuppressWarnings("unchecked")
             public Poll<T> poll(Context cx) {
@@ -288,12 +340,23 @@ public final class BroadcastCore<T> {
                 if (m == END) {
                     throw ended();
                 }
+                delivered = m;
+                deliveredPosition = takenPosition;
                 return Poll.ready((T) m);
             }
 
             @Override
             public void drop() {
                 waiters.retire(this, false);
+            }
+
+            /** The message is discarded unused: this receiver receives it next (once). */
+            @Override
+            public void release(T value) {
+                if (value != null && value == delivered) {
+                    delivered = null;
+                    giveBack(deliveredPosition, value);
+                }
             }
         }
     }

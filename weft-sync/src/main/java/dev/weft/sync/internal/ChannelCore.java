@@ -4,7 +4,6 @@ import dev.weft.Context;
 import dev.weft.sync.ClosedException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -29,20 +28,35 @@ import java.util.Collection;
  *   <li><b>Consumer lock.</b> The queues are single-consumer. A {@code Receiver} may still be shared
  *       by several tasks (each message goes to one of them), so every consumer-side call runs
  *       under a tiny spin lock ({@code consuming}, CAS to take, release store to give back). It
- *       is held for a few instructions, never across a wait and never across user code;
- *       uncontended it costs one CAS.</li>
- *   <li><b>Batches and the user's sink.</b> {@link #drainTo} takes up to {@value #DRAIN_BATCH}
- *       messages under the consumer lock into an array (the channel's spare one, {@code drainBuffer},
- *       taken by getAndSet, so a concurrent drain on a shared receiver allocates its own), lets go
- *       of the lock, and only then calls {@code sink.add}. A message the sink refuses (its
- *       {@code add} throws) is not lost: it and the rest of its batch go, in order, to the front of
- *       {@code returned}, which every consumer-side call takes from before the queue. Such
- *       messages no longer occupy ring slots: a bounded channel holds them beyond its capacity
- *       until they are received.</li>
+ *       is held for a few instructions, never across a wait and never across user code (a sink's
+ *       {@code add} runs after it is released); uncontended it costs one CAS.</li>
  *   <li><b>Cancel safety</b> comes from the shape of every receive: a message is taken from the
  *       queue only by the poll that returns it. A pending receive holds nothing but its node in
  *       {@code receivers}, so cancelling it loses nothing ({@link WakeQueue#retire} passes on any
  *       wake it was given). A pending send holds its message in the future, not in the queue.</li>
+ *   <li><b>Given-back messages</b> ({@code Future.release} of a receive whose value a combinator
+ *       discards). A receive future remembers the message its ready poll returned and the
+ *       position it was taken at (the queue's consumer index, or the position it had if it came
+ *       from here); {@link #giveBack} puts it into {@code returned}, a small list sorted by
+ *       position. Every consumer path takes from {@code returned} first while it is non-null
+ *       ({@link #pollMessage}: {@code recv}, {@code tryRecv}, {@code recvFuture}, the stream;
+ *       {@link #takeMany}: {@code recvManyFuture} and {@link #drainTo}, which move what they took
+ *       into the user's sink outside the lock and give back what a throwing sink refused), so given-back messages are
+ *       received before anything still in the queue (they were all taken before it) and among
+ *       themselves in position order: their original order. The end (END, a closed channel) is
+ *       answered only once {@code returned} is empty too. They do not count against a bounded
+ *       channel's capacity: their slots were freed when they were taken, so the channel may hold
+ *       capacity + (messages given back) for a while.
+ *       <br><b>Ordering.</b> {@code returned} is read and written only under the consumer lock,
+ *       so the receive path pays one plain read of it (null when empty) inside the lock it takes
+ *       anyway, and needs no ordering of its own. Waking: the giver stores under the consumer lock
+ *       and then reads {@code receivers.hasWaiters()} (volatile); a receive registers (a volatile
+ *       store) and then takes the consumer lock to look again. Taking the lock is a volatile CAS
+ *       of {@code consuming} on both sides, so those two CASes are ordered: if the giver's comes
+ *       first the receive's look sees the message; if the receive's comes first the giver's read
+ *       of the waiter count, after its own CAS, sees the registration and wakes it. Checked by
+ *       {@code ReleaseReceivesTest.aMessageGivenBackWhileAReceiveRegistersWakesIt} (two threads,
+ *       20,000 rounds) and {@code UnboundedLincheckTest} ({@code recvGiveBackThenTryRecv}).</li>
  * </ul>
  *
  * @param <T> the message type
@@ -52,19 +66,15 @@ public final class ChannelCore<T> {
     static final Object EMPTY = new Object();
     /** {@link #pollMessage} found the channel closed and drained. */
     static final Object END = new Object();
-    /** Messages {@link #drainTo} takes under one hold of the consumer lock. */
-    static final int DRAIN_BATCH = 64;
 
     private static final VarHandle CONSUMING;
     private static final VarHandle SENDER_COUNT;
-    private static final VarHandle DRAIN_BUFFER;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CONSUMING = l.findVarHandle(ChannelCore.class, "consuming", int.class);
             SENDER_COUNT = l.findVarHandle(ChannelCore.class, "senderCount", int.class);
-            DRAIN_BUFFER = l.findVarHandle(ChannelCore.class, "drainBuffer", Object[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -77,15 +87,12 @@ public final class ChannelCore<T> {
     private volatile int senderCount = 1;
     private volatile int consuming;
     private volatile boolean receiverClosed;
-    /** Messages a sink refused, with the rest of their batch, received before the queue's. Consumer lock; null when none. */
-    private Object[] returned;
-    /** Index of the next message in {@link #returned}. Consumer lock. */
-    private int returnedHead;
-    /** Messages left in {@link #returned}: written under the consumer lock, read by {@link #size()} without it. */
+    /** Messages {@link #drainTo} takes under one hold of the consumer lock. */
+    static final int DRAIN_BATCH = 64;
+    /** Given-back messages, received first; guarded by the consumer lock; null when empty (see notes). */
+    private ReturnedMessages returned;
+    /** How many {@code returned} holds; written under the consumer lock; read by {@link #size()}. */
     private volatile int returnedCount;
-    /** The spare batch array of {@link #drainTo}: null while a drain uses it (or before the first). */
-    @SuppressWarnings("unused") // through DRAIN_BUFFER
-    private volatile Object[] drainBuffer;
 
     ChannelCore(MessageQueue<T> queue, boolean bounded) {
         this.queue = queue;
@@ -174,11 +181,6 @@ public final class ChannelCore<T> {
         return receiverClosed;
     }
 
-    /** Any thread: the number of messages held, approximately (exact when quiescent). */
-    public long size() {
-        return queue.size() + returnedCount;
-    }
-
     /**
      * The next message, {@link #EMPTY} or {@link #END}, under the consumer lock. With
      * {@code strict}, a slot a producer has claimed but not yet written is waited for (a few
@@ -186,11 +188,22 @@ public final class ChannelCore<T> {
      * EMPTY and the producer's wake comes after it publishes.
      */
     Object pollMessage(boolean strict) {
+        return pollMessage(strict, null);
+    }
+
+    /**
+     * {@link #pollMessage(boolean)} for a receive that may give its message back: the position of
+     * the message taken is written to {@code taker} (if not null).
+     */
+    Object pollMessage(boolean strict, ReceiveNode taker) {
         T m;
         boolean finished = false;
         lockConsumer();
         try {
-            m = takeLocked();
+            if (returned != null) {                     // plain: guarded by the consumer lock (see notes)
+                return takeReturnedLocked(taker);       // no ring slot freed: no sender to wake
+            }
+            m = queue.poll();
             if (m == null && strict) {
                 int spins = 0;
                 while (m == null && queue.claimedAhead()) {
@@ -200,6 +213,8 @@ public final class ChannelCore<T> {
             }
             if (m == null) {
                 finished = queue.finished();
+            } else if (taker != null) {
+                taker.takenPosition = queue.position() - 1;
             }
         } finally {
             unlockConsumer();
@@ -211,121 +226,104 @@ public final class ChannelCore<T> {
         return finished ? END : EMPTY;
     }
 
-    /**
-     * Moves up to {@code max} messages into {@code sink}, in order; never waits. Messages are
-     * taken in batches under the consumer lock and added to {@code sink} outside it. If
-     * {@code sink.add} throws, the message it refused and every later one stay in the channel,
-     * in order, for the next receive; those added before stay in the sink; the exception
-     * propagates.
-     *
-     * @return how many were moved
-     */
-    @SuppressWarnings("unchecked")
-    public int drainTo(Collection<? super T> sink, int max) {
-        int n = 0;
-        Object[] batch = null;
-        try {
-            while (n < max) {
-                if (batch == null) {
-                    batch = takeDrainBuffer();
-                }
-                int want = Math.min(max - n, batch.length);
-                int got = takeBatch(batch, want);
-                if (got == 0) {
-                    break;
-                }
-                afterTake();
-                for (int i = 0; i < got; i++) {
-                    T m = (T) batch[i];
-                    batch[i] = null;
-                    try {
-                        sink.add(m);
-                    } catch (Throwable t) {
-                        handBack(m, batch, i + 1, got);
-                        throw t;
-                    }
-                    n++;
-                }
-                if (got < want) {
-                    break;                              // nothing more was visible
-                }
-            }
-        } finally {
-            if (batch != null) {
-                DRAIN_BUFFER.setRelease(this, batch);   // cleared: every slot was added or handed back
-            }
+    /** Under the consumer lock, {@code returned} not null: takes its oldest message. */
+    private Object takeReturnedLocked(ReceiveNode taker) {
+        ReturnedMessages r = returned;
+        if (taker != null) {
+            taker.takenPosition = r.firstPosition();
         }
-        return n;
-    }
-
-    private Object[] takeDrainBuffer() {
-        Object[] spare = (Object[]) DRAIN_BUFFER.getAndSet(this, null);
-        return spare != null ? spare : new Object[DRAIN_BATCH];
-    }
-
-    /** Takes up to {@code want} messages into {@code batch} under one hold of the consumer lock. */
-    private int takeBatch(Object[] batch, int want) {
-        int got = 0;
-        lockConsumer();
-        try {
-            while (got < want) {
-                T m = takeLocked();
-                if (m == null) {
-                    break;
-                }
-                batch[got++] = m;
-            }
-        } finally {
-            unlockConsumer();
-        }
-        return got;
-    }
-
-    /** Consumer lock held: the next message, from {@link #returned} first, else from the queue; null if none. */
-    @SuppressWarnings("unchecked")
-    private T takeLocked() {
-        Object[] r = returned;
-        if (r == null) {
-            return queue.poll();
-        }
-        T m = (T) r[returnedHead];
-        r[returnedHead++] = null;
-        int left = r.length - returnedHead;
-        if (left == 0) {
+        Object m = r.pollFirst();
+        if (r.isEmpty()) {
             returned = null;
-            returnedHead = 0;
         }
-        returnedCount = left;
+        returnedCount = r.size();
         return m;
     }
 
     /**
-     * A sink refused {@code refused}: it and {@code batch[from..to)} go back to the front of the
-     * channel, before any messages handed back earlier and not yet received (they were taken
-     * later). Then another task waiting on a shared receiver may take them: one is woken. No wake
-     * is lost: a waiter registers before it looks again under the consumer lock, so either it
-     * sees these messages or its registration happened before this hand-back and is seen here.
+     * Gives back {@code message}, which a receive took at {@code position} and whose consumer
+     * discards it ({@code Future.release}): the next receive gets it first. Any thread; takes the
+     * consumer lock for a few instructions; wakes a waiting receive (see notes).
      */
-    private void handBack(T refused, Object[] batch, int from, int to) {
+    void giveBack(long position, T message) {
+        ReturnedMessages spare = new ReturnedMessages();        // allocated outside the lock
         lockConsumer();
         try {
-            int older = returned == null ? 0 : returned.length - returnedHead;
-            Object[] r = new Object[1 + (to - from) + older];
-            r[0] = refused;
-            System.arraycopy(batch, from, r, 1, to - from);
-            if (older > 0) {
-                System.arraycopy(returned, returnedHead, r, 1 + (to - from), older);
-            }
-            returned = r;
-            returnedHead = 0;
-            returnedCount = r.length;
+            addReturnedLocked(position, message, spare);
         } finally {
             unlockConsumer();
         }
-        Arrays.fill(batch, from, to, null);
-        if (receivers.hasWaiters()) {
+        if (receivers.hasWaiters()) {                   // volatile read after our CAS of the lock: see notes
             receivers.wakeOne();
         }
+    }
+
+    /** {@link #giveBack} of the messages of {@code batch} whose {@code back} flag is set. */
+    void giveBack(TakenBatch<T> batch, boolean[] back) {
+        ReturnedMessages spare = new ReturnedMessages();
+        boolean any = false;
+        lockConsumer();
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                if (back[i]) {
+                    addReturnedLocked(batch.position(i), batch.message(i), spare);
+                    any = true;
+                }
+            }
+        } finally {
+            unlockConsumer();
+        }
+        if (any && receivers.hasWaiters()) {
+            receivers.wakeOne();
+        }
+    }
+
+    private void addReturnedLocked(long position, T message, ReturnedMessages spare) {
+        ReturnedMessages r = returned;
+        if (r == null) {
+            r = spare;
+            returned = r;
+        }
+        r.add(position, message);
+        returnedCount = r.size();
+    }
+
+    /**
+     * Moves up to {@code max} messages into {@code sink}, in order; never waits. Messages are
+     * taken in batches of up to {@value #DRAIN_BATCH} under the consumer lock (given-back ones
+     * first) and added to {@code sink} after the lock is released: the sink is user code, which
+     * never runs under a Weft spin lock. If {@code sink.add} throws, the message it refused and the
+     * rest of its batch are given back, in order, for the next receive (those added before stay in
+     * the sink), and the exception propagates.
+     *
+     * @return how many were moved
+     */
+    public int drainTo(Collection<? super T> sink, int max) {
+        int n = 0;
+        while (n < max) {
+            int want = Math.min(max - n, DRAIN_BATCH);
+            TakenBatch<T> batch = new TakenBatch<>(want);
+            int got = takeMany(batch, want);
+            if (got <= 0) {
+                break;
+            }
+            int added = 0;
+            try {
+                for (; added < got; added++) {
+                    sink.add(batch.message(added));
+                }
+            } catch (RuntimeException | Error e) {
+                boolean[] back = new boolean[got];
+                java.util.Arrays.fill(back, added, got, true);
+                giveBack(batch, back);
+                throw e;
+            }
+            n += got;
+            if (got < want) {
+                break;                                  // nothing more was visible
+            }
+        }
+        return n;
     }
 
     /** After freeing slots (volatile stores in the ring): let a waiting sender retry. */
@@ -338,13 +336,13 @@ public final class ChannelCore<T> {
     /**
      * One poll of a receive owned by {@code node}: take a message, or register and look again.
      * Returns a message, {@link #EMPTY} (pending; the node is registered) or {@link #END}; the node
-     * is retired whenever the answer is not EMPTY.
+     * is retired whenever the answer is not EMPTY. A message's position is left in the node.
      */
-    Object pollReceive(WaitNode node, Context cx) {
-        Object r = pollMessage(false);
+    Object pollReceive(ReceiveNode node, Context cx) {
+        Object r = pollMessage(false, node);
         if (r == EMPTY) {
             receivers.register(node, cx.waker());
-            r = pollMessage(false);
+            r = pollMessage(false, node);
             if (r == EMPTY) {
                 return EMPTY;
             }
@@ -354,38 +352,68 @@ public final class ChannelCore<T> {
     }
 
     /**
-     * One poll of a batch receive owned by {@code node}: moves up to {@code max} messages into
-     * {@code sink}, or registers and looks again. Returns the number moved (&gt; 0), {@code 0} at
-     * the end of the channel, or {@code -1} (pending; the node is registered). Messages move only
-     * when the answer is not pending, so cancelling a pending batch receive moves nothing.
+     * One poll of a batch receive owned by {@code node}: takes up to {@code max} messages into
+     * {@code batch}, or registers and looks again. Returns the number taken (&gt; 0), {@code 0} at
+     * the end of the channel, or {@code -1} (pending; the node is registered). Messages are taken
+     * only when the answer is not pending, so cancelling a pending batch receive takes nothing.
+     * The caller moves them into the user's sink, outside the consumer lock.
      */
-    int pollReceiveMany(WaitNode node, Context cx, Collection<? super T> sink, int max) {
-        int n;
-        try {
-            n = drainTo(sink, max);
-            if (n == 0 && !finished()) {
-                receivers.register(node, cx.waker());
-                n = drainTo(sink, max);
-                if (n == 0 && !finished()) {
-                    return -1;
-                }
+    int pollReceiveMany(ReceiveNode node, Context cx, TakenBatch<T> batch, int max) {
+        int n = takeMany(batch, max);
+        if (n == 0) {
+            receivers.register(node, cx.waker());
+            n = takeMany(batch, max);
+            if (n == 0) {
+                return -1;
             }
-        } catch (Throwable t) {
-            receivers.retire(node, true);               // the sink failed: this receive is over (drainTo kept the messages)
-            throw t;
         }
         receivers.retire(node, true);
-        return n;
+        return Math.max(n, 0);
     }
 
-    /** Whether {@link #pollMessage} would answer END now (consumer lock taken). */
-    boolean finished() {
+    /**
+     * Takes up to {@code max} messages into {@code batch} under one consumer lock, given-back ones
+     * first; never waits, runs no user code. Returns the number taken, 0 if none is there now, or
+     * -1 at the end of the channel.
+     */
+    private int takeMany(TakenBatch<T> batch, int max) {
+        int n = 0;
+        boolean fromQueue = false;
+        boolean finished = false;
         lockConsumer();
         try {
-            return returned == null && queue.finished();
+            while (n < max && returned != null) {
+                long position = returned.firstPosition();
+                @SuppressWarnings("unchecked")
+                T m = (T) takeReturnedLocked(null);
+                batch.add(position, m);
+                n++;
+            }
+            while (n < max) {
+                long position = queue.position();
+                T m = queue.poll();
+                if (m == null) {
+                    break;
+                }
+                batch.add(position, m);
+                n++;
+                fromQueue = true;
+            }
+            if (n == 0) {
+                finished = queue.finished();
+            }
         } finally {
             unlockConsumer();
         }
+        if (fromQueue) {
+            afterTake();
+        }
+        return n > 0 ? n : finished ? -1 : 0;
+    }
+
+    /** The messages held, approximately: in the queue, plus given back. Any thread. */
+    long size() {
+        return queue.size() + returnedCount;
     }
 
     private void lockConsumer() {

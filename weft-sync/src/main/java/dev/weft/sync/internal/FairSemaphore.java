@@ -28,7 +28,21 @@ import java.lang.invoke.VarHandle;
  *   <li><b>Node states</b> ({@link Acquire#status}): IDLE → WAITING (queued, maybe partly
  *       assigned) → GRANTED (fully assigned, out of the list, woken; written under the lock) →
  *       TAKEN (the future returned the permits; CAS) or CANCELLED (CAS). A node that was never
- *       queued goes IDLE → TAKEN directly.</li>
+ *       queued goes IDLE → TAKEN directly, or IDLE → CANCELLED if it is dropped first.</li>
+ *   <li><b>Who moves a node out of IDLE.</b> Only two actors: its poller and {@link #cancel}
+ *       (which may run on another thread, concurrently with the poll: {@code Future.drop} is
+ *       any-thread). Every such move is either made under the lock (the poller's enqueue: IDLE →
+ *       WAITING or TAKEN; cancel: IDLE → CANCELLED) or is a CAS from IDLE (the poller's lock-free
+ *       fast path: IDLE → TAKEN after its {@link #tryAcquire} succeeded). So a poll and a cancel
+ *       of a fresh node are ordered: either the cancel marks it CANCELLED first, and then the
+ *       poll queues nothing and hands permits it already took straight back ({@link #release}),
+ *       answering pending; or the poll moves it first, and the cancel handles WAITING / GRANTED
+ *       below (TAKEN: the poll returned the permits, which its caller now owns). Before issue 12 a
+ *       cancel of an IDLE node did nothing, so a cancel that landed between the poll's failed try
+ *       and its enqueue left a queued node that later took permits nobody used
+ *       ({@code SemaphoreTest.aDropFromAnotherThreadDuringTheFirstPollLeaksNoPermit} reproduced
+ *       it; {@code SemaphoreLincheckTest.CancelSafety} model-checks the concurrent poll and
+ *       drop).</li>
  *   <li><b>Cancellation</b> ({@link #cancel}): WAITING → the node leaves the list and gives its
  *       partial assignment back through the release path (so the next waiter may now be served);
  *       GRANTED → the CAS GRANTED→CANCELLED decides the race with a poll that would take the grant,
@@ -184,9 +198,15 @@ public final class FairSemaphore {
         if (st == GRANTED) {
             return STATUS.compareAndSet(node, GRANTED, TAKEN);
         }
+        if (st == CANCELLED) {
+            return false;                                     // dropped: holds nothing, never completes
+        }
         if (st == WaitNode.IDLE && tryAcquire(node.need)) {
-            node.status = TAKEN;
-            return true;
+            if (STATUS.compareAndSet(node, WaitNode.IDLE, TAKEN)) {
+                return true;
+            }
+            release(node.need);                               // a concurrent cancel came first: give them back
+            return false;
         }
         lock.lock();
         try {
@@ -233,16 +253,18 @@ public final class FairSemaphore {
     }
 
     /**
-     * The acquisition will not be completed: give back whatever it holds. Idempotent; any thread.
+     * The acquisition will not be completed: give back whatever it holds. Idempotent; any thread,
+     * also while the node's first poll is running (see the notes, "Who moves a node out of IDLE").
      * A node whose permits were already returned to the caller (TAKEN) is left alone.
      */
     public void cancel(Acquire node) {
         int st = node.status;
-        if (st == WaitNode.WAITING) {
+        if (st == WaitNode.WAITING || st == WaitNode.IDLE) {
             Wakes wakes = new Wakes();
             lock.lock();
             try {
-                if (node.status == WaitNode.WAITING) {
+                st = node.status;
+                if (st == WaitNode.WAITING) {
                     waiters.remove(node);
                     node.status = CANCELLED;
                     node.waker = null;
@@ -250,8 +272,10 @@ public final class FairSemaphore {
                     node.assigned = 0;
                     releaseLocked(give, wakes);               // next waiter, or clear QUEUED
                     st = -1;
+                } else if (st == WaitNode.IDLE && STATUS.compareAndSet(node, WaitNode.IDLE, CANCELLED)) {
+                    st = -1;                                  // a poll now queues nothing (see notes)
                 } else {
-                    st = node.status;
+                    st = node.status;                         // the poll's fast path took it (TAKEN)
                 }
             } finally {
                 lock.unlock();

@@ -153,6 +153,11 @@ public final class LinkedBlocks<T> implements MessageQueue<T> {
     }
 
     @Override
+    public long position() {
+        return head;                                            // consumer-owned: plain read
+    }
+
+    @Override
     public boolean claimedAhead() {
         return (tail >>> 1) != head;
     }

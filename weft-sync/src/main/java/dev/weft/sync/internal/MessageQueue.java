@@ -24,6 +24,12 @@ public interface MessageQueue<T> {
      */
     T poll();
 
+    /**
+     * Consumer only: the position of the message {@link #poll()} would take next, i.e. how many
+     * it has taken so far. Positions order the messages (a given-back message keeps its own).
+     */
+    long position();
+
     /** Consumer only: true if producers have claimed slots the consumer has not taken yet. */
     boolean claimedAhead();
 

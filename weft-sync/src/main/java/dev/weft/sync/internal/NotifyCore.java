@@ -20,7 +20,13 @@ import java.lang.invoke.VarHandle;
  *   <li>Everything is changed under {@code this} lock; a node's {@code status} is volatile only
  *       so its own future can see a notification without taking the lock.</li>
  *   <li>Node states: IDLE → WAITING (queued) → NOTIFIED_ONE / NOTIFIED_ALL (taken out of the list by
- *       a notifier) → DONE (the future returned, or was cancelled).</li>
+ *       a notifier) → DONE (the future returned, or was cancelled), or DONE_ONE (the future
+ *       returned by consuming a {@code notifyOne}: NOTIFIED_ONE or the stored permit).</li>
+ *   <li>{@code release} of a DONE_ONE future (a combinator discards the completion) gives the
+ *       notification back: CAS DONE_ONE → DONE (so at most once), then {@link #notifyOne()}, i.e.
+ *       to the longest waiter or as the stored permit, exactly as a cancel forwards it. A
+ *       completion by {@link #notifyWaiters()} (DONE) is not given back: it stores nothing and
+ *       every waiter of that moment had it. Tested by {@code ReleaseSignalsTest}.</li>
  *   <li>{@link #notifyOne()} with nobody waiting stores one permit (at most one), consumed by the
  *       next {@code notified()} poll: a notification sent just before the waiter arrives is not
  *       lost.</li>
@@ -40,6 +46,7 @@ public final class NotifyCore {
     static final int NOTIFIED_ONE = 3;
     static final int NOTIFIED_ALL = 4;
     static final int DONE = 5;
+    static final int DONE_ONE = 6;
     private static final VarHandle STATUS;
 
     static {
@@ -105,7 +112,7 @@ public final class NotifyCore {
     boolean pollNotified(Notified n, Context cx) {
         int st = n.status;
         if (st == NOTIFIED_ONE || st == NOTIFIED_ALL) {
-            return STATUS.compareAndSet(n, st, DONE);   // false only if a cancel took it first
+            return STATUS.compareAndSet(n, st, doneFor(st));    // false only if a cancel took it first
         }
         lock.lock();
         try {
@@ -124,7 +131,7 @@ public final class NotifyCore {
                 }
                 if (permit) {
                     permit = false;
-                    n.status = DONE;
+                    n.status = DONE_ONE;
                     return true;
                 }
                 n.waker = cx.waker();
@@ -132,13 +139,18 @@ public final class NotifyCore {
                 waiters.addLast(n);
                 return false;
             }
-            if (st == DONE) {
+            if (st == DONE || st == DONE_ONE) {
                 throw new IllegalStateException("this notified() future already completed or was cancelled");
             }
-            return STATUS.compareAndSet(n, st, DONE);   // notified between the two reads
+            return STATUS.compareAndSet(n, st, doneFor(st));   // notified between the two reads
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The completed state for a notification of kind {@code st}: DONE_ONE if release may give it back. */
+    private static int doneFor(int st) {
+        return st == NOTIFIED_ONE ? DONE_ONE : DONE;
     }
 
     void cancel(Notified n) {
@@ -149,15 +161,26 @@ public final class NotifyCore {
             if (st == WaitNode.WAITING) {
                 waiters.remove(n);
                 n.waker = null;
-            } else if (st == NOTIFIED_ONE && STATUS.compareAndSet(n, NOTIFIED_ONE, DONE)) {
-                w = notifyOneLocked();                  // forward: see notes
-            }
-            n.status = DONE;
+                n.status = DONE;
+            } else if (st == NOTIFIED_ONE) {
+                if (STATUS.compareAndSet(n, NOTIFIED_ONE, DONE)) {
+                    w = notifyOneLocked();              // forward: see notes
+                }                                       // else the poll took it (DONE_ONE): leave that
+            } else if (st == WaitNode.IDLE || st == NOTIFIED_ALL) {
+                STATUS.compareAndSet(n, st, DONE);      // CAS: a poll may complete it at this moment
+            }                                           // DONE / DONE_ONE: completed, nothing to undo
         } finally {
             lock.unlock();
         }
         if (w != null) {
             w.wake();
+        }
+    }
+
+    /** {@code Future.release} of a completed wait: a consumed notifyOne is given back (see notes). */
+    void giveBack(Notified n) {
+        if (STATUS.compareAndSet(n, DONE_ONE, DONE)) {
+            notifyOne();
         }
     }
 
@@ -192,6 +215,12 @@ public final class NotifyCore {
         @Override
         public void drop() {
             core.cancel(this);
+        }
+
+        /** The completion is discarded: a notifyOne it consumed goes to the next waiter or back to the permit. */
+        @Override
+        public void release(Void value) {
+            core.giveBack(this);
         }
     }
 }

@@ -40,6 +40,15 @@ import java.util.Objects;
  *       Checked by {@code OneshotLincheckTest} and {@code OneshotWakeupRace} (jcstress).</li>
  *   <li>A receive takes the value only in the poll that returns it (TAKEN by CAS, so two
  *       receives cannot both get it): cancelling a receive loses nothing.</li>
+ *   <li><b>Giving the value back</b> ({@code Future.release} of a receive future whose value a
+ *       combinator discards): the future that returned it (and only it, once: a CAS on its own
+ *       field) writes {@code value} again (plain) and clears TAKEN with a volatile read-modify-write,
+ *       which publishes the write: the next receive's read of {@code state} sees TAKEN clear and
+ *       VALUE set and reads {@code value} after it. The plain write races with nobody: while
+ *       TAKEN is set no receive reads {@code value} (they fail with "already received") and the
+ *       sender is done with it (VALUE is set). Nobody can be waiting then either (a receive that
+ *       finds TAKEN fails), so nobody is woken. Checked by {@code OneshotLincheckTest}
+ *       ({@code recvGiveBackThenTryRecv}) and {@code ReleaseReceivesTest}.</li>
  * </ul>
  *
  * @param <T> the value type
@@ -52,10 +61,12 @@ public final class OneshotCore<T> {
     static final int TAKEN = 16;
     static final int WAKER = 32;
     private static final VarHandle STATE;
+    private static final VarHandle DELIVERED;
 
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(OneshotCore.class, "state", int.class);
+            DELIVERED = MethodHandles.lookup().findVarHandle(OneshotCore.Recv.class, "delivered", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -156,6 +167,12 @@ public final class OneshotCore<T> {
         return v;
     }
 
+    /** The receive that took {@code v} gives it back: receivable again (see notes). */
+    void giveBack(T v) {
+        value = v;                                  // TAKEN is set: nobody else touches value now
+        STATE.getAndBitwiseAnd(this, ~TAKEN);       // volatile RMW: publishes value to the next receive
+    }
+
     private static ClosedException closedEmpty() {
         return new ClosedException("the oneshot's sender was closed without sending a value");
     }
@@ -229,6 +246,38 @@ public final class OneshotCore<T> {
         }
     }
 
+    /** One receive as a future. One poller at a time; drop and release from any thread. */
+    private final class Recv implements Future<T> {
+        /** The value the ready poll returned, until given back (release store; CAS to give back once). */
+        @SuppressWarnings("unused") // through DELIVERED
+        private Object delivered;
+
+        @Override
+        public Poll<T> poll(Context cx) {
+            if (!Coop.proceed(cx)) {
+                return Poll.pending();
+            }
+            Poll<T> p = pollRecv(cx);
+            if (p.isReady()) {
+                DELIVERED.setRelease(this, p.value());
+            }
+            return p;
+        }
+
+        @Override
+        public void drop() {
+            // Nothing was taken; a stale registered waker at worst wakes its task once.
+        }
+
+        /** The value is discarded unused: it becomes receivable again (once). */
+        @Override
+        public void release(T v) {
+            if (v != null && DELIVERED.compareAndSet(this, v, null)) {
+                giveBack(v);
+            }
+        }
+    }
+
     private final class OneshotReceiverView implements Oneshot.Receiver<T> {
         @Override
         public T recv() {
@@ -242,20 +291,7 @@ public final class OneshotCore<T> {
 
         @Override
         public Future<T> recvFuture() {
-            return new Future<>() {
-                @Override
-                public Poll<T> poll(Context cx) {
-                    if (!Coop.proceed(cx)) {
-                        return Poll.pending();
-                    }
-                    return pollRecv(cx);
-                }
-
-                @Override
-                public void drop() {
-                    // Nothing was taken; a stale registered waker at worst wakes its task once.
-                }
-            };
+            return new Recv();
         }
 
         @Override

@@ -12,7 +12,7 @@ import dev.weft.spi.Coop;
  *
  * @param <T> the message type
  */
-final class ReceiverStream<T> extends WaitNode implements Stream<T> {
+final class ReceiverStream<T> extends ReceiveNode implements Stream<T> {
     private final ChannelCore<T> core;
 
     ReceiverStream(ChannelCore<T> core) {

@@ -23,7 +23,11 @@ import dev.weft.sync.Watch;
  *       handshake itself checked by {@code ChannelWakeupRace}.</li>
  *   <li>Each receiver keeps the version it has seen (plain: one task at a time). A
  *       {@code changed()} future marks a version seen only in the poll that returns it, so
- *       cancelling it marks nothing.</li>
+ *       cancelling it marks nothing. Its {@code release} (a combinator discards the value) puts
+ *       back the version seen before that poll, if nothing was seen since, so the change is not
+ *       lost: the next {@code changed()} returns at once (with the latest value). Plain, like
+ *       {@code seen}: release comes from the combinator in the owning task. Tested by
+ *       {@code ReleaseSignalsTest}.</li>
  *   <li>{@code senderClosed} is volatile and set once, after the last send.</li>
  * </ul>
  *
@@ -189,13 +193,17 @@ public final class WatchCore<T> {
             }
         }
 
-        /** One wait for a change; its own wait node. One poller at a time. */
+        /** One wait for a change; its own wait node. One poller at a time; drop and release from the owning task. */
         private final class Changed extends WaitNode implements Future<T> {
+            private long seenBefore;                   // what the receiver had seen before the ready poll
+            private long delivered = -1;               // the version the ready poll returned; -1: none (or given back)
+
             @Override
             public Poll<T> poll(Context cx) {
                 if (!Coop.proceed(cx)) {
                     return Poll.pending();
                 }
+                long before = seen;
                 Version<T> v;
                 try {
                     v = take();
@@ -211,12 +219,23 @@ public final class WatchCore<T> {
                     return Poll.pending();
                 }
                 waiters.retire(this, false);
+                seenBefore = before;
+                delivered = v.version();
                 return Poll.ready(v.value());
             }
 
             @Override
             public void drop() {
                 waiters.retire(this, false);
+            }
+
+            /** The value is discarded unused: its version counts as unseen again, unless a newer one was seen since. */
+            @Override
+            public void release(T value) {
+                if (delivered >= 0 && seen == delivered) {
+                    seen = seenBefore;
+                }
+                delivered = -1;
             }
         }
     }

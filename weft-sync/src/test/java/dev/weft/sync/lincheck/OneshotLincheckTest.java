@@ -1,5 +1,6 @@
 package dev.weft.sync.lincheck;
 
+import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.sync.Channels;
 import dev.weft.sync.ClosedException;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Lincheck checks the oneshot's state machine ({@code OneshotCore}): a send or sender close racing
  * the receiver's close and the receiver's polls, a receive future polled once and cancelled (it
- * must take nothing), against a four-field sequential specification. A oneshot has one sender and
- * one receiver, so each side's operations form one non-parallel group.
+ * must take nothing), a receive whose value is given back ({@code Future.release}: it must be
+ * as if only the receive after it ran), against a four-field sequential specification. A oneshot
+ * has one sender and one receiver, so each side's operations form one non-parallel group.
  */
 @Tag("lincheck")
 @Param(name = "v", gen = IntGen.class, conf = "1:9")
@@ -59,6 +61,23 @@ public class OneshotLincheckTest {
         try {
             Poll<Integer> p = Probe.pollOnceOrCancel(o.receiver().recvFuture());
             return p.isReady() ? p.value() : o.receiver().tryRecv();
+        } catch (ClosedException e) {
+            return END;
+        } catch (IllegalStateException e) {
+            return TAKEN;
+        }
+    }
+
+    /** A receive future polled once; a value it got is given back (release); then a plain receive. */
+    @Operation(nonParallelGroup = "receiver")
+    public Integer recvGiveBackThenTryRecv() {
+        try {
+            Future<Integer> f = o.receiver().recvFuture();
+            Poll<Integer> p = Probe.pollOnceOrCancel(f);
+            if (p.isReady()) {
+                f.release(p.value());
+            }
+            return o.receiver().tryRecv();
         } catch (ClosedException e) {
             return END;
         } catch (IllegalStateException e) {
@@ -117,6 +136,10 @@ public class OneshotLincheckTest {
                 return value;
             }
             return senderDone ? END : null;
+        }
+
+        public Integer recvGiveBackThenTryRecv() {
+            return tryRecv();
         }
 
         public Integer recvPollOnce() {

@@ -11,6 +11,11 @@ final class Probe {
 
     private Probe() { }
 
+    /** One poll, nothing else. */
+    static <T> Poll<T> pollOnce(Future<T> future) {
+        return future.poll(NOOP);
+    }
+
     /** The value if the first poll is ready, else {@code null} after cancelling the future. */
     static <T> Poll<T> pollOnceOrCancel(Future<T> future) {
         Poll<T> p = future.poll(NOOP);

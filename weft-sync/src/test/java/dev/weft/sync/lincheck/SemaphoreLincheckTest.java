@@ -1,5 +1,6 @@
 package dev.weft.sync.lincheck;
 
+import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.sync.Semaphore;
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -19,7 +20,9 @@ import org.junit.jupiter.api.Test;
  *       operations are not atomic (a queued acquisition holds permits for a while, by design:
  *       FIFO), so they are not compared with a specification; instead each returns the permits it
  *       got, and a validation function checks after every interleaving that every permit is back
- *       and nobody is left queued: the "cancel races with the grant" claim.</li>
+ *       and nobody is left queued: the "cancel races with the grant" claim. One acquisition is
+ *       shared by two operations on different threads, one polling it once and one dropping it
+ *       (drop is any-thread), so the drop also lands before, inside and after its first poll.</li>
  * </ul>
  */
 @Tag("lincheck")
@@ -103,6 +106,26 @@ public class SemaphoreLincheckTest {
             }
         }
 
+        /** Shared by {@link #pollShared} and {@link #dropShared}, which run on different threads. */
+        private final Future<Semaphore.Permit> shared = s.acquireFuture(1);
+        private volatile boolean sharedDropped;
+
+        /** The first (and only) poll of the shared acquisition; permits it got are given back. */
+        @Operation(runOnce = true)
+        public void pollShared() {
+            Poll<Semaphore.Permit> p = Probe.pollOnce(shared);
+            if (p.isReady()) {
+                p.value().close();
+            }
+        }
+
+        /** Drops the shared acquisition, perhaps while {@link #pollShared} runs on another thread. */
+        @Operation(runOnce = true)
+        public void dropShared() {
+            shared.drop();
+            sharedDropped = true;
+        }
+
         /** Take permits without waiting and give them back: creates the contention. */
         @Operation
         public void holdAndRelease(@Param(name = "n") int n) {
@@ -121,6 +144,9 @@ public class SemaphoreLincheckTest {
 
         @org.jetbrains.lincheck.datastructures.Validate
         public void everyPermitIsBack() {
+            if (!sharedDropped) {
+                shared.drop();              // polled and queued, never dropped in this scenario: legitimately waiting
+            }
             if (s.availablePermits() != PERMITS || s.tryAcquire(PERMITS).isEmpty()) {
                 throw new AssertionError("leaked or stuck: " + s);
             }

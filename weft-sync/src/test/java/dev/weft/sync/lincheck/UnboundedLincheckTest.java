@@ -1,5 +1,6 @@
 package dev.weft.sync.lincheck;
 
+import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.sync.Channel;
 import dev.weft.sync.ClosedException;
@@ -7,6 +8,7 @@ import dev.weft.sync.internal.ChannelCore;
 import dev.weft.sync.internal.ChannelReceiver;
 import dev.weft.sync.internal.ChannelSender;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -19,7 +21,12 @@ import org.junit.jupiter.api.Test;
  * Lincheck checks the unbounded mpsc channel against an {@link ArrayDeque}. Its blocks are shrunk
  * to 2 slots so that the scenarios constantly claim positions in blocks not linked yet, link them
  * by racing CAS, and step the consumer across block boundaries (the cases of
- * {@code LinkedBlocks}' notes). Same operations as {@link MpscLincheckTest}, never full.
+ * {@code LinkedBlocks}' notes). Same operations as {@link MpscLincheckTest}, never full, plus two
+ * that give a received message or batch back ({@code Future.release}) and then receive: they must
+ * behave as the plain receive alone (the given-back message is the head again, before the end),
+ * checking {@code ChannelCore}'s given-back list. They are only here, not on the bounded channel:
+ * there a message given back does not count against the capacity, so a send racing with it may
+ * find room that a plain deque of capacity 2 would not have.
  */
 @Tag("lincheck")
 @Param(name = "v", gen = IntGen.class, conf = "1:9")
@@ -65,6 +72,36 @@ public class UnboundedLincheckTest {
         try {
             Poll<Integer> p = Probe.pollOnceOrCancel(ch.receiver().recvFuture());
             return p.isReady() ? p.value() : ch.receiver().tryRecv();
+        } catch (ClosedException e) {
+            return END;
+        }
+    }
+
+    /** A receive future polled once; what it got is given back (release); then a strict receive. */
+    @Operation(nonParallelGroup = "consumer")
+    public Integer recvGiveBackThenTryRecv() {
+        try {
+            Future<Integer> f = ch.receiver().recvFuture();
+            Poll<Integer> p = Probe.pollOnceOrCancel(f);
+            if (p.isReady()) {
+                f.release(p.value());
+            }
+            return ch.receiver().tryRecv();
+        } catch (ClosedException e) {
+            return END;
+        }
+    }
+
+    /** A batch receive (up to 2) polled once; what it moved is given back; then a strict receive. */
+    @Operation(nonParallelGroup = "consumer")
+    public Integer recvManyGiveBackThenTryRecv() {
+        try {
+            Future<Integer> f = ch.receiver().recvManyFuture(new ArrayList<>(), 2);
+            Poll<Integer> p = Probe.pollOnceOrCancel(f);
+            if (p.isReady()) {
+                f.release(p.value());
+            }
+            return ch.receiver().tryRecv();
         } catch (ClosedException e) {
             return END;
         }
@@ -119,6 +156,14 @@ public class UnboundedLincheckTest {
         }
 
         public Integer recvPollOnce() {
+            return tryRecv();
+        }
+
+        public Integer recvGiveBackThenTryRecv() {
+            return tryRecv();
+        }
+
+        public Integer recvManyGiveBackThenTryRecv() {
             return tryRecv();
         }
 
