@@ -234,4 +234,38 @@ class CurrentThreadRuntimeTest {
                     .rootCause().hasMessageContaining("must never block");
         }
     }
+
+    @Test
+    void workArrivingAsTurnEndsIsEitherReportedByTurnOrAnnouncedToTheListener() throws Exception {
+        // An embedding loop calls turn() until it returns false, then waits for the ready
+        // listener. A wake that lands between turn()'s last look and its return must not fall
+        // between the two (review of issue 12).
+        int rounds = 20_000;
+        try (var rt = Runtimes.currentThread("embedded")) {
+            java.util.concurrent.atomic.AtomicInteger announced = new java.util.concurrent.atomic.AtomicInteger();
+            rt.onReady(announced::incrementAndGet);
+            AtomicReference<Waker> waker = new AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+            rt.spawnFuture(cx -> {
+                polls.incrementAndGet();
+                waker.set(cx.waker());
+                return Poll.pending();
+            });
+            while (rt.turn()) {
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < rounds; i++) {
+                int before = announced.get();
+                int pollsBefore = polls.get();
+                Thread other = Thread.ofPlatform().start(() -> waker.get().wake());
+                boolean more = rt.turn();
+                other.join();
+                boolean ranOrSaidSo = more || polls.get() > pollsBefore || announced.get() > before;
+                assertThat(ranOrSaidSo).as("round %d: the wake was neither run, reported by turn() nor announced", i).isTrue();
+                while (rt.turn()) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
 }

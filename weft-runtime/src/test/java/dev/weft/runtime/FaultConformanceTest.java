@@ -224,6 +224,33 @@ public abstract class FaultConformanceTest {
         assertThat(rt.blockOn(Future.ready(4))).isEqualTo(4);
     }
 
+    // ------------------------------------------------------------------ a library that replaces the handler
+
+    @Test
+    void aTaskStaysATaskWhenALibraryReplacesItsThreadsUncaughtExceptionHandler() {
+        dev.weft.TaskLocal<String> local = dev.weft.TaskLocal.withInitial(() -> "unset");
+        AtomicReference<Runtime> seen = new AtomicReference<>();
+        AtomicReference<String> localSeen = new AtomicReference<>();
+        CountDownLatch replaced = new CountDownLatch(1);
+        Task<String> task = rt.run(() -> Weft.spawn(() -> {
+            local.set("mine");
+            Thread.currentThread().setUncaughtExceptionHandler((t, e) -> { });    // what some libraries do
+            seen.set(Runtime.current());
+            localSeen.set(local.get());
+            replaced.countDown();
+            Weft.sleep(Duration.ofDays(1));                                      // cancellation must still reach it
+            return "not cancelled";
+        }));
+        rt.run(() -> {
+            assertThat(replaced.await(5, TimeUnit.SECONDS)).isTrue();
+            task.cancel();
+            assertThatThrownBy(task::join).isInstanceOf(CancelledException.class);
+            return null;
+        });
+        assertThat(seen.get()).isSameAs(rt);
+        assertThat(localSeen.get()).as("task-locals still follow the task").isEqualTo("mine");
+    }
+
     // ------------------------------------------------------------------ close
 
     @Test
