@@ -11,17 +11,32 @@ import java.util.concurrent.RejectedExecutionException;
  * A blocking call on a runtime's blocking pool (platform threads). Cancelling it before it starts
  * skips the body; cancelling it while it runs interrupts the pool thread (the body decides what
  * an interrupt means) and the task completes as cancelled only if the body then throws
- * {@link InterruptedException} or a cancellation.
+ * {@link InterruptedException} or a cancellation. An <em>uninterruptible</em> task (for bodies
+ * that an interrupt would harm: a {@code FileChannel} call closes the channel for every user when
+ * its thread is interrupted) is never interrupted: cancelled while it runs, it runs to its end.
+ *
+ * <p>An interrupt reaches the pool thread only while it still runs this task's body: delivery and
+ * the end of {@link #run()} are serialised by {@link #runnerLock}, and the end clears what was
+ * delivered. Without that, a cancel that read {@link #runner} just before the body returned could
+ * interrupt the thread in its next job (another task's body, perhaps an uninterruptible one).
  */
 public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
     private final Callable<? extends T> body;
     private final Executor pool;
+    private final boolean interruptible;
+    /** Guards {@link #runner} against an interrupt in flight when the body ends (sections: a field write, or one interrupt). */
+    private final SpinLock runnerLock = new SpinLock();
     private volatile Thread runner;
 
     public BlockingTask(AbstractRuntime runtime, String name, Callable<? extends T> body, Executor pool) {
+        this(runtime, name, body, pool, true);
+    }
+
+    public BlockingTask(AbstractRuntime runtime, String name, Callable<? extends T> body, Executor pool, boolean interruptible) {
         super(runtime, name, null);
         this.body = body;
         this.pool = pool;
+        this.interruptible = interruptible;
     }
 
     @Override
@@ -59,7 +74,9 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
                 completeFailed(t);
             }
         } finally {
+            runnerLock.lock();      // waits out an interrupt being delivered now, so the next line clears it
             runner = null;
+            runnerLock.unlock();
             Thread.interrupted();   // do not leak this task's cancellation to the pool thread's next job
         }
     }
@@ -70,9 +87,22 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         cancelRequested = true;
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();      // a pool thread; a late interrupt after run() is cleared at its end
+        interruptRunner();
+    }
+
+    /** Interrupts the pool thread if it still runs this task's body (and the task is interruptible). */
+    private void interruptRunner() {
+        if (!interruptible) {
+            return;
+        }
+        runnerLock.lock();
+        try {
+            Thread t = runner;
+            if (t != null) {
+                t.interrupt();
+            }
+        } finally {
+            runnerLock.unlock();
         }
     }
 

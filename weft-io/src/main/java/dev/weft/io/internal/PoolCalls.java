@@ -1,0 +1,126 @@
+package dev.weft.io.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
+import dev.weft.Weft;
+import dev.weft.internal.ExecutionContext;
+import dev.weft.internal.SeqTask;
+import dev.weft.internal.Spawner;
+import dev.weft.internal.TaskCore;
+import dev.weft.spi.AbstractRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/**
+ * weft-io's blocking JDK calls ({@code FileChannel} calls, file opens and closes, host-name
+ * lookups) run on the current runtime's blocking pool, never on a worker or on a task's own thread:
+ * <ul>
+ *   <li>a Weft worker, unlike the JDK's own scheduler, does not make up for a carrier blocked in a
+ *       system call, so a blocking call on a task's thread stalls every task queued behind it;</li>
+ *   <li>an interrupt that reaches a thread inside a {@code FileChannel} call closes the channel
+ *       for every user ({@code ClosedByInterruptException}, then {@code ClosedChannelException}),
+ *       and cancelling a sequential task interrupts its thread.</li>
+ * </ul>
+ * The pool task is <em>uninterruptible</em> ({@code BlockingTask}): cancelling it skips a call not
+ * started yet and never interrupts one that runs. A caller cancelled while it waits waits on,
+ * shielded, until the pool thread is done (so a buffer the call uses is free when the caller
+ * throws), then throws {@link CancelledException}.
+ */
+public final class PoolCalls {
+    private PoolCalls() { }
+
+    /**
+     * Starts {@code call} on the current runtime's blocking pool as an uninterruptible task.
+     *
+     * @throws IllegalStateException outside a runtime, or if the runtime is closed
+     */
+    public static <T> Task<T> start(Callable<? extends T> call) {
+        AbstractRuntime rt = ExecutionContext.currentRuntime();
+        if (rt.isClosed()) {
+            throw new IllegalStateException("runtime '" + rt.name() + "' is closed: weft-io cannot run a blocking call "
+                    + "on its pool. Do I/O before closing the runtime, or on a runtime that is still open");
+        }
+        return Spawner.blocking(rt, "weft-io-blocking", call, false);
+    }
+
+    /**
+     * Runs {@code call} on the blocking pool and parks until it is done; its result, or its
+     * exception ({@link IOException}s and unchecked exceptions as they are).
+     *
+     * <p>Cancelled while waiting: waits on, shielded, until the pool thread is done; a result that
+     * arrives then is handed to {@code abandoned} (to close what the call opened; may be null);
+     * then throws {@link CancelledException}.
+     */
+    public static <T> T call(Callable<? extends T> call, Consumer<? super T> abandoned) throws IOException {
+        Task<T> op = start(call);
+        try {
+            return Weft.await(op);
+        } catch (CancelledException cancelled) {
+            T late = awaitShielded(op);
+            if (late != null && abandoned != null) {
+                abandoned.accept(late);
+            }
+            throw cancelled;
+        } catch (TaskFailedException failed) {
+            throw unwrap(failed);
+        }
+    }
+
+    /** {@link #call} without a hand-off for late results. */
+    public static <T> T call(Callable<? extends T> call) throws IOException {
+        return call(call, null);
+    }
+
+    /**
+     * Waits, shielded from cancellation, until {@code op} is done: its value, or null if it failed
+     * or was cancelled. For a cancelled caller that must not return while the pool thread still
+     * uses its buffer or channel.
+     */
+    public static <T> T awaitShielded(Task<T> op) {
+        if (op == null) {
+            return null;
+        }
+        return Weft.shielded(() -> {
+            for (;;) {
+                try {
+                    return Weft.await(op);
+                } catch (RuntimeException notAValue) {
+                    if (op.isDone()) {
+                        return null;    // failed or skipped: nothing to hand back, and the call has ended
+                    }
+                    // a plain thread's await gave up (interrupted): wait on
+                }
+            }
+        });
+    }
+
+    /**
+     * True if the calling thread is a sequential task's own thread, where {@link #call} may park.
+     * A poll (on a worker) and a thread outside any runtime cannot.
+     */
+    public static boolean canPark() {
+        TaskCore<?> task = ExecutionContext.currentTaskOrNull();
+        return task instanceof SeqTask<?> seq && seq.thread() == Thread.currentThread();
+    }
+
+    /** The checked exception of a failed pool call, or its unchecked exception as it is. */
+    private static IOException unwrap(TaskFailedException failed) {
+        Throwable cause = failed.getCause();
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        if (cause instanceof UncheckedIOException uio) {
+            return uio.getCause();
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        throw failed;
+    }
+}
