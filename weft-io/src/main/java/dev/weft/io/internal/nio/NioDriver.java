@@ -58,6 +58,7 @@ public final class NioDriver implements Driver {
 
     private final Selector selector;
     private final String runtimeName;
+    private final SelectorWaker waker;
     private final ConcurrentLinkedQueue<Registration> pending = new ConcurrentLinkedQueue<>();
     private volatile boolean selecting;
     @SuppressWarnings("unused") // through WAKE_PENDING
@@ -71,6 +72,7 @@ public final class NioDriver implements Driver {
         } catch (IOException e) {
             throw new UncheckedIOException("weft-io: cannot open a selector for runtime '" + runtimeName + "'", e);
         }
+        this.waker = new SelectorWaker(selector, "weft-io-selector-waker-" + runtimeName);
     }
 
     /** The current runtime's NIO driver, made on first use. */
@@ -99,7 +101,7 @@ public final class NioDriver implements Driver {
     void enqueue(Registration r) {
         pending.offer(r);
         if (selecting && WAKE_PENDING.compareAndSet(this, false, true)) {
-            selector.wakeup();
+            wakeup();
         }
         if (closed) {
             drain();             // the driver thread is gone: apply it here (no select can contend)
@@ -160,9 +162,18 @@ public final class NioDriver implements Driver {
         }
     }
 
+    /**
+     * Any thread: makes a select in progress (or the next one) return. A virtual thread hands the
+     * call to the {@link SelectorWaker}'s platform thread: it must never enter the selector's
+     * wakeup monitor (see there why).
+     */
     @Override
     public void wakeup() {
-        selector.wakeup();
+        if (Thread.currentThread().isVirtual()) {
+            waker.request();
+        } else {
+            selector.wakeup();
+        }
     }
 
     /** Called by the runtime after its tasks ended and no thread parks here: closes every channel still open. */
@@ -180,6 +191,7 @@ public final class NioDriver implements Driver {
         } catch (IOException | ClosedSelectorException e) {
             // best effort at shutdown
         }
+        waker.stop();
     }
 
     boolean isClosed() {
