@@ -69,9 +69,9 @@ public final class AsyncFile implements AutoCloseable {
         return n;
     }
 
-    /** The file's size in bytes. */
+    /** The file's size in bytes (asked on the blocking pool, like every call on the channel). */
     public long size() throws IOException {
-        return channel.size();
+        return blocking(channel::size);
     }
 
     /** Forces written data (and metadata if {@code metaData}) to the device. */

@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.io.internal.Blocking;
+import dev.weft.io.internal.PoolCalls;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -174,48 +175,40 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * the socket ({@link java.nio.channels.FileChannel#transferTo}: the kernel copies, Java never
      * sees the bytes); parks while the socket's buffer is full. Returns the bytes sent, fewer than
      * {@code count} only if the file ends first.
+     *
+     * <p>The file is read on the runtime's blocking pool, never on this task's thread, so
+     * cancelling the task never closes the file for its other users. Cancelled, it waits (shielded)
+     * until the pool thread has finished its current {@code transferTo}, then throws
+     * {@link dev.weft.CancelledException}; the stream is then after a prefix of the range (treat
+     * the connection as broken, as after a cancelled write-all).
      */
     public long sendFile(AsyncFile file, long position, long count) throws IOException {
-        return Blocking.await(sendFileFuture(file, position, count));
+        SendFileOp op = sendFileOp(file, position, count);
+        try {
+            return Blocking.await(op);
+        } catch (dev.weft.CancelledException cancelled) {
+            PoolCalls.awaitShielded(op.lastCall());
+            throw cancelled;
+        }
     }
 
     /**
-     * Future form of {@link #sendFile}. Each poll sends what the socket takes; cancelling it
-     * leaves the stream after a prefix of the range (treat the connection as broken, as after a
-     * cancelled write-all). Reading the file may touch the disk inside the poll, as a page-cache
-     * miss would with any {@code transferTo}.
+     * Future form of {@link #sendFile}. Each poll sends what the socket takes, through a
+     * {@code transferTo} on the blocking pool. Cancelling it skips a call not started yet; a call
+     * already running finishes on its pool thread (it is never interrupted, so the file stays
+     * open), so the stream is after a prefix of the range, perhaps longer than when it was
+     * cancelled: treat the connection as broken, as after a cancelled write-all.
      */
     public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
+        return sendFileOp(file, position, count);
+    }
+
+    private SendFileOp sendFileOp(AsyncFile file, long position, long count) {
         Objects.requireNonNull(file, "file");
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must be >= 0, got " + position + " and " + count);
         }
-        return new Future<>() {
-            private long sent;
-
-            @Override
-            public Poll<Long> poll(Context cx) {
-                try {
-                    while (sent < count) {
-                        if (reg.isClosed()) {
-                            throw new java.nio.channels.ClosedChannelException();
-                        }
-                        long n = file.channel().transferTo(position + sent, count - sent, channel);
-                        if (n > 0) {
-                            sent += n;
-                        } else if (position + sent >= file.channel().size()) {
-                            break;                                   // the file ended first
-                        } else {
-                            reg.awaitWritable(cx);
-                            return Poll.pending();
-                        }
-                    }
-                    return Poll.ready(sent);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        return new SendFileOp(file.channel(), channel, reg, position, count);
     }
 
     // ------------------------------------------------------------------ java.net-style

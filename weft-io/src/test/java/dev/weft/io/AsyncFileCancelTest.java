@@ -74,4 +74,87 @@ class AsyncFileCancelTest {
             }
         });
     }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void cancellingASizeCallDoesNotCloseTheFileForOthers(Harness.Rt kind, @TempDir Path dir) throws Exception {
+        byte[] data = new byte[64 * 1024];
+        Path path = bigFile(dir, data);
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Runtime rt = kind.open()) {
+                rt.run(() -> {
+                    Random rnd = new Random(2);
+                    try (AsyncFile file = AsyncFile.open(path)) {
+                        for (int round = 0; round < ROUNDS; round++) {
+                            Task<Void> asker = Weft.spawn(() -> {
+                                for (;;) {
+                                    assertThat(file.size()).isEqualTo(data.length);
+                                    Weft.yieldNow();
+                                }
+                            });
+                            Weft.sleep(Duration.ofNanos(rnd.nextInt(2_000_000)));
+                            asker.cancel();
+                            assertThat(catchThrowable(asker::join)).as("round %d", round).isInstanceOf(CancelledException.class);
+                            assertThat(Weft.spawn(file::size).join()).as("round %d: size from a fresh task", round).isEqualTo(data.length);
+                            freshTaskStillReads(file, data, round);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    /**
+     * A task cancelled while it sends a file to a socket ends as cancelled (not failed with
+     * {@code ClosedByInterruptException}), and the file stays open for everybody else.
+     */
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void cancellingASendFileEndsAsCancelledAndKeepsTheFileOpen(Harness.Rt kind, @TempDir Path dir) throws Exception {
+        byte[] data = new byte[8 << 20];
+        Path path = bigFile(dir, data);
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Runtime rt = kind.open()) {
+                rt.run(() -> {
+                    Random rnd = new Random(3);
+                    try (AsyncFile file = AsyncFile.open(path);
+                         TcpListener listener = TcpListener.bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+                        for (int round = 0; round < ROUNDS / 2; round++) {
+                            Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                            TcpStream client = TcpStream.connect(listener.localAddress());
+                            TcpStream server = accepted.join();
+                            Task<Long> drain = Weft.spawn(() -> {          // reads everything until the sender is gone
+                                try (client) {
+                                    IoBuf buf = IoBuf.allocate(256 * 1024);
+                                    long total = 0;
+                                    int n;
+                                    while ((n = client.readInto(buf.clear())) != AsyncRead.EOF) {
+                                        total += n;
+                                    }
+                                    return total;
+                                } catch (java.io.IOException reset) {
+                                    return -1L;
+                                }
+                            });
+                            Task<Long> sender = Weft.spawn(() -> {
+                                try (server) {
+                                    long sent = 0;
+                                    for (;;) {
+                                        sent += server.sendFile(file, 0, data.length);
+                                    }
+                                }
+                            });
+                            Weft.sleep(Duration.ofNanos(rnd.nextInt(4_000_000)));
+                            sender.cancel();
+                            assertThat(catchThrowable(sender::join)).as("round %d: the cancelled sender", round)
+                                    .isInstanceOf(CancelledException.class);
+                            server.close();         // the sender may have been cancelled before it started
+                            drain.join();
+                            freshTaskStillReads(file, data, round);
+                        }
+                    }
+                });
+            }
+        });
+    }
 }
