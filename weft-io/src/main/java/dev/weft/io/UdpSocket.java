@@ -23,7 +23,8 @@ import java.util.Objects;
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="udp"}
  *
  * <p>One receiver and one sender at a time. Cancelling a receive loses no datagram: one is taken
- * from the kernel only in the poll that returns it.
+ * from the kernel only in the poll that returns it. After {@link #close()}, receives and sends
+ * fail with {@link java.nio.channels.ClosedChannelException}.
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramChannel channel;
@@ -129,6 +130,6 @@ public final class UdpSocket implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "UdpSocket[" + (channel.isOpen() ? localAddress() : "closed") + "]";
+        return "UdpSocket[" + (!reg.isClosed() && channel.isOpen() ? localAddress() : "closed") + "]";
     }
 }

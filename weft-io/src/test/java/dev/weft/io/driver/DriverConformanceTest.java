@@ -16,6 +16,7 @@ import dev.weft.io.Io;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
+import dev.weft.io.UdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -343,6 +344,30 @@ public abstract class DriverConformanceTest {
             listener.close();
             Throwable t = org.assertj.core.api.Assertions.catchThrowable(waiting::join);
             assertThat(t).hasRootCauseInstanceOf(IOException.class);
+        });
+    }
+
+    /**
+     * A closed UDP socket neither receives nor sends (issue 12, fault 5): both fail at once with
+     * {@code ClosedChannelException}, as reads and writes of a closed TCP stream do, even while
+     * the driver has not closed the channel yet.
+     */
+    @Test
+    void aClosedUdpSocketNeitherReceivesNorSends() {
+        onRuntime(() -> {
+            try (UdpSocket peer = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                UdpSocket socket = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                peer.sendTo(IoBuf.wrap("waiting".getBytes()), socket.localAddress());
+                Weft.sleep(Duration.ofMillis(20));             // the datagram is in the socket's receive buffer
+                socket.close();
+                assertThatThrownBy(() -> socket.receive(IoBuf.allocate(64))).as("receive after close")
+                        .isInstanceOf(java.nio.channels.ClosedChannelException.class);
+                assertThatThrownBy(() -> socket.sendTo(IoBuf.wrap("late".getBytes()), peer.localAddress()))
+                        .as("send after close").isInstanceOf(java.nio.channels.ClosedChannelException.class);
+                Either<java.net.SocketAddress, Void> got = Weft.select(peer.receiveFuture(IoBuf.allocate(64)),
+                        Future.sleep(Duration.ofMillis(100)));
+                assertThat(got).as("the peer received nothing from the closed socket").isInstanceOf(Either.Second.class);
+            }
         });
     }
 }
