@@ -370,4 +370,40 @@ public abstract class DriverConformanceTest {
             }
         });
     }
+
+    /**
+     * Closing a runtime closes every socket its driver made, including those no task ever waited
+     * on (issue 12, fault 4): the peer of an accepted connection reads end of stream, and the
+     * ports of a listener and a UDP socket can be bound again.
+     */
+    @Test
+    void closingTheRuntimeClosesSocketsThatNeverWaited() throws Exception {
+        int[] ports = new int[2];
+        try (java.net.Socket client = new java.net.Socket()) {
+            try (Runtime rt = newRuntime()) {
+                rt.run(() -> {
+                    // none of these is ever closed or waited on: the selector never hears of them
+                    TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                    UdpSocket udp = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                    ports[0] = listener.localAddress().getPort();
+                    ports[1] = udp.localAddress().getPort();
+                    Weft.spawnBlocking(() -> {
+                        client.connect(listener.localAddress(), 5_000);     // the kernel completes it from the backlog
+                        return null;
+                    }).join();
+                    TcpStream accepted = listener.accept();                 // queued already: returns without waiting
+                    assertThat(accepted.isOpen()).isTrue();
+                });
+            }
+            client.setSoTimeout(3_000);
+            assertThat(client.getInputStream().read()).as("the peer of the accepted stream reads end of stream").isEqualTo(-1);
+        }
+        try (java.net.DatagramSocket again = new java.net.DatagramSocket(null)) {
+            again.bind(new InetSocketAddress("127.0.0.1", ports[1]));          // throws BindException if still bound
+        }
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(new InetSocketAddress("127.0.0.1", ports[0]));
+        }
+    }
 }

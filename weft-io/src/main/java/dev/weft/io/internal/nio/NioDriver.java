@@ -17,11 +17,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * The NIO readiness driver: one {@link Selector} per runtime, waited on by the runtime's idle
  * thread ({@link Driver}). Channels get a {@link Registration} through which a poll asks to be
- * woken when the channel is readable or writable.
+ * woken when the channel is readable or writable. The driver keeps every registration it made
+ * ({@link ChannelRegistry}) and closes their channels when it closes.
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li><b>Only the selecting thread touches the selector.</b> Registering a channel, changing a
+ *   <li><b>Only the driver thread touches the selector.</b> Registering a channel, changing a
  *       key's interest, cancelling a key and closing a registered channel all take monitors inside
  *       the JDK's selector ({@code cancelledKeys}, {@code updateLock}, the key set) that the
  *       selecting thread also takes. A virtual thread that blocks on such a monitor unmounts and
@@ -30,6 +31,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       with 2,000 connections closing at once). So tasks never call those methods: they record
  *       what they want in the {@link Registration} (lock-free) and queue it in {@link #pending}, and
  *       the driver thread applies the queue at the start of every {@link #park}.</li>
+ *   <li><b>The driver thread is whoever holds the token</b> ({@link #owner}, a CAS'd thread):
+ *       {@link #park} takes it for its duration (returning at once if it is taken), and
+ *       {@link #close()} takes it; the holder applies the queue, selects, dispatches events and
+ *       sweeps the {@link ChannelRegistry}. The CAS and the release store order one holder's
+ *       writes to driver-only fields before the next holder's reads.</li>
  *   <li><b>Interest follows waiters.</b> Selection is level-triggered, so a channel is interested
  *       in an operation only while a task may wait for it; an event that finds no waiter clears
  *       the interest (on the driver thread; for reads, only when the runtime is idle and a second
@@ -47,10 +53,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class NioDriver implements Driver {
     private static final VarHandle WAKE_PENDING;
+    private static final VarHandle OWNER;
 
     static {
         try {
-            WAKE_PENDING = MethodHandles.lookup().findVarHandle(NioDriver.class, "wakePending", boolean.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WAKE_PENDING = l.findVarHandle(NioDriver.class, "wakePending", boolean.class);
+            OWNER = l.findVarHandle(NioDriver.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -60,6 +69,10 @@ public final class NioDriver implements Driver {
     private final String runtimeName;
     private final SelectorWaker waker;
     private final ConcurrentLinkedQueue<Registration> pending = new ConcurrentLinkedQueue<>();
+    private final ChannelRegistry registry = new ChannelRegistry();
+    /** The thread that may touch the selector now (the driver token), or null. Through {@link #OWNER}. */
+    @SuppressWarnings("unused")
+    private volatile Thread owner;
     private volatile boolean selecting;
     @SuppressWarnings("unused") // through WAKE_PENDING
     private volatile boolean wakePending;
@@ -87,14 +100,25 @@ public final class NioDriver implements Driver {
 
     /**
      * A registration for {@code channel} (made non-blocking here). The selector learns of the
-     * channel when a task first waits on it. Closing the registration closes the channel.
+     * channel when a task first waits on it; the driver knows it from now on, and closes it when
+     * it closes. Closing the registration closes the channel.
+     *
+     * @throws ClosedChannelException if the driver is closed (its runtime closed)
      */
     public Registration register(SelectableChannel channel) throws IOException {
         if (closed) {
             throw new ClosedChannelException();
         }
         channel.configureBlocking(false);
-        return new Registration(this, channel);
+        Registration r = new Registration(this, channel);
+        registry.add(r);
+        if (closed) {
+            // close() may have walked the registry before the add (it sets closed first: Dekker
+            // over the add's CAS and this read), so close the channel here; twice is harmless.
+            r.driverClosed();
+            throw new ClosedChannelException();
+        }
+        return r;
     }
 
     /** Any thread: {@code r} has a change (interest, close) for the driver thread to apply. */
@@ -104,20 +128,61 @@ public final class NioDriver implements Driver {
             wakeup();
         }
         if (closed) {
-            drain();             // the driver thread is gone: apply it here (no select can contend)
+            drainClosed();       // nobody selects any more: apply it here
         }
     }
 
-    /** Driver thread: applies queued registrations, interest changes and closes. */
+    /**
+     * After {@link #close()}: applies what is queued on the calling thread. A thread that finds
+     * the token taken leaves its change to the holder, which looks at the queue again after it
+     * lets go of the token (the offer comes before the try, the release before the look).
+     */
+    private void drainClosed() {
+        while (!pending.isEmpty() && tryDrive()) {
+            try {
+                drain();
+            } finally {
+                stopDriving();
+            }
+        }
+    }
+
+    /** Takes the driver token: true if the calling thread may now touch the selector. */
+    private boolean tryDrive() {
+        return OWNER.compareAndSet(this, null, Thread.currentThread());
+    }
+
+    private void stopDriving() {
+        OWNER.setVolatile(this, null);
+    }
+
+    /** Token holder: applies queued registrations, interest changes and closes. */
     private void drain() {
         Registration r;
         while ((r = pending.poll()) != null) {
-            r.apply(selector);
+            if (r.apply(selector)) {
+                registry.closed();
+            }
         }
     }
 
+    /**
+     * Waits on the selector (see {@link Driver#park}). The calling thread takes the driver token
+     * for the duration; if another thread holds it (briefly, to apply closes), returns at once.
+     */
     @Override
     public void park(long timeoutNanos) {
+        if (!tryDrive()) {
+            return;
+        }
+        try {
+            parkDriving(timeoutNanos);
+        } finally {
+            stopDriving();
+        }
+    }
+
+    private void parkDriving(long timeoutNanos) {
         try {
             if (timeoutNanos == 0) {
                 drain();
@@ -176,22 +241,29 @@ public final class NioDriver implements Driver {
         }
     }
 
-    /** Called by the runtime after its tasks ended and no thread parks here: closes every channel still open. */
+    /**
+     * Called by the runtime after its tasks ended and no thread parks here: closes every channel
+     * the driver made and that is still open (waited on or not), then the selector. Channels
+     * registered from now on are refused.
+     */
     @Override
     public void close() {
         closed = true;
-        drain();
+        while (!tryDrive()) {
+            wakeup();               // a thread may still be in a select, or applying closes: it lets go soon
+            Thread.yield();
+        }
         try {
-            for (SelectionKey k : selector.keys()) {
-                if (k.attachment() instanceof Registration r) {
-                    r.driverClosed();
-                }
-            }
+            drain();
+            registry.forEach(Registration::driverClosed);
             selector.close();
         } catch (IOException | ClosedSelectorException e) {
             // best effort at shutdown
+        } finally {
+            stopDriving();
         }
         waker.stop();
+        drainClosed();              // changes queued while this thread held the token
     }
 
     boolean isClosed() {
@@ -200,6 +272,6 @@ public final class NioDriver implements Driver {
 
     @Override
     public String toString() {
-        return "NioDriver[" + runtimeName + ", " + (selector.isOpen() ? selector.keys().size() + " channels" : "closed") + "]";
+        return "NioDriver[" + runtimeName + ", " + (closed ? "closed" : registry.size() + " channels") + "]";
     }
 }

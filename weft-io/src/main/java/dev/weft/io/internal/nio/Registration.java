@@ -67,6 +67,10 @@ public final class Registration {
     private boolean readDrained;
     /** Driver thread only: events in a row that found no waiter for the read operation. */
     private int idleReadEvents;
+    /** Driver thread only: the channel was closed by {@link #apply} or {@link #driverClosed}. */
+    private boolean channelClosed;
+    /** The next registration in the driver's {@link ChannelRegistry} (see there who writes it). */
+    Registration nextRegistered;
 
     Registration(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
@@ -127,15 +131,21 @@ public final class Registration {
         readDrained = true;
     }
 
-    /** Driver thread: makes the key match {@link #interest}, registering it first if needed, or closes. */
-    void apply(Selector selector) {
+    /**
+     * Driver thread: makes the key match {@link #interest}, registering it first if needed, or
+     * closes. Returns true if it closed the channel now.
+     */
+    boolean apply(Selector selector) {
         QUEUED.setVolatile(this, false);          // before reading the state: a later change queues again
         if (closed) {
+            if (channelClosed) {
+                return false;
+            }
             if (key != null) {
                 key.cancel();
             }
             closeChannel();
-            return;
+            return true;
         }
         int ops = (int) INTEREST.getVolatile(this);
         try {
@@ -146,10 +156,11 @@ public final class Registration {
             } else {
                 key.interestOps(ops);
             }
-        } catch (ClosedChannelException | CancelledKeyException e) {
+        } catch (ClosedChannelException | CancelledKeyException | java.nio.channels.ClosedSelectorException e) {
             closed = true;
             wakeAll();
         }
+        return false;
     }
 
     /**
@@ -231,6 +242,7 @@ public final class Registration {
     }
 
     private void closeChannel() {
+        channelClosed = true;
         try {
             channel.close();
         } catch (IOException e) {
