@@ -105,10 +105,15 @@ public final class TcpListener implements AutoCloseable {
         return this::pollAccept;
     }
 
-    /** Stops listening; a task waiting in {@link #accept()} gets an error. Idempotent. */
+    /**
+     * Stops listening; a task waiting in {@link #accept()} gets an error. Returns once the port is
+     * free, so it can be bound again at once (the driver thread closes the channel and the caller
+     * waits for it, parked, at most 5 s; see {@code NioDriver.closeAndWait}). A cancelled task
+     * still waits: closing completes. Idempotent; never throws.
+     */
     @Override
     public void close() {
-        reg.close();            // the driver thread closes the channel (see NioDriver)
+        reg.driver().closeAndWait(reg);
     }
 
     @Override

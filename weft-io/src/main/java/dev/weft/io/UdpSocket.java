@@ -122,10 +122,13 @@ public final class UdpSocket implements AutoCloseable {
         };
     }
 
-    /** Closes the socket; a task waiting on it gets an error. Idempotent. */
+    /**
+     * Closes the socket; a task waiting on it gets an error. Returns once the port is free, as
+     * {@link TcpListener#close()} does. Idempotent; never throws.
+     */
     @Override
     public void close() {
-        reg.close();            // the driver thread closes the channel (see NioDriver)
+        reg.driver().closeAndWait(reg);
     }
 
     @Override

@@ -406,4 +406,67 @@ public abstract class DriverConformanceTest {
             again.bind(new InetSocketAddress("127.0.0.1", ports[0]));
         }
     }
+
+    /**
+     * {@code TcpListener.close()} returns once the port is free (issue 12, fault 6): binding the
+     * same port right after succeeds, whether the listener never waited (no selection key), had
+     * a task waiting in accept, or was closed by a poll task on a worker or the driving thread.
+     */
+    @Test
+    void aClosedListenersPortCanBeBoundAgainAtOnce() {
+        onRuntime(() -> {
+            int port = 0;
+            for (int round = 0; round < 100; round++) {
+                int at = port;
+                TcpListener listener;
+                try {
+                    listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", at), 16);
+                } catch (java.net.BindException e) {
+                    throw new AssertionError("round " + round + ": port " + at + " is still bound after close()", e);
+                }
+                port = listener.localAddress().getPort();
+                switch (round % 3) {
+                    case 0 -> listener.close();
+                    case 1 -> {
+                        Task<TcpStream> accepting = Weft.spawn(listener::accept);
+                        Weft.sleep(Duration.ofMillis(1));
+                        listener.close();
+                        assertThat(org.assertj.core.api.Assertions.catchThrowable(accepting::join)).isNotNull();
+                    }
+                    default -> Weft.spawnFuture(cx -> {
+                        listener.close();
+                        return dev.weft.Poll.ready(null);
+                    }).join();
+                }
+            }
+        });
+    }
+
+    /**
+     * Closed from a thread outside its runtime (the current-thread runtime is then not being
+     * driven at all), a listener's port is free when {@code close()} returns.
+     */
+    @Test
+    void aListenerClosedOutsideItsRuntimeFreesItsPortAtOnce() throws Exception {
+        try (Runtime rt = newRuntime()) {
+            for (int round = 0; round < 20; round++) {
+                TcpListener listener = rt.run(() -> {
+                    TcpListener l = listen();
+                    Task<TcpStream> accepting = Weft.spawn(l::accept);
+                    Weft.sleep(Duration.ofMillis(1));           // a task waits on it: it has a selection key
+                    accepting.cancel();
+                    org.assertj.core.api.Assertions.catchThrowable(accepting::join);
+                    return l;
+                });
+                int port = listener.localAddress().getPort();
+                listener.close();
+                try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                    again.setReuseAddress(true);
+                    again.bind(new InetSocketAddress("127.0.0.1", port));
+                } catch (java.net.BindException e) {
+                    throw new AssertionError("round " + round + ": port " + port + " is still bound after close()", e);
+                }
+            }
+        }
+    }
 }

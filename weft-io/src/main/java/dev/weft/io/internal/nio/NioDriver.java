@@ -12,7 +12,10 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The NIO readiness driver: one {@link Selector} per runtime, waited on by the runtime's idle
@@ -70,6 +73,8 @@ public final class NioDriver implements Driver {
     private final SelectorWaker waker;
     private final ConcurrentLinkedQueue<Registration> pending = new ConcurrentLinkedQueue<>();
     private final ChannelRegistry registry = new ChannelRegistry();
+    /** Token holder only: channels closed with a key, released after the next select deregisters it. */
+    private final ArrayList<Registration> deregistering = new ArrayList<>();
     /** The thread that may touch the selector now (the driver token), or null. Through {@link #OWNER}. */
     @SuppressWarnings("unused")
     private volatile Thread owner;
@@ -141,6 +146,9 @@ public final class NioDriver implements Driver {
         while (!pending.isEmpty() && tryDrive()) {
             try {
                 drain();
+                if (!selector.isOpen()) {
+                    releaseDeregistered();      // a closed selector has deregistered every key
+                }                               // (else close() is about to close it, and releases them)
             } finally {
                 stopDriving();
             }
@@ -160,10 +168,22 @@ public final class NioDriver implements Driver {
     private void drain() {
         Registration r;
         while ((r = pending.poll()) != null) {
-            if (r.apply(selector)) {
+            int how = r.apply(selector);
+            if (how == Registration.CLOSED_KEYED) {
+                deregistering.add(r);
+            }
+            if (how != Registration.APPLIED) {
                 registry.closed();
             }
         }
+    }
+
+    /** Token holder, after a select (or the selector's close): the keyed channels closed before it are closed now. */
+    private void releaseDeregistered() {
+        for (Registration r : deregistering) {
+            r.markReleased();
+        }
+        deregistering.clear();
     }
 
     /**
@@ -187,11 +207,21 @@ public final class NioDriver implements Driver {
             if (timeoutNanos == 0) {
                 drain();
                 selector.selectNow(NioDriver::dispatchBusy);
+                releaseDeregistered();
                 return;
             }
             selecting = true;      // before the last drain: pairs with enqueue (see class notes)
             try {
                 drain();
+                if (!deregistering.isEmpty()) {
+                    // Deregisters the cancelled keys now, which closes their channels, so a
+                    // closer waiting in closeAndWait need not wait for a blocking select to end.
+                    // No blocking select after it: selectNow clears a wakeup() that came since
+                    // the runtime last looked for work, so the runtime must look again.
+                    selector.selectNow(NioDriver::dispatchBusy);
+                    releaseDeregistered();
+                    return;
+                }
                 if (timeoutNanos == Long.MAX_VALUE) {
                     selector.select(NioDriver::dispatchIdle);
                 } else {
@@ -228,6 +258,94 @@ public final class NioDriver implements Driver {
     }
 
     /**
+     * Closes {@code r}'s channel and returns once its file descriptor is closed, so a port it
+     * was bound to can be bound again at once, waiting at most {@link #CLOSE_WAIT_NANOS}.
+     * Decision 17 holds: only the driver thread touches the selector, so the caller either waits
+     * for it, or becomes it:
+     * <ul>
+     *   <li>a platform thread takes the driver token if it is free (nobody drives the runtime
+     *       now: a current-thread runtime not being driven, busy workers) and applies the close
+     *       itself; if another thread holds it, it wakes that thread's select and waits (parked,
+     *       woken by the release) until that thread or a later holder has applied it;</li>
+     *   <li>a virtual thread of a runtime never touches the selector: a call on the blocking pool
+     *       does the above and the task waits for it, shielded (so a cancelled task still
+     *       closes); if no pool is available (its runtime is closed) it returns without
+     *       waiting;</li>
+     *   <li>the driver thread itself (a close from inside the driver's dispatch) cannot wait for
+     *       itself: the channel is closed at its next select.</li>
+     * </ul>
+     * Never throws; idempotent.
+     */
+    public void closeAndWait(Registration r) {
+        r.close();
+        if (r.isReleased()) {
+            return;
+        }
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        Thread self = Thread.currentThread();
+        if (self.isVirtual() && dev.weft.internal.ExecutionContext.currentRuntimeOrNull() != null) {
+            dev.weft.Task<Void> helper;
+            try {
+                helper = dev.weft.io.internal.PoolCalls.start(() -> {
+                    awaitReleased(r, deadline);
+                    return null;
+                });
+            } catch (RuntimeException noPool) {
+                return;         // the task's runtime is closed: its drivers close everything anyway
+            }
+            dev.weft.io.internal.PoolCalls.awaitShielded(helper);
+            return;
+        }
+        awaitReleased(r, deadline);
+    }
+
+    /** Bound of {@link #closeAndWait}: a driver thread that does not let go within it is stuck. */
+    static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    /** Not a Weft task's virtual thread: applies {@code r}'s close as the driver, or waits for the driver to. */
+    private void awaitReleased(Registration r, long deadline) {
+        Thread self = Thread.currentThread();
+        dev.weft.Waker unparkMe = () -> LockSupport.unpark(self);
+        while (!r.isReleased()) {
+            if (OWNER.getVolatile(this) == self) {
+                return;         // called from this thread's own dispatch: the close applies at its next park
+            }
+            if (closed) {
+                drainClosed();
+            } else if (tryDrive()) {
+                try {
+                    parkDriving(0);             // applies the close and deregisters its key
+                } finally {
+                    stopDriving();
+                }
+                // The selectNow cleared any wakeup() meant for the runtime's own driver thread,
+                // which may be about to select: wake it again (at worst one select returns early).
+                wakeupFrom(self);
+                continue;
+            } else {
+                wakeupFrom(self);               // the holder's select returns and it lets go of the token
+            }
+            if (r.addReleaseWaiter(unparkMe)) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+    }
+
+    /** {@link #wakeup()} for a thread that is not a Weft task's (a virtual one still keeps off the selector's monitor). */
+    private void wakeupFrom(Thread self) {
+        if (self.isVirtual()) {
+            waker.request();
+        } else {
+            selector.wakeup();
+        }
+    }
+
+    /**
      * Any thread: makes a select in progress (or the next one) return. A virtual thread hands the
      * call to the {@link SelectorWaker}'s platform thread: it must never enter the selector's
      * wakeup monitor (see there why).
@@ -256,10 +374,12 @@ public final class NioDriver implements Driver {
         try {
             drain();
             registry.forEach(Registration::driverClosed);
-            selector.close();
+            selector.close();               // deregisters every key: registered channels close now
         } catch (IOException | ClosedSelectorException e) {
             // best effort at shutdown
         } finally {
+            registry.forEach(Registration::markReleased);
+            releaseDeregistered();
             stopDriving();
         }
         waker.stop();
