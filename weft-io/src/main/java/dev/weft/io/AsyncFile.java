@@ -14,7 +14,9 @@ import java.util.concurrent.Callable;
 /**
  * A file with positional reads and writes, run on the current runtime's blocking pool
  * ({@link Runtime#spawnBlocking}): file systems offer no readiness, so a worker never blocks on
- * disk. In a sequential task the calls read like {@link FileChannel}'s.
+ * disk. Every call on the underlying {@link FileChannel} (open, read, write, size, force, close)
+ * runs there. In a sequential task the calls read like {@link FileChannel}'s; they park the task,
+ * so they cannot be called from a poll.
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="file"}
  *
@@ -91,8 +93,28 @@ public final class AsyncFile implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Closes the file. From a sequential task the close runs on the blocking pool, shielded (it
+     * completes even if the task is cancelled meanwhile): closing a {@code FileChannel} waits for
+     * the pool threads still reading or writing it. From a poll or outside a runtime it closes
+     * here, as it does once the runtime's pool has stopped. Idempotent.
+     */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (PoolCalls.canPark()) {
+            try {
+                PoolCalls.callShielded(() -> {
+                    channel.close();
+                    return null;
+                });
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException poolStopped) {
+                // the runtime's pool has stopped (it closed): close here
+            }
+        }
         channel.close();
     }
 

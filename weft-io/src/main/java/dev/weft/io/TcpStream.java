@@ -3,7 +3,10 @@ package dev.weft.io;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
 import dev.weft.io.internal.Blocking;
+import dev.weft.io.internal.HostLookup;
 import dev.weft.io.internal.PoolCalls;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
@@ -12,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -49,23 +53,37 @@ public final class TcpStream implements AsyncIo, OwnedIo {
         return new TcpStream(channel, driver.register(channel));
     }
 
-    /** Connects to {@code address}; parks the task until connected. No-delay is on (see {@link #setNoDelay}). */
+    /**
+     * Connects to {@code address}; parks the task until connected. No-delay is on (see
+     * {@link #setNoDelay}). An unresolved address is looked up on the blocking pool first.
+     */
     public static TcpStream connect(SocketAddress address) throws IOException {
         return Blocking.await(connectFuture(address));
     }
 
-    /** Connects to {@code host:port}; parks the task until connected. */
+    /**
+     * Connects to {@code host:port}; parks the task until connected. A host name is looked up on
+     * the runtime's blocking pool (a lookup can block its thread for seconds, and a worker must
+     * never be blocked); an IP literal needs no lookup.
+     *
+     * @throws java.net.UnknownHostException if the host name is unknown
+     */
     public static TcpStream connect(String host, int port) throws IOException {
-        return connect(new InetSocketAddress(host, port));
+        Objects.requireNonNull(host, "host");
+        return connect(InetSocketAddress.createUnresolved(host, port));
     }
 
     /**
      * Connects to {@code address}, as a future that starts connecting at its first poll, on the
-     * runtime current at that poll. Cancelling it closes the half-made connection.
+     * runtime current at that poll. An unresolved address ({@link InetSocketAddress#createUnresolved})
+     * is looked up first, on the blocking pool, without blocking the poll. Cancelling it closes
+     * the half-made connection (a lookup in flight finishes on its pool thread, unused).
      */
     public static Future<TcpStream> connectFuture(SocketAddress address) {
         Objects.requireNonNull(address, "address");
         return new Future<>() {
+            private SocketAddress target = address;
+            private Task<InetAddress> lookup;
             private SocketChannel ch;
             private Registration reg;
 
@@ -73,11 +91,14 @@ public final class TcpStream implements AsyncIo, OwnedIo {
             public Poll<TcpStream> poll(Context cx) {
                 try {
                     if (ch == null) {
+                        if (HostLookup.needsLookup(target) && !lookedUp(cx)) {
+                            return Poll.pending();
+                        }
                         NioDriver driver = NioDriver.current();
                         ch = SocketChannel.open();
                         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         reg = driver.register(ch);
-                        if (ch.connect(address)) {
+                        if (ch.connect(target)) {
                             return done();
                         }
                     }
@@ -91,6 +112,35 @@ public final class TcpStream implements AsyncIo, OwnedIo {
                 }
             }
 
+            /** Looks the host up on the blocking pool: true once {@link #target} is resolved. */
+            private boolean lookedUp(Context cx) throws IOException {
+                InetSocketAddress unresolved = (InetSocketAddress) target;
+                InetAddress literal = HostLookup.literalOrNull(unresolved.getHostString());
+                if (literal != null) {
+                    target = new InetSocketAddress(literal, unresolved.getPort());
+                    return true;
+                }
+                if (lookup == null) {
+                    lookup = HostLookup.start(unresolved);
+                }
+                Poll<InetAddress> p;
+                try {
+                    p = lookup.poll(cx);
+                } catch (TaskFailedException failed) {
+                    lookup = null;
+                    if (failed.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw failed;
+                }
+                if (p.isPending()) {
+                    return false;
+                }
+                lookup = null;
+                target = new InetSocketAddress(p.value(), unresolved.getPort());
+                return true;
+            }
+
             private Poll<TcpStream> done() {
                 TcpStream s = new TcpStream(ch, reg);
                 ch = null;
@@ -99,6 +149,10 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
             @Override
             public void cancel() {
+                if (lookup != null) {
+                    lookup.cancel();        // uninterruptible: skipped if not started, else it just ends
+                    lookup = null;
+                }
                 if (ch != null) {
                     if (reg != null) {
                         reg.close();

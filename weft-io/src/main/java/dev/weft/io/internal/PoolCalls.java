@@ -4,6 +4,7 @@ import dev.weft.CancelledException;
 import dev.weft.Task;
 import dev.weft.TaskFailedException;
 import dev.weft.Weft;
+import dev.weft.internal.Await;
 import dev.weft.internal.ExecutionContext;
 import dev.weft.internal.SeqTask;
 import dev.weft.internal.Spawner;
@@ -33,16 +34,15 @@ public final class PoolCalls {
     private PoolCalls() { }
 
     /**
-     * Starts {@code call} on the current runtime's blocking pool as an uninterruptible task.
+     * Starts {@code call} on the current runtime's blocking pool as an uninterruptible task. A
+     * runtime that is closing still takes calls until its pool stops (after the close grace), so
+     * the cleanup of cancelled tasks (closing a file, a listener) can still use it.
      *
-     * @throws IllegalStateException outside a runtime, or if the runtime is closed
+     * @throws IllegalStateException outside a runtime
+     * @throws java.util.concurrent.RejectedExecutionException once the runtime's pool has stopped
      */
     public static <T> Task<T> start(Callable<? extends T> call) {
         AbstractRuntime rt = ExecutionContext.currentRuntime();
-        if (rt.isClosed()) {
-            throw new IllegalStateException("runtime '" + rt.name() + "' is closed: weft-io cannot run a blocking call "
-                    + "on its pool. Do I/O before closing the runtime, or on a runtime that is still open");
-        }
         return Spawner.blocking(rt, "weft-io-blocking", call, false);
     }
 
@@ -66,6 +66,20 @@ public final class PoolCalls {
             throw cancelled;
         } catch (TaskFailedException failed) {
             throw unwrap(failed);
+        }
+    }
+
+    /**
+     * {@link #call}, shielded from cancellation: for a call that must complete (a close). A
+     * cancellation that comes meanwhile takes effect at the caller's next await.
+     */
+    public static <T> T callShielded(Callable<? extends T> call) throws IOException {
+        try {
+            return Await.shielded(() -> call(call));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
         }
     }
 

@@ -269,8 +269,8 @@ public final class NioDriver implements Driver {
      *       woken by the release) until that thread or a later holder has applied it;</li>
      *   <li>a virtual thread of a runtime never touches the selector: a call on the blocking pool
      *       does the above and the task waits for it, shielded (so a cancelled task still
-     *       closes); if no pool is available (its runtime is closed) it returns without
-     *       waiting;</li>
+     *       closes); if no pool is available (its runtime's pool has stopped) it returns
+     *       without waiting;</li>
      *   <li>the driver thread itself (a close from inside the driver's dispatch) cannot wait for
      *       itself: the channel is closed at its next select.</li>
      * </ul>
@@ -291,7 +291,7 @@ public final class NioDriver implements Driver {
                     return null;
                 });
             } catch (RuntimeException noPool) {
-                return;         // the task's runtime is closed: its drivers close everything anyway
+                return;         // the task's runtime has closed: its drivers close everything anyway
             }
             dev.weft.io.internal.PoolCalls.awaitShielded(helper);
             return;
