@@ -469,4 +469,14 @@ public abstract class DriverConformanceTest {
             }
         }
     }
+
+    /**
+     * Cancel storms during file and socket I/O (issue 12, fault 10): see {@link CancelStorm}.
+     * Afterwards the shared file and connections work for fresh tasks, every task ended once
+     * within a bound, and no pooled buffer leaked.
+     */
+    @Test
+    void cancelStormsDuringFileAndSocketIoLeaveEverythingWorking(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        onRuntime(() -> new CancelStorm(42).run(dir));
+    }
 }
