@@ -112,12 +112,19 @@ public final class PoolCalls {
     }
 
     /**
-     * True if the calling thread is a sequential task's own thread, where {@link #call} may park.
-     * A poll (on a worker) and a thread outside any runtime cannot.
+     * True if the calling thread may park in {@link #call}: a sequential task's own thread, or
+     * another virtual thread of a runtime (one started inside a task). A poll, a runtime's worker
+     * or driving thread between polls, and a thread outside any runtime cannot.
      */
     public static boolean canPark() {
+        if (ExecutionContext.currentRuntimeOrNull() == null) {
+            return false;
+        }
         TaskCore<?> task = ExecutionContext.currentTaskOrNull();
-        return task instanceof SeqTask<?> seq && seq.thread() == Thread.currentThread();
+        if (task instanceof SeqTask<?> seq) {
+            return seq.thread() == Thread.currentThread();
+        }
+        return task == null && Thread.currentThread().isVirtual();
     }
 
     /** The checked exception of a failed pool call, or its unchecked exception as it is. */
