@@ -117,7 +117,12 @@ public final class UdpSocket implements AutoCloseable {
         Blocking.await(sendFuture(src, null));
     }
 
-    /** Future form of {@link #sendTo} ({@code to} null: the connected peer). */
+    /**
+     * Future form of {@link #sendTo} ({@code to} null: the connected peer).
+     *
+     * @throws IllegalArgumentException if {@code to} is an unresolved address (look the host up
+     *         once, e.g. with {@link #connect}, rather than for every datagram)
+     */
     public Future<Void> sendFuture(IoBuf src, SocketAddress to) {
         Objects.requireNonNull(src, "src");
         if (to != null && HostLookup.needsLookup(to)) {
