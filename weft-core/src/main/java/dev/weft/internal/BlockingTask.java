@@ -11,7 +11,9 @@ import java.util.concurrent.RejectedExecutionException;
  * A blocking call on a runtime's blocking pool (platform threads). Cancelling it before it starts
  * skips the body; cancelling it while it runs interrupts the pool thread (the body decides what
  * an interrupt means) and the task completes as cancelled only if the body then throws
- * {@link InterruptedException} or a cancellation.
+ * {@link InterruptedException} or a cancellation. An <em>uninterruptible</em> task (for bodies
+ * that an interrupt would harm: a {@code FileChannel} call closes the channel for every user when
+ * its thread is interrupted) is never interrupted: cancelled while it runs, it runs to its end.
  *
  * <h2>Implementation notes</h2>
  * The interrupt must reach this call's body and never the pool thread's next job. {@link #phase}
@@ -39,14 +41,20 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
 
     private final Callable<? extends T> body;
     private final Executor pool;
+    private final boolean interruptible;
     private volatile Thread runner;
     @SuppressWarnings("unused") // through PHASE
     private volatile int phase;
 
     public BlockingTask(AbstractRuntime runtime, String name, Callable<? extends T> body, Executor pool) {
+        this(runtime, name, body, pool, true);
+    }
+
+    public BlockingTask(AbstractRuntime runtime, String name, Callable<? extends T> body, Executor pool, boolean interruptible) {
         super(runtime, name, null);
         this.body = body;
         this.pool = pool;
+        this.interruptible = interruptible;
     }
 
     @Override
@@ -112,7 +120,7 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         cancelRequested = true;         // volatile, then the phase: pairs with run()'s phase write then re-check
-        if (PHASE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+        if (interruptible && PHASE.compareAndSet(this, RUNNING, INTERRUPTING)) {
             try {
                 runner.interrupt();
             } finally {

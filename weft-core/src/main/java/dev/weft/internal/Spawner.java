@@ -26,8 +26,16 @@ public final class Spawner {
     }
 
     public static <T> Task<T> blocking(AbstractRuntime rt, String name, Callable<? extends T> body) {
+        return blocking(rt, name, body, true);
+    }
+
+    /**
+     * A blocking call on {@code rt}'s pool; {@code interruptible} false: cancelling it never
+     * interrupts the pool thread (see {@link BlockingTask}).
+     */
+    public static <T> Task<T> blocking(AbstractRuntime rt, String name, Callable<? extends T> body, boolean interruptible) {
         Objects.requireNonNull(body, "body");
-        return launch(rt, null, new BlockingTask<>(rt, name, body, rt.blockingExecutor()));
+        return launch(rt, null, new BlockingTask<>(rt, name, body, rt.blockingExecutor(), interruptible));
     }
 
     public static <T> Task<T> poll(AbstractRuntime rt, String name, ScopeState scope, Future<T> future) {

@@ -2,10 +2,8 @@ package dev.weft.io;
 
 import dev.weft.CancelledException;
 import dev.weft.Runtime;
-import dev.weft.Task;
-import dev.weft.Weft;
+import dev.weft.io.internal.PoolCalls;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
@@ -16,7 +14,9 @@ import java.util.concurrent.Callable;
 /**
  * A file with positional reads and writes, run on the current runtime's blocking pool
  * ({@link Runtime#spawnBlocking}): file systems offer no readiness, so a worker never blocks on
- * disk. In a sequential task the calls read like {@link FileChannel}'s.
+ * disk. Every call on the underlying {@link FileChannel} (open, read, write, size, force, close)
+ * runs there. In a sequential task the calls read like {@link FileChannel}'s; they park the task,
+ * so they cannot be called from a poll.
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="file"}
  *
@@ -24,7 +24,10 @@ import java.util.concurrent.Callable;
  * cancelled call waits, shielded, for that thread to finish with the buffer before it throws
  * {@link CancelledException}: the buffer is never touched after the call returns or throws. The
  * bytes such a cancelled read took are in the buffer (its position is advanced). The pool thread
- * is never interrupted, because an interrupt closes a {@link FileChannel}.
+ * is never interrupted, because an interrupt closes a {@link FileChannel} for every user: the pool
+ * task is uninterruptible (a call not started yet is skipped, one that runs finishes), so
+ * cancelling one task's call never closes the file for the others. A cancelled {@link #open}
+ * closes the file it opened.
  *
  * <p>Any number of tasks may read and write at different positions at once.
  */
@@ -40,7 +43,8 @@ public final class AsyncFile implements AutoCloseable {
     /** Opens {@code path} (default: for reading) on the blocking pool. */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
         OpenOption[] opts = options.length == 0 ? new OpenOption[] {StandardOpenOption.READ} : options;
-        return new AsyncFile(blocking(() -> FileChannel.open(path, opts)), path);
+        // A caller cancelled while the pool opens the file closes what was opened.
+        return new AsyncFile(PoolCalls.call(() -> FileChannel.open(path, opts), AsyncFile::closeQuietly), path);
     }
 
     /** Reads into {@code dst} at file offset {@code position}: the count read, or -1 at end of file. */
@@ -67,9 +71,9 @@ public final class AsyncFile implements AutoCloseable {
         return n;
     }
 
-    /** The file's size in bytes. */
+    /** The file's size in bytes (asked on the blocking pool, like every call on the channel). */
     public long size() throws IOException {
-        return channel.size();
+        return blocking(channel::size);
     }
 
     /** Forces written data (and metadata if {@code metaData}) to the device. */
@@ -89,9 +93,37 @@ public final class AsyncFile implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Closes the file. From a sequential task the close runs on the blocking pool, shielded (it
+     * completes even if the task is cancelled meanwhile): closing a {@code FileChannel} waits for
+     * the pool threads still reading or writing it. From a poll or outside a runtime it closes
+     * here, as it does once the runtime's pool has stopped. Idempotent.
+     */
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
+        if (PoolCalls.canPark()) {
+            try {
+                PoolCalls.callShielded(() -> {
+                    channel.close();
+                    return null;
+                });
+                return;
+            } catch (java.util.concurrent.RejectedExecutionException poolStopped) {
+                // the runtime's pool has stopped (it closed): close here
+            }
+        }
         channel.close();
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nobody holds this channel: nothing more to do
+        }
     }
 
     @Override
@@ -99,28 +131,11 @@ public final class AsyncFile implements AutoCloseable {
         return "AsyncFile[" + path + "]";
     }
 
-    /** Runs {@code call} on the blocking pool; a cancelled caller waits (shielded) for it to finish first. */
+    /**
+     * Runs {@code call} on the blocking pool, never interrupted (see {@link PoolCalls}); a cancelled
+     * caller waits, shielded, for it to finish first.
+     */
     private static <T> T blocking(Callable<T> call) throws IOException {
-        Task<T> op = Runtime.current().spawnBlocking(call);
-        try {
-            return Weft.await(op);
-        } catch (CancelledException cancelled) {
-            Weft.shielded(() -> {
-                try {
-                    Weft.await(op);
-                } catch (RuntimeException ignored) {
-                    // the caller is cancelled: the outcome no longer matters, only that the buffer is free
-                }
-            });
-            throw cancelled;
-        } catch (dev.weft.TaskFailedException failed) {
-            if (failed.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (failed.getCause() instanceof UncheckedIOException uio) {
-                throw uio.getCause();
-            }
-            throw failed;
-        }
+        return PoolCalls.call(call);
     }
 }

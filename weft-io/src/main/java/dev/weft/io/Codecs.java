@@ -18,7 +18,9 @@ public final class Codecs {
 
     /**
      * Lines of UTF-8 text over {@code io}: each frame ends with {@code \n} ({@code \r\n} works too;
-     * the line break is not part of the frame); {@code send} appends {@code \n}.
+     * the line break is not part of the frame); {@code send} appends {@code \n}, and refuses
+     * ({@link FrameException.Kind#MALFORMED}, nothing sent) a line with a {@code \n} anywhere in
+     * it or a {@code \r} at its end, which would not arrive as the one line that was sent.
      * A line longer than {@code maxLineLength} bytes (without the line break) is
      * {@link FrameException.Kind#OVERSIZED}, detected as soon as that many bytes arrive without a
      * line break; invalid UTF-8 is {@link FrameException.Kind#MALFORMED}. A last line without a

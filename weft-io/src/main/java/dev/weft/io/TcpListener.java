@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Stream;
 import dev.weft.io.internal.Blocking;
+import dev.weft.io.internal.HostLookup;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -15,6 +16,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 
 /**
  * A TCP server socket on the current runtime's I/O driver. In a sequential task it reads like
@@ -41,22 +43,28 @@ public final class TcpListener implements AutoCloseable {
         return bind(address, 1024);
     }
 
-    /** Binds to {@code host:port} on the current runtime. */
+    /**
+     * Binds to {@code host:port} on the current runtime. A host name is looked up on the blocking
+     * pool (the caller parks; from a poll, pass an IP literal or a resolved address).
+     */
     public static TcpListener bind(String host, int port) throws IOException {
-        return bind(new InetSocketAddress(host, port));
+        Objects.requireNonNull(host, "host");
+        return bind(InetSocketAddress.createUnresolved(host, port));
     }
 
     /**
-     * Binds to {@code address} with the given backlog, on the current runtime's driver.
+     * Binds to {@code address} with the given backlog, on the current runtime's driver. An
+     * unresolved address is looked up on the blocking pool first (the caller parks).
      *
-     * @throws IllegalStateException outside a runtime
+     * @throws IllegalStateException outside a runtime, or from a poll when a host name must be looked up
      */
     public static TcpListener bind(SocketAddress address, int backlog) throws IOException {
         NioDriver driver = NioDriver.current();
+        SocketAddress local = HostLookup.resolve(address, "TcpListener.bind");
         ServerSocketChannel ch = ServerSocketChannel.open();
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(address, backlog);
+            ch.bind(local, backlog);
             return new TcpListener(ch, driver.register(ch));
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -105,10 +113,15 @@ public final class TcpListener implements AutoCloseable {
         return this::pollAccept;
     }
 
-    /** Stops listening; a task waiting in {@link #accept()} gets an error. Idempotent. */
+    /**
+     * Stops listening; a task waiting in {@link #accept()} gets an error. Returns once the port is
+     * free, so it can be bound again at once (the driver thread closes the channel and the caller
+     * waits for it, parked, at most 5 s; see {@code NioDriver.closeAndWait}). A cancelled task
+     * still waits: closing completes. Idempotent; never throws.
+     */
     @Override
     public void close() {
-        reg.close();            // the driver thread closes the channel (see NioDriver)
+        reg.driver().closeAndWait(reg);
     }
 
     @Override

@@ -3,7 +3,11 @@ package dev.weft.io;
 import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
+import dev.weft.Task;
+import dev.weft.TaskFailedException;
 import dev.weft.io.internal.Blocking;
+import dev.weft.io.internal.HostLookup;
+import dev.weft.io.internal.PoolCalls;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -11,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -48,23 +53,37 @@ public final class TcpStream implements AsyncIo, OwnedIo {
         return new TcpStream(channel, driver.register(channel));
     }
 
-    /** Connects to {@code address}; parks the task until connected. No-delay is on (see {@link #setNoDelay}). */
+    /**
+     * Connects to {@code address}; parks the task until connected. No-delay is on (see
+     * {@link #setNoDelay}). An unresolved address is looked up on the blocking pool first.
+     */
     public static TcpStream connect(SocketAddress address) throws IOException {
         return Blocking.await(connectFuture(address));
     }
 
-    /** Connects to {@code host:port}; parks the task until connected. */
+    /**
+     * Connects to {@code host:port}; parks the task until connected. A host name is looked up on
+     * the runtime's blocking pool (a lookup can block its thread for seconds, and a worker must
+     * never be blocked); an IP literal needs no lookup.
+     *
+     * @throws java.net.UnknownHostException if the host name is unknown
+     */
     public static TcpStream connect(String host, int port) throws IOException {
-        return connect(new InetSocketAddress(host, port));
+        Objects.requireNonNull(host, "host");
+        return connect(InetSocketAddress.createUnresolved(host, port));
     }
 
     /**
      * Connects to {@code address}, as a future that starts connecting at its first poll, on the
-     * runtime current at that poll. Cancelling it closes the half-made connection.
+     * runtime current at that poll. An unresolved address ({@link InetSocketAddress#createUnresolved})
+     * is looked up first, on the blocking pool, without blocking the poll. Cancelling it closes
+     * the half-made connection (a lookup in flight finishes on its pool thread, unused).
      */
     public static Future<TcpStream> connectFuture(SocketAddress address) {
         Objects.requireNonNull(address, "address");
         return new Future<>() {
+            private SocketAddress target = address;
+            private Task<InetAddress> lookup;
             private SocketChannel ch;
             private Registration reg;
 
@@ -72,11 +91,14 @@ public final class TcpStream implements AsyncIo, OwnedIo {
             public Poll<TcpStream> poll(Context cx) {
                 try {
                     if (ch == null) {
+                        if (HostLookup.needsLookup(target) && !lookedUp(cx)) {
+                            return Poll.pending();
+                        }
                         NioDriver driver = NioDriver.current();
                         ch = SocketChannel.open();
                         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         reg = driver.register(ch);
-                        if (ch.connect(address)) {
+                        if (ch.connect(target)) {
                             return done();
                         }
                     }
@@ -90,6 +112,35 @@ public final class TcpStream implements AsyncIo, OwnedIo {
                 }
             }
 
+            /** Looks the host up on the blocking pool: true once {@link #target} is resolved. */
+            private boolean lookedUp(Context cx) throws IOException {
+                InetSocketAddress unresolved = (InetSocketAddress) target;
+                InetAddress literal = HostLookup.literalOrNull(unresolved.getHostString());
+                if (literal != null) {
+                    target = new InetSocketAddress(literal, unresolved.getPort());
+                    return true;
+                }
+                if (lookup == null) {
+                    lookup = HostLookup.start(unresolved);
+                }
+                Poll<InetAddress> p;
+                try {
+                    p = lookup.poll(cx);
+                } catch (TaskFailedException failed) {
+                    lookup = null;
+                    if (failed.getCause() instanceof IOException io) {
+                        throw io;
+                    }
+                    throw failed;
+                }
+                if (p.isPending()) {
+                    return false;
+                }
+                lookup = null;
+                target = new InetSocketAddress(p.value(), unresolved.getPort());
+                return true;
+            }
+
             private Poll<TcpStream> done() {
                 TcpStream s = new TcpStream(ch, reg);
                 ch = null;
@@ -98,6 +149,10 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
             @Override
             public void drop() {
+                if (lookup != null) {
+                    lookup.cancel();        // uninterruptible: skipped if not started, else it just ends
+                    lookup = null;
+                }
                 if (ch != null) {
                     if (reg != null) {
                         reg.close();
@@ -174,48 +229,40 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * the socket ({@link java.nio.channels.FileChannel#transferTo}: the kernel copies, Java never
      * sees the bytes); parks while the socket's buffer is full. Returns the bytes sent, fewer than
      * {@code count} only if the file ends first.
+     *
+     * <p>The file is read on the runtime's blocking pool, never on this task's thread, so
+     * cancelling the task never closes the file for its other users. Cancelled, it waits (shielded)
+     * until the pool thread has finished its current {@code transferTo}, then throws
+     * {@link dev.weft.CancelledException}; the stream is then after a prefix of the range (treat
+     * the connection as broken, as after a cancelled write-all).
      */
     public long sendFile(AsyncFile file, long position, long count) throws IOException {
-        return Blocking.await(sendFileFuture(file, position, count));
+        SendFileOp op = sendFileOp(file, position, count);
+        try {
+            return Blocking.await(op);
+        } catch (dev.weft.CancelledException cancelled) {
+            PoolCalls.awaitShielded(op.lastCall());
+            throw cancelled;
+        }
     }
 
     /**
-     * Future form of {@link #sendFile}. Each poll sends what the socket takes; cancelling it
-     * leaves the stream after a prefix of the range (treat the connection as broken, as after a
-     * cancelled write-all). Reading the file may touch the disk inside the poll, as a page-cache
-     * miss would with any {@code transferTo}.
+     * Future form of {@link #sendFile}. Each poll sends what the socket takes, through a
+     * {@code transferTo} on the blocking pool. Cancelling it skips a call not started yet; a call
+     * already running finishes on its pool thread (it is never interrupted, so the file stays
+     * open), so the stream is after a prefix of the range, perhaps longer than when it was
+     * cancelled: treat the connection as broken, as after a cancelled write-all.
      */
     public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
+        return sendFileOp(file, position, count);
+    }
+
+    private SendFileOp sendFileOp(AsyncFile file, long position, long count) {
         Objects.requireNonNull(file, "file");
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must be >= 0, got " + position + " and " + count);
         }
-        return new Future<>() {
-            private long sent;
-
-            @Override
-            public Poll<Long> poll(Context cx) {
-                try {
-                    while (sent < count) {
-                        if (reg.isClosed()) {
-                            throw new java.nio.channels.ClosedChannelException();
-                        }
-                        long n = file.channel().transferTo(position + sent, count - sent, channel);
-                        if (n > 0) {
-                            sent += n;
-                        } else if (position + sent >= file.channel().size()) {
-                            break;                                   // the file ended first
-                        } else {
-                            reg.awaitWritable(cx);
-                            return Poll.pending();
-                        }
-                    }
-                    return Poll.ready(sent);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        return new SendFileOp(file.channel(), channel, reg, position, count);
     }
 
     // ------------------------------------------------------------------ java.net-style

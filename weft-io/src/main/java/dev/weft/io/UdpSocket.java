@@ -4,6 +4,7 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.io.internal.Blocking;
+import dev.weft.io.internal.HostLookup;
 import dev.weft.io.internal.nio.NioChannels;
 import dev.weft.io.internal.nio.NioDriver;
 import dev.weft.io.internal.nio.Registration;
@@ -23,7 +24,8 @@ import java.util.Objects;
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="udp"}
  *
  * <p>One receiver and one sender at a time. Cancelling a receive loses no datagram: one is taken
- * from the kernel only in the poll that returns it.
+ * from the kernel only in the poll that returns it. After {@link #close()}, receives and sends
+ * fail with {@link java.nio.channels.ClosedChannelException}.
  */
 public final class UdpSocket implements AutoCloseable {
     private final DatagramChannel channel;
@@ -34,12 +36,16 @@ public final class UdpSocket implements AutoCloseable {
         this.reg = reg;
     }
 
-    /** Binds to {@code address} (port 0 picks a free port) on the current runtime. */
+    /**
+     * Binds to {@code address} (port 0 picks a free port) on the current runtime. An unresolved
+     * address is looked up on the blocking pool first (the caller parks).
+     */
     public static UdpSocket bind(SocketAddress address) throws IOException {
         NioDriver driver = NioDriver.current();
+        SocketAddress local = HostLookup.resolve(address, "UdpSocket.bind");
         DatagramChannel ch = DatagramChannel.open();
         try {
-            ch.bind(address);
+            ch.bind(local);
             return new UdpSocket(ch, driver.register(ch));
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -47,14 +53,18 @@ public final class UdpSocket implements AutoCloseable {
         }
     }
 
-    /** Binds to {@code host:port}. */
+    /** Binds to {@code host:port}; a host name is looked up on the blocking pool (the caller parks). */
     public static UdpSocket bind(String host, int port) throws IOException {
-        return bind(new InetSocketAddress(host, port));
+        Objects.requireNonNull(host, "host");
+        return bind(InetSocketAddress.createUnresolved(host, port));
     }
 
-    /** Only exchanges datagrams with {@code peer} from now on, so {@link #send(IoBuf)} needs no address. */
+    /**
+     * Only exchanges datagrams with {@code peer} from now on, so {@link #send(IoBuf)} needs no
+     * address. An unresolved address is looked up on the blocking pool first (the caller parks).
+     */
     public UdpSocket connect(SocketAddress peer) throws IOException {
-        channel.connect(peer);
+        channel.connect(HostLookup.resolve(Objects.requireNonNull(peer, "peer"), "UdpSocket.connect"));
         return this;
     }
 
@@ -107,9 +117,19 @@ public final class UdpSocket implements AutoCloseable {
         Blocking.await(sendFuture(src, null));
     }
 
-    /** Future form of {@link #sendTo} ({@code to} null: the connected peer). */
+    /**
+     * Future form of {@link #sendTo} ({@code to} null: the connected peer).
+     *
+     * @throws IllegalArgumentException if {@code to} is an unresolved address (look the host up
+     *         once, e.g. with {@link #connect}, rather than for every datagram)
+     */
     public Future<Void> sendFuture(IoBuf src, SocketAddress to) {
         Objects.requireNonNull(src, "src");
+        if (to != null && HostLookup.needsLookup(to)) {
+            throw new IllegalArgumentException("cannot send a datagram to " + to + ": the address is not looked up (it "
+                    + "was made with InetSocketAddress.createUnresolved). Look the host up once (UdpSocket.connect does, "
+                    + "on the blocking pool) and send to the resolved address");
+        }
         return cx -> {
             ByteBuffer bb = src.asByteBuffer();
             int before = bb.position();
@@ -121,14 +141,17 @@ public final class UdpSocket implements AutoCloseable {
         };
     }
 
-    /** Closes the socket; a task waiting on it gets an error. Idempotent. */
+    /**
+     * Closes the socket; a task waiting on it gets an error. Returns once the port is free, as
+     * {@link TcpListener#close()} does. Idempotent; never throws.
+     */
     @Override
     public void close() {
-        reg.close();            // the driver thread closes the channel (see NioDriver)
+        reg.driver().closeAndWait(reg);
     }
 
     @Override
     public String toString() {
-        return "UdpSocket[" + (channel.isOpen() ? localAddress() : "closed") + "]";
+        return "UdpSocket[" + (!reg.isClosed() && channel.isOpen() ? localAddress() : "closed") + "]";
     }
 }

@@ -229,6 +229,26 @@ class FramedTest {
     }
 
     /**
+     * Line injection (issue 12, fault 3): a line break after a non-ASCII character is refused like
+     * any other, so a peer never receives a line the sender did not send. A trailing {@code \r}
+     * is refused too: the peer would take it for part of a CRLF and drop it.
+     */
+    @Test
+    void aLineBreakAnywhereInAnOutgoingLineIsRefused() throws Exception {
+        IoPipe pipe = IoPipe.create(256);
+        Framed<String> client = Codecs.lines(pipe.left(), 100);
+        for (String bad : List.of("é\nINJECTED", "abc\u0080\nINJECTED", "日本\n語", "é\u00ff\r\nX", "ünicode\n", "é\r")) {
+            assertThatThrownBy(() -> client.send(bad)).as(bad).isInstanceOf(FrameException.class)
+                    .satisfies(e -> assertThat(((FrameException) e).kind()).isEqualTo(FrameException.Kind.MALFORMED));
+        }
+        client.send("é fine\rstill one line");
+        pipe.left().shutdownOutput();
+        Framed<String> server = Codecs.lines(pipe.right(), 100);
+        assertThat(server.next()).isEqualTo("é fine\rstill one line");
+        assertThat(server.next()).as("nothing else arrived").isNull();
+    }
+
+    /**
      * A server with three connections, one of which sends garbage: that handler gets a
      * FrameException, answers ERR and closes; the other two keep being served.
      */

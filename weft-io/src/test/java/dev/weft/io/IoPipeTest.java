@@ -119,6 +119,40 @@ class IoPipeTest {
         assertThat(pipe.right().pollRead(reader.cx, IoBuf.allocate(0))).as("no room: 0").isZero();
     }
 
+    /** Issue 12, fault 7: an owned read into a buffer with no room answers 0 at once, as pollRead does. */
+    @Test
+    void anOwnedReadIntoAFullBufferReturnsZeroAtOnce() {
+        IoPipe pipe = IoPipe.create(16);
+        Harness.CountingWaker reader = new Harness.CountingWaker();
+        IoBuf full = IoBuf.allocate(8);
+        full.position(8);
+        Poll<ReadResult> p = pipe.right().readOwned(full).poll(reader.cx);
+        assertThat(p.isReady()).as("no room: done at once, not waiting for the peer").isTrue();
+        assertThat(p.value().count()).isZero();
+        assertThat(p.value().buf()).isSameAs(full);
+        assertThat(full.position()).as("the buffer is handed back, usable").isEqualTo(8);
+    }
+
+    /**
+     * Issue 12, fault 7: a write with bytes to send never returns 0, even when the other end's
+     * owned read has a full buffer (the write used to "complete" that read with 0 bytes).
+     */
+    @Test
+    void aWriteWithBytesToSendNeverReturnsZero() {
+        IoPipe pipe = IoPipe.create(16);
+        Harness.CountingWaker reader = new Harness.CountingWaker();
+        IoBuf full = IoBuf.allocate(8);
+        full.position(8);
+        Future<ReadResult> read = pipe.right().readOwned(full);
+        read.poll(reader.cx);
+        IoBuf src = IoBuf.wrap(new byte[] {1, 2, 3});
+        assertThat(pipe.left().pollWrite(Context.noop(), src)).as("bytes written").isEqualTo(3);
+        assertThat(pipe.right().available()).as("buffered for the next read").isEqualTo(3);
+        IoBuf dst = IoBuf.allocate(8);
+        assertThat(pipe.right().pollRead(Context.noop(), dst)).isEqualTo(3);
+        assertThat(dst.flip().toByteArray()).containsExactly(1, 2, 3);
+    }
+
     @ParameterizedTest
     @MethodSource("runtimes")
     void halfCloseEndsOneDirectionAfterItsBytesAndTheOtherStillWorks(Harness.Rt kind) {

@@ -55,17 +55,29 @@ public final class LineCodec implements Codec<String> {
         return item.length() * 3 + 1;
     }
 
+    /**
+     * Writes {@code item} as UTF-8 and a {@code \n}. Refused ({@link FrameException.Kind#MALFORMED}),
+     * before anything is written: a {@code \n} anywhere (it would arrive as two lines: line
+     * injection), and a {@code \r} at the end (the peer would take it for half of a CRLF and drop
+     * it). A {@code \r} elsewhere is an ordinary character, as it is to the decoder.
+     */
     @Override
     public void encode(String item, IoBuf dst) throws FrameException {
-        int start = dst.position();
         int n = item.length();
+        int nl = item.indexOf('\n');        // the whole string, whatever characters come before
+        if (nl >= 0) {
+            throw new FrameException(FrameException.Kind.MALFORMED, "outgoing line contains a line break at index " + nl
+                    + ": a line-codec frame cannot contain '\\n' (it would arrive as two lines). Split it, or use "
+                    + "Codecs.lengthDelimited for arbitrary text", line.maxLineLength(), n);
+        }
+        if (n > 0 && item.charAt(n - 1) == '\r') {
+            throw new FrameException(FrameException.Kind.MALFORMED, "outgoing line ends with '\\r' (index " + (n - 1)
+                    + "): the peer would read it as part of a CRLF line break and drop it. Remove the trailing '\\r', or "
+                    + "use Codecs.lengthDelimited for arbitrary text", line.maxLineLength(), n);
+        }
+        int start = dst.position();
         for (int i = 0; i < n; i++) {
             char c = item.charAt(i);
-            if (c == '\n') {
-                throw new FrameException(FrameException.Kind.MALFORMED, "outgoing line contains a line break at index " + i
-                        + ": a line-codec frame cannot contain '\\n' (it would arrive as two lines). Split it, or use "
-                        + "Codecs.lengthDelimited for arbitrary text", line.maxLineLength(), n);
-            }
             if (c >= 0x80) {
                 dst.position(start);
                 dst.put(item.getBytes(StandardCharsets.UTF_8));

@@ -24,7 +24,9 @@ import java.io.UncheckedIOException;
  *   <li><b>Owned reads complete like io_uring:</b> a pending {@link PipeReadOp} registers as
  *       {@link #pending}; the next write copies straight into its lent buffer and completes it,
  *       before its task has polled. Invariant: {@code pending != null} implies the ring and
- *       {@link #readAhead} are empty (an op registers only then, and writes go to it first). If the
+ *       {@link #readAhead} are empty (an op registers only then, and writes go to it first), and
+ *       the op's buffer has room (an op without room completes with 0 at its poll instead), so a
+ *       write never answers 0 while it has bytes to send. If the
  *       op is cancelled after it was filled, its bytes move to {@link #readAhead}, which every read
  *       drains before the ring, so they come out first and none is lost.</li>
  * </ul>
@@ -123,7 +125,7 @@ public final class PipeFlow {
         return writeShut;
     }
 
-    /** Writes from {@code src}: a count or {@link AsyncRead.PENDING}. */
+    /** Writes from {@code src}: a count, {@code > 0} whenever {@code src} has bytes, or {@link AsyncRead#PENDING}. */
     public int write(Context cx, IoBuf src) {
         if (!src.hasRemaining()) {
             return 0;
@@ -144,7 +146,7 @@ public final class PipeFlow {
             PipeReadOp op = pending;
             if (op != null) {
                 pending = null;
-                r = op.fillFrom(src);
+                r = op.fillFrom(src);           // > 0: a waiting op has room (PipeReadOp)
                 wake = op.waker;
             } else if (size == ring.length) {
                 writeWaker = cx.waker();

@@ -67,6 +67,9 @@ public final class PipeReadOp implements Future<ReadResult> {
                         failure = new IOException("this pipe end is closed");
                     } else if (flow.readError() != null) {
                         failure = flow.readError();
+                    } else if (!hasRoomLocked()) {
+                        state = DONE;                   // no room: 0 at once, as pollRead answers
+                        result = new ReadResult(0, buf);
                     } else if (!flow.readAhead.isEmpty() || flow.sizeLocked() > 0 || flow.writeShutLocked()) {
                         Lending.restore(buf);
                         int n = 0;
@@ -110,7 +113,25 @@ public final class PipeReadOp implements Future<ReadResult> {
         return result == null ? Poll.pending() : Poll.ready(result);
     }
 
-    /** Writer, under the flow's lock: copy into the lent buffer and complete. @return the count */
+    /**
+     * Under the flow's lock: true if the buffer has room. It is lent, so it is restored to look
+     * and lent again if it has room (the op may wait); a buffer without room is left restored,
+     * for the caller completes with 0.
+     */
+    private boolean hasRoomLocked() {
+        Lending.restore(buf);
+        if (!buf.hasRemaining()) {
+            return false;
+        }
+        Lending.relend(buf);
+        return true;
+    }
+
+    /**
+     * Writer, under the flow's lock: copy into the lent buffer and complete. A waiting op always
+     * has room (one without room completes at its poll), so the count is > 0 when {@code src} has
+     * bytes. @return the count
+     */
     int fillFrom(IoBuf src) {
         Lending.restore(buf);
         int n = buf.put(src);

@@ -16,6 +16,7 @@ import dev.weft.io.Io;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
+import dev.weft.io.UdpSocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -344,5 +345,138 @@ public abstract class DriverConformanceTest {
             Throwable t = org.assertj.core.api.Assertions.catchThrowable(waiting::join);
             assertThat(t).hasRootCauseInstanceOf(IOException.class);
         });
+    }
+
+    /**
+     * A closed UDP socket neither receives nor sends (issue 12, fault 5): both fail at once with
+     * {@code ClosedChannelException}, as reads and writes of a closed TCP stream do, even while
+     * the driver has not closed the channel yet.
+     */
+    @Test
+    void aClosedUdpSocketNeitherReceivesNorSends() {
+        onRuntime(() -> {
+            try (UdpSocket peer = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                UdpSocket socket = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                peer.sendTo(IoBuf.wrap("waiting".getBytes()), socket.localAddress());
+                Weft.sleep(Duration.ofMillis(20));             // the datagram is in the socket's receive buffer
+                socket.close();
+                assertThatThrownBy(() -> socket.receive(IoBuf.allocate(64))).as("receive after close")
+                        .isInstanceOf(java.nio.channels.ClosedChannelException.class);
+                assertThatThrownBy(() -> socket.sendTo(IoBuf.wrap("late".getBytes()), peer.localAddress()))
+                        .as("send after close").isInstanceOf(java.nio.channels.ClosedChannelException.class);
+                Either<java.net.SocketAddress, Void> got = Weft.select(peer.receiveFuture(IoBuf.allocate(64)),
+                        Future.sleep(Duration.ofMillis(100)));
+                assertThat(got).as("the peer received nothing from the closed socket").isInstanceOf(Either.Second.class);
+            }
+        });
+    }
+
+    /**
+     * Closing a runtime closes every socket its driver made, including those no task ever waited
+     * on (issue 12, fault 4): the peer of an accepted connection reads end of stream, and the
+     * ports of a listener and a UDP socket can be bound again.
+     */
+    @Test
+    void closingTheRuntimeClosesSocketsThatNeverWaited() throws Exception {
+        int[] ports = new int[2];
+        try (java.net.Socket client = new java.net.Socket()) {
+            try (Runtime rt = newRuntime()) {
+                rt.run(() -> {
+                    // none of these is ever closed or waited on: the selector never hears of them
+                    TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0));
+                    UdpSocket udp = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                    ports[0] = listener.localAddress().getPort();
+                    ports[1] = udp.localAddress().getPort();
+                    Weft.spawnBlocking(() -> {
+                        client.connect(listener.localAddress(), 5_000);     // the kernel completes it from the backlog
+                        return null;
+                    }).join();
+                    TcpStream accepted = listener.accept();                 // queued already: returns without waiting
+                    assertThat(accepted.isOpen()).isTrue();
+                });
+            }
+            client.setSoTimeout(3_000);
+            assertThat(client.getInputStream().read()).as("the peer of the accepted stream reads end of stream").isEqualTo(-1);
+        }
+        try (java.net.DatagramSocket again = new java.net.DatagramSocket(null)) {
+            again.bind(new InetSocketAddress("127.0.0.1", ports[1]));          // throws BindException if still bound
+        }
+        try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+            again.setReuseAddress(true);
+            again.bind(new InetSocketAddress("127.0.0.1", ports[0]));
+        }
+    }
+
+    /**
+     * {@code TcpListener.close()} returns once the port is free (issue 12, fault 6): binding the
+     * same port right after succeeds, whether the listener never waited (no selection key), had
+     * a task waiting in accept, or was closed by a poll task on a worker or the driving thread.
+     */
+    @Test
+    void aClosedListenersPortCanBeBoundAgainAtOnce() {
+        onRuntime(() -> {
+            int port = 0;
+            for (int round = 0; round < 100; round++) {
+                int at = port;
+                TcpListener listener;
+                try {
+                    listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", at), 16);
+                } catch (java.net.BindException e) {
+                    throw new AssertionError("round " + round + ": port " + at + " is still bound after close()", e);
+                }
+                port = listener.localAddress().getPort();
+                switch (round % 3) {
+                    case 0 -> listener.close();
+                    case 1 -> {
+                        Task<TcpStream> accepting = Weft.spawn(listener::accept);
+                        Weft.sleep(Duration.ofMillis(1));
+                        listener.close();
+                        assertThat(org.assertj.core.api.Assertions.catchThrowable(accepting::join)).isNotNull();
+                    }
+                    default -> Weft.spawnFuture(cx -> {
+                        listener.close();
+                        return dev.weft.Poll.ready(null);
+                    }).join();
+                }
+            }
+        });
+    }
+
+    /**
+     * Closed from a thread outside its runtime (the current-thread runtime is then not being
+     * driven at all), a listener's port is free when {@code close()} returns.
+     */
+    @Test
+    void aListenerClosedOutsideItsRuntimeFreesItsPortAtOnce() throws Exception {
+        try (Runtime rt = newRuntime()) {
+            for (int round = 0; round < 20; round++) {
+                TcpListener listener = rt.run(() -> {
+                    TcpListener l = listen();
+                    Task<TcpStream> accepting = Weft.spawn(l::accept);
+                    Weft.sleep(Duration.ofMillis(1));           // a task waits on it: it has a selection key
+                    accepting.cancel();
+                    org.assertj.core.api.Assertions.catchThrowable(accepting::join);
+                    return l;
+                });
+                int port = listener.localAddress().getPort();
+                listener.close();
+                try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                    again.setReuseAddress(true);
+                    again.bind(new InetSocketAddress("127.0.0.1", port));
+                } catch (java.net.BindException e) {
+                    throw new AssertionError("round " + round + ": port " + port + " is still bound after close()", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Cancel storms during file and socket I/O (issue 12, fault 10): see {@link CancelStorm}.
+     * Afterwards the shared file and connections work for fresh tasks, every task ended once
+     * within a bound, and no pooled buffer leaked.
+     */
+    @Test
+    void cancelStormsDuringFileAndSocketIoLeaveEverythingWorking(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        onRuntime(() -> new CancelStorm(42).run(dir));
     }
 }

@@ -129,6 +129,7 @@ public final class NioChannels {
 
     /** Receives one datagram into {@code dst}: its sender, or null after registering the waker. */
     public static SocketAddress receive(Context cx, DatagramChannel ch, Registration reg, ByteBuffer dst) {
+        checkOpen(reg);
         if (!Coop.proceed(cx)) {
             return null;
         }
@@ -145,6 +146,7 @@ public final class NioChannels {
 
     /** Sends one datagram: true if sent, false after registering the waker (the buffer was full). */
     public static boolean send(Context cx, DatagramChannel ch, Registration reg, ByteBuffer src, SocketAddress to) {
+        checkOpen(reg);
         if (!Coop.proceed(cx)) {
             return false;
         }

@@ -16,7 +16,7 @@ import java.nio.channels.Selector;
  * waiting writer, each woken once by the driver when the channel may be ready.
  *
  * <h2>Implementation notes</h2>
- * Tasks and the driver thread share four fields; the selector itself ({@link #key}) is touched by
+ * Tasks and the driver thread share these fields; the selector itself ({@link #key}) is touched by
  * the driver thread only (see {@link NioDriver} for why).
  * <ul>
  *   <li>{@link #reader}/{@link #writer}: a poll stores its waker, the driver takes it
@@ -32,6 +32,8 @@ import java.nio.channels.Selector;
  *       driver's second look.</li>
  *   <li>{@link #closed}: set by {@link #close()}; the driver then cancels the key and closes the
  *       channel on its own thread.</li>
+ *   <li>{@link #releaseWaiters}: closers that wait until the descriptor is really closed
+ *       ({@code NioDriver.closeAndWait}); the driver marks it {@link #RELEASED} and wakes them.</li>
  * </ul>
  */
 public final class Registration {
@@ -39,6 +41,16 @@ public final class Registration {
     private static final VarHandle WRITER;
     private static final VarHandle INTEREST;
     private static final VarHandle QUEUED;
+    private static final VarHandle RELEASE_WAITERS;
+    /** {@link #releaseWaiters} once the channel's file descriptor is closed. */
+    private static final WaiterNode RELEASED = new WaiterNode(Waker.NOOP, null);
+
+    /** What {@link #apply} did. */
+    static final int APPLIED = 0;
+    /** The channel was closed now and had no key: its file descriptor is closed. */
+    static final int CLOSED_NOW = 1;
+    /** The channel was closed now and had a key: its descriptor closes when the selector deregisters the key. */
+    static final int CLOSED_KEYED = 2;
 
     static {
         try {
@@ -47,6 +59,7 @@ public final class Registration {
             WRITER = l.findVarHandle(Registration.class, "writer", Waker.class);
             INTEREST = l.findVarHandle(Registration.class, "interest", int.class);
             QUEUED = l.findVarHandle(Registration.class, "queued", boolean.class);
+            RELEASE_WAITERS = l.findVarHandle(Registration.class, "releaseWaiters", WaiterNode.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -69,6 +82,18 @@ public final class Registration {
     private boolean readDrained;
     /** Driver thread only: events in a row that found no waiter for the read operation. */
     private int idleReadEvents;
+    /** Driver thread only: the channel was closed by {@link #apply} or {@link #driverClosed}. */
+    private boolean channelClosed;
+    /** The next registration in the driver's {@link ChannelRegistry} (see there who writes it). */
+    Registration nextRegistered;
+    /**
+     * Wakers of closers waiting until the channel's descriptor is closed (a Treiber stack), or
+     * {@link #RELEASED} once it is. Through {@link #RELEASE_WAITERS}.
+     */
+    @SuppressWarnings("unused")
+    private volatile WaiterNode releaseWaiters;
+
+    private record WaiterNode(Waker waker, WaiterNode next) { }
 
     Registration(NioDriver driver, SelectableChannel channel) {
         this.driver = driver;
@@ -129,15 +154,28 @@ public final class Registration {
         readDrained = true;
     }
 
-    /** Driver thread: makes the key match {@link #interest}, registering it first if needed, or closes. */
-    void apply(Selector selector) {
+    /**
+     * Driver thread: makes the key match {@link #interest}, registering it first if needed, or
+     * closes: {@link #APPLIED}, {@link #CLOSED_NOW} (released) or {@link #CLOSED_KEYED} (the driver
+     * releases it after its next select, which deregisters the key and so closes the descriptor:
+     * a registered channel's close is deferred until then by the JDK).
+     */
+    int apply(Selector selector) {
         QUEUED.setVolatile(this, false);          // before reading the state: a later change queues again
         if (closed) {
-            if (key != null) {
+            if (channelClosed) {
+                return APPLIED;
+            }
+            boolean keyed = key != null;
+            if (keyed) {
                 key.cancel();
             }
             closeChannel();
-            return;
+            if (keyed) {
+                return CLOSED_KEYED;
+            }
+            markReleased();
+            return CLOSED_NOW;
         }
         int ops = (int) INTEREST.getVolatile(this);
         try {
@@ -148,10 +186,11 @@ public final class Registration {
             } else {
                 key.interestOps(ops);
             }
-        } catch (ClosedChannelException | CancelledKeyException e) {
+        } catch (ClosedChannelException | CancelledKeyException | java.nio.channels.ClosedSelectorException e) {
             closed = true;
             wakeAll();
         }
+        return APPLIED;
     }
 
     /**
@@ -225,7 +264,41 @@ public final class Registration {
         return closed;
     }
 
-    /** The driver is closing (its selector too): close the channel now. */
+    /** True once the channel's file descriptor is closed (a port it was bound to is free). */
+    public boolean isReleased() {
+        return RELEASE_WAITERS.getVolatile(this) == RELEASED;
+    }
+
+    /**
+     * Any thread: {@code w} will be woken once the channel's descriptor is closed; returns true
+     * (and keeps nothing) if it is closed already. One CAS'd word holds the waiters and the
+     * released mark, so a waiter is either in the stack the release takes or sees the mark.
+     */
+    boolean addReleaseWaiter(Waker w) {
+        for (;;) {
+            WaiterNode h = (WaiterNode) RELEASE_WAITERS.getVolatile(this);
+            if (h == RELEASED) {
+                return true;
+            }
+            if (RELEASE_WAITERS.compareAndSet(this, h, new WaiterNode(w, h))) {
+                return false;
+            }
+        }
+    }
+
+    /** The channel's descriptor is closed: wakes the closers that wait for it. Idempotent. */
+    void markReleased() {
+        WaiterNode n = (WaiterNode) RELEASE_WAITERS.getAndSet(this, RELEASED);
+        for (; n != null && n != RELEASED; n = n.next()) {
+            n.waker().wake();
+        }
+    }
+
+    /**
+     * The driver is closing (its selector too): close the channel now. The driver marks it
+     * released once the selector is closed (which deregisters the key and so closes a
+     * registered channel's descriptor).
+     */
     void driverClosed() {
         closed = true;
         closeChannel();
@@ -233,6 +306,7 @@ public final class Registration {
     }
 
     private void closeChannel() {
+        channelClosed = true;
         try {
             channel.close();
         } catch (IOException e) {

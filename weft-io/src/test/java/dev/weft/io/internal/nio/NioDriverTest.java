@@ -142,4 +142,34 @@ class NioDriverTest {
             }
         }
     }
+
+    /**
+     * Virtual threads that wake the selector while a worker selects: the selector's wakeup takes
+     * a JDK monitor that the selecting thread also takes, and a virtual thread that blocks on it
+     * unmounts and must be run again by a worker, perhaps the one waiting on the same monitor.
+     */
+    @Test
+    void wakeupsFromVirtualThreadsNeverStallTheRuntime() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            for (int run = 0; run < 10; run++) {
+                try (Runtime rt = Runtimes.multiThreadBuilder().name("nio-wakeups").workers(2).build()) {
+                    rt.run(() -> {
+                        NioDriver driver = NioDriver.current();
+                        List<dev.weft.Task<Void>> tasks = new ArrayList<>();
+                        for (int t = 0; t < 16; t++) {
+                            long seed = t;
+                            tasks.add(Weft.spawn(() -> {
+                                Random rnd = new Random(seed);
+                                for (int i = 0; i < 300; i++) {
+                                    driver.wakeup();
+                                    Weft.sleep(java.time.Duration.ofNanos(rnd.nextInt(300_000)));
+                                }
+                            }));
+                        }
+                        tasks.forEach(dev.weft.Task::join);
+                    });
+                }
+            }
+        });
+    }
 }
