@@ -307,23 +307,32 @@ public final class ChannelCore<T> {
             if (got <= 0) {
                 break;
             }
-            int added = 0;
-            try {
-                for (; added < got; added++) {
-                    sink.add(batch.message(added));
-                }
-            } catch (RuntimeException | Error e) {
-                boolean[] back = new boolean[got];
-                java.util.Arrays.fill(back, added, got, true);
-                giveBack(batch, back);
-                throw e;
-            }
+            moveToSink(batch, got, sink);
             n += got;
             if (got < want) {
                 break;                                  // nothing more was visible
             }
         }
         return n;
+    }
+
+    /**
+     * Adds the first {@code n} messages of {@code batch} to the user's {@code sink}, with no lock
+     * held. If {@code add} throws, the message it refused and the rest of the batch are given
+     * back (received first, in order) and the exception propagates.
+     */
+    void moveToSink(TakenBatch<T> batch, int n, Collection<? super T> sink) {
+        int added = 0;
+        try {
+            for (; added < n; added++) {
+                sink.add(batch.message(added));
+            }
+        } catch (RuntimeException | Error e) {
+            boolean[] back = new boolean[n];
+            java.util.Arrays.fill(back, added, n, true);
+            giveBack(batch, back);
+            throw e;
+        }
     }
 
     /** After freeing slots (volatile stores in the ring): let a waiting sender retry. */

@@ -77,19 +77,7 @@ final class RecvManyFuture<T> extends ReceiveNode implements Future<Integer> {
             return Poll.pending();                              // nothing taken: the batch stays empty
         }
         taking = null;
-        int added = 0;
-        try {
-            for (; added < n; added++) {
-                sink.add(batch.message(added));
-            }
-        } catch (RuntimeException | Error e) {
-            boolean[] back = new boolean[n];
-            for (int i = added; i < n; i++) {
-                back[i] = true;                                 // not added: back to the channel, first
-            }
-            core.giveBack(batch, back);
-            throw e;
-        }
+        core.moveToSink(batch, n, sink);                        // a refusing sink: the rest go back, first
         MOVED.setRelease(this, batch);
         return Poll.ready(n);
     }
