@@ -279,22 +279,37 @@ class FutureCombinatorTest {
     }
 
     @Test
-    void aLoserWhoseDropThrowsDoesNotKeepTheOthersFromBeingDropped() {
-        Manual<String> winner = new Manual<>();
-        Manual<String> throwing = new Manual<>();
-        Manual<String> other = new Manual<>();
-        throwing.dropFailure = new IllegalStateException("cleanup failed");
-        Future<String> race = Future.raceAll(throwing, other, winner);
-        winner.complete("w");
-        assertThatThrownBy(() -> race.poll(cx)).hasMessage("cleanup failed");
-        assertThat(other.cancels).as("dropped although an earlier loser's drop threw").isEqualTo(1);
+    void aLoserWhoseDropThrowsDoesNotKeepTheOthersFromBeingDropped() throws Exception {
+        var faults = new java.util.concurrent.LinkedBlockingQueue<dev.weft.spi.Faults.Fault>();
+        try (var listening = dev.weft.spi.Faults.addListener(faults::add)) {
+            Manual<String> winner = new Manual<>();
+            Manual<String> throwing = new Manual<>();
+            Manual<String> other = new Manual<>();
+            throwing.dropFailure = new IllegalStateException("cleanup failed");
+            Future<String> race = Future.raceAll(throwing, other, winner);
+            winner.complete("w");
+            assertThat(race.poll(cx).value()).as("the winner's value is not lost to a loser's cleanup").isEqualTo("w");
+            assertThat(other.cancels).as("dropped although an earlier loser's drop threw").isEqualTo(1);
+            assertThat(faults.poll(5, java.util.concurrent.TimeUnit.SECONDS).error()).hasMessage("cleanup failed");
 
-        Manual<String> x = new Manual<>();
-        Manual<String> y = new Manual<>();
-        x.dropFailure = new IllegalStateException("x cleanup failed");
-        Future<Either<String, String>> sel = Future.select(x, y);
-        assertThat(sel.poll(cx).isPending()).isTrue();
-        assertThatThrownBy(sel::drop).hasMessage("x cleanup failed");
-        assertThat(y.cancels).isEqualTo(1);
+            Manual<String> guard = new Manual<>();
+            Manual<String> loser = new Manual<>();
+            loser.dropFailure = new IllegalStateException("loser drop");
+            guard.complete("guard");
+            Future<Either<String, String>> won = Future.select(guard, loser);
+            assertThat(won.poll(cx).value()).isEqualTo(new Either.First<String, String>("guard"));
+            assertThat(faults.poll(5, java.util.concurrent.TimeUnit.SECONDS).error()).hasMessage("loser drop");
+
+            Manual<String> x = new Manual<>();
+            Manual<String> y = new Manual<>();
+            x.dropFailure = new IllegalStateException("x cleanup failed");
+            y.dropFailure = new IllegalStateException("y cleanup failed");
+            Future<Either<String, String>> sel = Future.select(x, y);
+            assertThat(sel.poll(cx).isPending()).isTrue();
+            assertThatThrownBy(sel::drop).hasMessage("x cleanup failed");
+            assertThat(y.cancels).isEqualTo(1);
+            assertThat(faults.poll(5, java.util.concurrent.TimeUnit.SECONDS).error())
+                    .as("the second drop's failure is reported, not lost").hasMessage("y cleanup failed");
+        }
     }
 }

@@ -154,19 +154,15 @@ public final class ScopeState {
         throw f;
     }
 
-    /** Ready when a task is done, whatever its outcome; never throws the task's failure. */
-    private record DoneFuture(Task<?> task) implements Future<Void> {
+    /**
+     * Ready when a task is done, whatever its outcome. It never polls the task as a future: that
+     * would deliver (and so use up) the scope's failure inside the wait, and close() would then
+     * return normally in a failed scope (issue 12 chaos finding, issue 18 fault 1).
+     */
+    private record DoneFuture(TaskCore<?> task) implements Future<Void> {
         @Override
         public dev.weft.Poll<Void> poll(dev.weft.Context cx) {
-            if (task.isDone()) {
-                return dev.weft.Poll.ready(null);
-            }
-            try {
-                task.poll(cx);
-            } catch (RuntimeException finishedMeanwhile) {
-                return dev.weft.Poll.ready(null);
-            }
-            return task.isDone() ? dev.weft.Poll.ready(null) : dev.weft.Poll.pending();
+            return task.pollDone(cx) ? dev.weft.Poll.ready(null) : dev.weft.Poll.pending();
         }
     }
 }

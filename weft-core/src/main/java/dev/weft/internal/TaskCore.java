@@ -180,6 +180,18 @@ public abstract class TaskCore<T> implements Task<T> {
         return resultOf(o);
     }
 
+    /**
+     * True once the task is done; otherwise registers {@code cx}'s waker and answers false. Never
+     * throws and delivers nothing: a scope waiting for its children must not use up a failure
+     * that only joins deliver ({@link ScopeState#failureForJoin}).
+     */
+    final boolean pollDone(Context cx) {
+        if (outcome != RUNNING) {
+            return true;
+        }
+        return !addWaiter(cx.waker());
+    }
+
     private Poll<T> resultOf(int o) {
         if (o == SUCCEEDED) {
             return Poll.ready(value);

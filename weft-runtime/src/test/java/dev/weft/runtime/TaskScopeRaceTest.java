@@ -104,4 +104,43 @@ class TaskScopeRaceTest {
         });
         assertThat(suppressed).as("the 7 failures after the first").isEqualTo(7);
     }
+
+    @Test
+    void aChildThatFailsWhileCloseWaitsForItIsNeverLost() {
+        // Found by ./weft chaos: close() waited for a child by polling it as a future, which
+        // delivered (used up) the scope's failure when the child failed just then; close() then
+        // returned normally in a failed scope.
+        int lost = rt.run(() -> {
+            int missed = 0;
+            for (int i = 0; i < 50_000; i++) {
+                int spins = i % 300;
+                java.util.concurrent.atomic.AtomicBoolean threw = new java.util.concurrent.atomic.AtomicBoolean();
+                boolean saw = false;
+                TaskScope scope = TaskScope.open();
+                try {
+                    scope.spawnFuture(cx -> {
+                        for (int k = 0; k < spins; k++) {
+                            Thread.onSpinWait();
+                        }
+                        threw.set(true);
+                        throw new IllegalStateException("child failed");
+                    });
+                    for (int k = 0; k < i % 3; k++) {
+                        Weft.yieldNow();
+                    }
+                } finally {
+                    try {
+                        scope.close();
+                    } catch (TaskFailedException e) {
+                        saw = true;
+                    }
+                }
+                if (threw.get() && !saw) {
+                    missed++;
+                }
+            }
+            return missed;
+        });
+        assertThat(lost).as("rounds in which a child failed and the owner's close() returned normally").isZero();
+    }
 }

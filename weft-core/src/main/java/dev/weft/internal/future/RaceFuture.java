@@ -41,7 +41,12 @@ public final class RaceFuture<T> implements Future<T> {
         return Poll.pending();
     }
 
-    /** Drops every future but {@code keep}; a drop that throws is reported while {@code pending} is thrown, else thrown. */
+    /**
+     * Drops every future but {@code keep}, each one even if another's drop throws. With a winner
+     * or a winner's exception ({@code keep >= 0}) a drop that throws is reported, never thrown
+     * (the winner's value must not be lost); when the race itself is dropped ({@code keep < 0})
+     * the first failure is thrown and the others reported.
+     */
     private void dropAllBut(int keep, Throwable pending) {
         done = true;
         RuntimeException failure = null;
@@ -52,15 +57,14 @@ public final class RaceFuture<T> implements Future<T> {
             try {
                 futures.get(i).drop();
             } catch (RuntimeException e) {
-                failure = Releases.keep(failure, e);
+                if (keep >= 0) {
+                    Releases.alongside(pending, e);
+                } else {
+                    failure = Releases.keep(failure, e);
+                }
             }
         }
-        if (failure == null) {
-            return;
-        }
-        if (pending != null) {
-            Releases.alongside(pending, failure);
-        } else {
+        if (failure != null) {
             throw failure;
         }
     }

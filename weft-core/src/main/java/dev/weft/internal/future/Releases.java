@@ -25,8 +25,12 @@ final class Releases {
         return first;
     }
 
-    /** A cleanup failure while {@code pending} is being thrown: reported, so {@code pending} stays the result. */
+    /**
+     * A loser's cleanup failed while the combinator completes with its winner's value or
+     * exception ({@code pending}, or null): reported, so the winner stays the result.
+     */
     static void alongside(Throwable pending, RuntimeException cleanupFailure) {
-        dev.weft.spi.Faults.report("a combinator dropping its losers while failing with " + pending, null, cleanupFailure);
+        dev.weft.spi.Faults.report(pending == null ? "a combinator dropping a loser"
+                : "a combinator dropping a loser while failing with " + pending, null, cleanupFailure);
     }
 }

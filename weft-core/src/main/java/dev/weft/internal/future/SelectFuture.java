@@ -47,15 +47,16 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
         return Poll.pending();
     }
 
-    /** Drops the loser; if its drop throws while {@code pending} is being thrown, that is reported. */
+    /**
+     * Drops the loser. A drop that throws is reported, never thrown: the result is the winner's
+     * value (which must not be lost: it may be a lock guard or a received message) or the
+     * winner's exception ({@code pending}).
+     */
     private void finish(Future<?> loser, Throwable pending) {
         done = true;
         try {
             loser.drop();
         } catch (RuntimeException e) {
-            if (pending == null) {
-                throw e;
-            }
             Releases.alongside(pending, e);
         }
     }
@@ -72,10 +73,19 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
     public void drop() {
         if (!done) {
             done = true;
+            RuntimeException failure = null;
             try {
                 first.drop();
-            } finally {
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            try {
                 second.drop();     // even if the first's drop threw
+            } catch (RuntimeException e) {
+                failure = Releases.keep(failure, e);    // thrown first, this one reported
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }
