@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
  * <p><b>Cancellation.</b> The pool thread writes into (or reads from) the caller's buffer, so a
  * cancelled call waits, shielded, for that thread to finish with the buffer before it throws
  * {@link CancelledException}: the buffer is never touched after the call returns or throws. The
- * bytes such a cancelled read took are in the buffer (its position is advanced). The pool thread
+ * bytes such a cancelled read took are in the buffer (its position is advanced past them), and
+ * the bytes a cancelled write wrote are consumed from its source (its position too). The pool thread
  * is never interrupted, because an interrupt closes a {@link FileChannel} for every user: the pool
  * task is uninterruptible (a call not started yet is skipped, one that runs finishes), so
  * cancelling one task's call never closes the file for the others. A cancelled {@link #open}
@@ -50,7 +51,15 @@ public final class AsyncFile implements AutoCloseable {
     /** Reads into {@code dst} at file offset {@code position}: the count read, or -1 at end of file. */
     public int readAt(IoBuf dst, long position) throws IOException {
         ByteBuffer bb = dst.asByteBuffer();
-        int n = blocking(() -> channel.read(bb, position));
+        int start = bb.position();
+        int n;
+        try {
+            n = blocking(() -> channel.read(bb, position));
+        } catch (CancelledException cancelled) {
+            // The pool thread has let go of the buffer (blocking waited for it): keep what it read.
+            dst.advance(bb.position() - start);
+            throw cancelled;
+        }
         if (n > 0) {
             dst.advance(n);
         }
@@ -60,13 +69,20 @@ public final class AsyncFile implements AutoCloseable {
     /** Writes {@code src}'s remaining bytes at file offset {@code position}, all of them; returns the count. */
     public int writeAllAt(IoBuf src, long position) throws IOException {
         ByteBuffer bb = src.asByteBuffer();
-        int n = blocking(() -> {
-            int total = 0;
-            while (bb.hasRemaining()) {
-                total += channel.write(bb, position + total);
-            }
-            return total;
-        });
+        int start = bb.position();
+        int n;
+        try {
+            n = blocking(() -> {
+                int total = 0;
+                while (bb.hasRemaining()) {
+                    total += channel.write(bb, position + total);
+                }
+                return total;
+            });
+        } catch (CancelledException cancelled) {
+            src.advance(bb.position() - start);     // the bytes a cancelled call did write are consumed
+            throw cancelled;
+        }
         src.advance(n);
         return n;
     }

@@ -75,6 +75,60 @@ class AsyncFileCancelTest {
         });
     }
 
+    /**
+     * Found by ./weft chaos: a cancelled readAt left the bytes it read in the buffer without
+     * advancing its position, so the caller could not tell they were there. The bytes before the
+     * position are the file's; the pool thread wrote nothing beyond it.
+     */
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void aCancelledReadAtLeavesItsBytesBeforeThePosition(Harness.Rt kind, @TempDir Path dir) throws Exception {
+        byte[] data = new byte[4 << 20];
+        Path path = bigFile(dir, data);
+        byte sentinel = 0x5A;
+        assertTimeoutPreemptively(BOUND, () -> {
+            try (Runtime rt = kind.open()) {
+                rt.run(() -> {
+                    Random rnd = new Random(3);
+                    try (AsyncFile file = AsyncFile.open(path)) {
+                        for (int round = 0; round < ROUNDS; round++) {
+                            IoBuf buf = IoBuf.allocate(1 << 20);
+                            long at = rnd.nextInt(data.length - (1 << 20));
+                            Task<Integer> reader = Weft.spawn(() -> {
+                                for (;;) {
+                                    buf.clear();
+                                    byte[] fill = new byte[buf.capacity()];
+                                    Arrays.fill(fill, sentinel);
+                                    buf.put(fill);
+                                    buf.clear();
+                                    file.readAt(buf, at);
+                                }
+                            });
+                            Weft.sleep(Duration.ofNanos(rnd.nextInt(3_000_000)));
+                            reader.cancel();
+                            assertThat(catchThrowable(reader::join)).isInstanceOf(CancelledException.class);
+                            int pos = buf.position();
+                            byte[] all = buf.clear().toByteArray();
+                            for (int i = 0; i < pos; i++) {
+                                if (all[i] != data[(int) at + i]) {
+                                    throw new AssertionError("round " + round + ": byte " + i + " before the position is not the file's");
+                                }
+                            }
+                            int matchesBeyond = 0;
+                            for (int i = pos; i < Math.min(all.length, pos + 1024); i++) {
+                                if (all[i] == data[(int) at + i] && all[i] != sentinel) {
+                                    matchesBeyond++;
+                                }
+                            }
+                            assertThat(matchesBeyond).as("round %d: file bytes beyond the position %d (read but not counted)", round, pos)
+                                    .isLessThan(64);
+                        }
+                    }
+                });
+            }
+        });
+    }
+
     @ParameterizedTest
     @MethodSource("runtimes")
     void cancellingASizeCallDoesNotCloseTheFileForOthers(Harness.Rt kind, @TempDir Path dir) throws Exception {
