@@ -45,12 +45,4 @@ record ChaosConfig(Duration duration, long seed, int workers, Duration closeGrac
                 ops,
                 Boolean.parseBoolean(System.getProperty("weft.chaos.churn", "true")));
     }
-
-    ChaosConfig withOps(Set<Op> chosen) {
-        return new ChaosConfig(duration, seed, workers, closeGrace, actors, probeBound, chosen, churn);
-    }
-
-    ChaosConfig withActors(int n) {
-        return new ChaosConfig(duration, seed, workers, closeGrace, n, probeBound, ops, churn);
-    }
 }

@@ -162,7 +162,11 @@ final class ChaosRun {
             long closedAt = System.nanoTime();
             w.ledger.finalCheck();
 
-            io.pool.close();
+            try {
+                io.pool.close();
+            } catch (IllegalStateException inUse) {
+                w.buffers.fail("the pool could not close (a buffer is in an I/O call on another thread): " + inUse.getMessage());
+            }
             for (int i = 0; i < 2; i++) {
                 System.gc();
                 Thread.sleep(150);         // the leak detector reports unreachable buffers from its own thread

@@ -57,10 +57,6 @@ final class Ledger {
         this.joins = joins;
     }
 
-    Joins joins() {
-        return joins;
-    }
-
     long spawned() {
         return spawned.sum();
     }
