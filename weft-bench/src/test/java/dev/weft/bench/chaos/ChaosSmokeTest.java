@@ -1,0 +1,64 @@
+package dev.weft.bench.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The chaos harness for 5 s (the long run is {@code ./weft chaos}), so it cannot rot: every
+ * invariant must hold and must have been exercised.
+ *
+ * <p>It runs every operation except those that, today, make an invariant fail because of a Weft
+ * bug found by the long run (RELIABILITY.md, "What the trial runs found"). Those stay on in
+ * {@code ./weft chaos}, which therefore fails until they are fixed; remove an entry here when its
+ * bug is fixed.
+ */
+class ChaosSmokeTest {
+    /** Operations left out here, each with the bug that makes it fail (RELIABILITY.md). */
+    static final Map<Op, String> KNOWN_FAILING = Map.of(
+            Op.DROP_PAIR, "SelectFuture.drop(): when both branches' drops throw, the first fault is lost (faults-injected-only)",
+            Op.DROP_AFTER_RESOURCE, "SelectFuture: a loser's drop that throws loses the winner's lock guard or message "
+                    + "(locks-released, channel-messages)",
+            Op.FILE_READ_CANCEL, "AsyncFile.readAt: a cancelled read writes bytes but does not advance the position (io-bytes-intact)",
+            Op.SCOPE_FAILURES, "ScopeState.DoneFuture: close()/join() can consume the scope's failure, 1 in ~4,000 (scope-failures)",
+            Op.ECHO, "NIO driver: a worker waits on the Selector's interruptLock monitor for a virtual thread that only "
+                    + "the same runtime can run, and the runtime stops (probe; intermittent). Without ECHO no NIO driver is "
+                    + "attached; SoakSmokeTest covers TCP");
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void fiveSecondsOfChaosKeepEveryInvariant() throws Exception {
+        Set<Op> ops = EnumSet.allOf(Op.class);
+        ops.removeAll(KNOWN_FAILING.keySet());
+        long seed = Long.getLong("weft.chaos.seed", System.nanoTime());
+        ChaosConfig cfg = new ChaosConfig(Duration.ofSeconds(5), seed, 2, Duration.ofMillis(200), 8, Duration.ofSeconds(2),
+                ops, true);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        ChaosRun.Report report = ChaosRun.run(cfg, out);
+        report.print(out);
+        String printed = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println("chaos smoke, seed " + seed + " (-Dweft.chaos.seed=" + seed + " replays it):\n" + printed);
+
+        assertThat(report.ok()).as("every invariant holds; the run printed:\n%s", printed).isTrue();
+        assertThat(report.lines()).hasSize(report.invariants().size()).allMatch(l -> l.matches("chaos [a-z-]+ \\d+ ok"));
+        for (Invariant i : report.invariants()) {
+            assertThat(i.checks()).as("invariant %s was exercised", i.name()).isPositive();
+        }
+        assertThat(count(report, "tasks-complete-once")).as("tasks spawned and completed").isGreaterThan(1_000);
+        assertThat(count(report, "faults-injected-only")).as("injected faults reported").isGreaterThan(10);
+    }
+
+    private static long count(ChaosRun.Report report, String name) {
+        return report.invariants().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow().checks();
+    }
+}
