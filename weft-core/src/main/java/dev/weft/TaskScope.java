@@ -59,7 +59,7 @@ public final class TaskScope implements AutoCloseable {
 
     /** Spawns a sequential child that returns nothing. */
     public Task<Void> spawn(Action body) {
-        return spawn(null, Spawner.callable(body));
+        return Spawner.sequential(runtime(), null, state, body);
     }
 
     /** Spawns a poll child. */

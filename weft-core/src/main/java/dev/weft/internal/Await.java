@@ -22,8 +22,7 @@ public final class Await {
     public static <T> T await(Future<T> future) {
         java.util.Objects.requireNonNull(future, "future");
         Thread self = Thread.currentThread();
-        ExecutionContext c = ExecutionContext.currentOrNull();
-        TaskCore<?> task = c == null ? null : c.task;
+        TaskCore<?> task = ExecutionContext.currentTaskOrNull();
         if (task instanceof PollTask<?> p) {
             throw new IllegalStateException("Weft.await (or Task.join) was called inside a poll of poll task '"
                     + p.name() + "': a poll must never block its worker. Compose futures instead (map, then, "

@@ -11,9 +11,9 @@ import dev.weft.spi.AbstractRuntime;
  *   <li>A sequential task's virtual thread is found without any thread-local: the task is
  *       installed as the thread's {@link Thread.UncaughtExceptionHandler} before it starts, and
  *       {@link #currentOrNull()} reads that field. (The task does handle uncaught exceptions: it
- *       completes failed.) A library may replace the handler: then the task is found through
- *       {@link #SEQUENTIAL_TASK}, a scoped value bound around the body. Its context object is made
- *       once, when the body starts.</li>
+ *       completes failed.) No context object is made for it. A library may replace the handler:
+ *       then the task is found once among its runtime's live tasks ({@link #replacedHandler}) and
+ *       a context for it kept in the thread-local.</li>
  *   <li>A runtime's worker thread has one for its whole life; its {@link #task} field is
  *       rewritten around every poll by that worker only (a plain field: only the owner reads
  *       it).</li>
@@ -31,8 +31,6 @@ import dev.weft.spi.AbstractRuntime;
  */
 public final class ExecutionContext {
     private static final InheritableThreadLocal<ExecutionContext> CURRENT = new InheritableThreadLocal<>();
-    /** The sequential task whose body runs on this thread: the fallback when its handler was replaced. */
-    static final ScopedValue<SeqTask<?>> SEQUENTIAL_TASK = ScopedValue.newInstance();
 
     static final String NO_RUNTIME = "No Weft runtime is running on this thread (%s). Weft.spawn, Weft.sleep, "
             + "Weft.timeout and the I/O types act on the current runtime, so call them from inside one: wrap main in "
@@ -68,13 +66,15 @@ public final class ExecutionContext {
         }
     }
 
-    /** The context of a sequential task's own thread; also installed in the thread-local if the runtime inherits it. */
-    static ExecutionContext forSequential(AbstractRuntime runtime, TaskCore<?> task) {
-        ExecutionContext c = new ExecutionContext(runtime, Thread.currentThread(), task);
+    /**
+     * Called by a sequential task's own thread as its body starts: on a runtime that inherits
+     * context by thread-local, installs the task's context there so that threads it starts
+     * inherit it. (The task itself is found through its thread's handler, see {@link #ownTask}.)
+     */
+    static void enterSequential(AbstractRuntime runtime, TaskCore<?> task) {
         if (runtime.inheritsContext()) {
-            CURRENT.set(c);
+            CURRENT.set(new ExecutionContext(runtime, Thread.currentThread(), task));
         }
-        return c;
     }
 
     /**
@@ -85,19 +85,18 @@ public final class ExecutionContext {
         schedulerResolver = resolver;
     }
 
-    /** The context of the calling thread, adopting an inherited one if the thread is carried by its runtime. */
-    static ExecutionContext currentOrNull() {
-        Thread self = Thread.currentThread();
-        if (self.isVirtual()) {
-            SeqTask<?> seq = self.getUncaughtExceptionHandler() instanceof SeqTask<?> s ? s
-                    : SEQUENTIAL_TASK.isBound() ? SEQUENTIAL_TASK.get() : null;
-            if (seq != null) {
-                ExecutionContext own = seq.context;
-                if (own != null && own.owner == self) {
-                    return own;
-                }
-            }
-        }
+    /**
+     * The sequential task whose own thread is {@code self}, found through the thread's handler
+     * (one field read), or null. No context object is kept per sequential task: an idle task's
+     * memory is what it costs to have many.
+     */
+    private static SeqTask<?> ownTask(Thread self) {
+        return self.isVirtual() && self.getUncaughtExceptionHandler() instanceof SeqTask<?> seq && seq.thread() == self
+                ? seq : null;
+    }
+
+    /** The context of the calling thread, adopting an inherited one if the thread is carried by its runtime; not for sequential tasks found by {@link #ownTask}. */
+    private static ExecutionContext currentOrNull(Thread self) {
         ExecutionContext c = CURRENT.get();
         if (c != null) {
             if (c.owner == self) {
@@ -112,8 +111,25 @@ public final class ExecutionContext {
         if (self.isVirtual()) {
             AbstractRuntime rt = schedulerResolver.apply(self);
             if (rt != null) {
-                return adopt(rt, self);
+                ExecutionContext own = replacedHandler(rt, self);
+                return own != null ? own : adopt(rt, self);
             }
+        }
+        return null;
+    }
+
+    /**
+     * The context of the sequential task whose thread {@code self} is, when a library replaced
+     * that thread's uncaught-exception handler (the task's own marker): found once among the
+     * runtime's live tasks, then kept in the thread-local. Null if {@code self} runs no task (a
+     * plain virtual thread started inside a task: it pays this search once, then adopts the
+     * runtime).
+     */
+    private static ExecutionContext replacedHandler(AbstractRuntime rt, Thread self) {
+        if (rt.liveTaskOn(self) instanceof SeqTask<?> seq) {
+            ExecutionContext own = new ExecutionContext(rt, self, seq);
+            CURRENT.set(own);
+            return own;
         }
         return null;
     }
@@ -142,22 +158,32 @@ public final class ExecutionContext {
 
     /** Backs {@link dev.weft.Runtime#current()}. */
     public static AbstractRuntime currentRuntime() {
-        ExecutionContext c = currentOrNull();
-        if (c == null) {
+        AbstractRuntime rt = currentRuntimeOrNull();
+        if (rt == null) {
             throw new IllegalStateException(String.format(NO_RUNTIME, Thread.currentThread()));
         }
-        return c.runtime;
+        return rt;
     }
 
     /** Backs {@link dev.weft.Runtime#find()}. */
     public static AbstractRuntime currentRuntimeOrNull() {
-        ExecutionContext c = currentOrNull();
+        Thread self = Thread.currentThread();
+        SeqTask<?> seq = ownTask(self);
+        if (seq != null) {
+            return seq.runtime;
+        }
+        ExecutionContext c = currentOrNull(self);
         return c == null ? null : c.runtime;
     }
 
     /** The task running on the calling thread, or null. */
     public static TaskCore<?> currentTaskOrNull() {
-        ExecutionContext c = currentOrNull();
+        Thread self = Thread.currentThread();
+        SeqTask<?> seq = ownTask(self);
+        if (seq != null) {
+            return seq;
+        }
+        ExecutionContext c = currentOrNull(self);
         return c == null ? null : c.task;
     }
 }

@@ -7,7 +7,6 @@ import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -36,8 +35,8 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  */
 public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Thread.UncaughtExceptionHandler {
-    private final Callable<? extends T> body;
-    private final ThreadFactory threads;
+    /** A {@link Callable} or a {@link dev.weft.Action}: run as it is, with no adapter around it. */
+    private final Object body;
     private Context pollContext;                  // made at the first await, by the task's own thread
     private volatile Thread thread;
     private volatile int shieldDepth;
@@ -72,14 +71,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     private void unlock() {
         CANCEL_LOCK.setRelease(this, 0);
     }
-    /** This task's context, made by its own thread when the body starts (read only by that thread). */
-    ExecutionContext context;
 
-    public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Callable<? extends T> body,
-                   ThreadFactory threads) {
+    /** {@code body} is a {@link Callable} of {@code T}, or a {@link dev.weft.Action} (then {@code T} is Void). */
+    public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Object body) {
         super(runtime, name, scope);
         this.body = body;
-        this.threads = threads;
     }
 
     @Override
@@ -89,7 +85,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
 
     @Override
     public void start() {
-        Thread t = threads.newThread(this);
+        Thread t = runtime.virtualThreadFactory().newThread(this);
         if (t == null) {
             throw new IllegalStateException("runtime '" + runtime.name() + "' refused to create a virtual thread");
         }
@@ -98,14 +94,14 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         t.start();
     }
 
-    /** The body, run by the task's own virtual thread. Not for callers: use {@link #start()}. */
+    /**
+     * The body, run by the task's own virtual thread. Not for callers: use {@link #start()}. No
+     * wrapper frames around the body (each would stay on every parked task's stack).
+     */
     @Override
+    @SuppressWarnings("unchecked")
     public void run() {
-        ScopedValue.where(ExecutionContext.SEQUENTIAL_TASK, this).run(this::runBody);
-    }
-
-    private void runBody() {
-        context = ExecutionContext.forSequential(runtime, this);
+        ExecutionContext.enterSequential(runtime, this);
         state = S_RUNNING;
         polls++;
         if (cancelRequested) {
@@ -114,7 +110,12 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         }
         T result;
         try {
-            result = body.call();
+            if (body instanceof Callable<?> c) {
+                result = (T) c.call();
+            } else {
+                ((dev.weft.Action) body).run();
+                result = null;
+            }
         } catch (Throwable t) {
             if (cancelRequested && (t instanceof CancellationException || t instanceof InterruptedException)) {
                 completeCancelled();

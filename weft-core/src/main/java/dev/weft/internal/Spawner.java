@@ -13,7 +13,14 @@ public final class Spawner {
 
     public static <T> Task<T> sequential(AbstractRuntime rt, String name, ScopeState scope, Callable<? extends T> body) {
         Objects.requireNonNull(body, "body");
-        SeqTask<T> task = new SeqTask<>(rt, name, scope, body, rt.virtualThreadFactory());
+        SeqTask<T> task = new SeqTask<>(rt, name, scope, body);
+        return launch(rt, scope, task);
+    }
+
+    /** A sequential task running {@code body} as it is (no Callable adapter: one object and one frame less). */
+    public static Task<Void> sequential(AbstractRuntime rt, String name, ScopeState scope, Action body) {
+        Objects.requireNonNull(body, "body");
+        SeqTask<Void> task = new SeqTask<>(rt, name, scope, body);
         return launch(rt, scope, task);
     }
 

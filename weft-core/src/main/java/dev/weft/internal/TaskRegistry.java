@@ -89,6 +89,23 @@ public final class TaskRegistry {
         return out;
     }
 
+    /** The live task whose body runs on {@code thread} now, or null: a walk of every shard, for rare fallbacks. */
+    public TaskCore<?> findByThread(Thread thread) {
+        for (Shard s : shards) {
+            s.lock.lock();
+            try {
+                for (TaskCore<?> t = s.head; t != null; t = t.nextLive) {
+                    if (t.thread() == thread) {
+                        return t;
+                    }
+                }
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        return null;
+    }
+
     /** True when no task is live (a snapshot, shard by shard). */
     public boolean isEmpty() {
         for (Shard s : shards) {

@@ -291,7 +291,8 @@ public abstract class AbstractRuntime implements Runtime {
 
     @Override
     public Task<Void> spawn(Action body) {
-        return spawn(null, Spawner.callable(body));
+        checkOpen();
+        return Spawner.sequential(this, null, null, body);
     }
 
     @Override
@@ -366,6 +367,14 @@ public abstract class AbstractRuntime implements Runtime {
     /** A snapshot of the tasks started and not finished. */
     public final List<Task<?>> liveTasks() {
         return live.snapshot();
+    }
+
+    /**
+     * The live task whose body runs on {@code thread} now (a sequential or blocking task's
+     * thread), or null. A search of every live task: for rare fallbacks, not for hot paths.
+     */
+    public final Task<?> liveTaskOn(Thread thread) {
+        return live.findByThread(thread);
     }
 
     /** True when no task is live. */
