@@ -1,7 +1,6 @@
 package dev.weft.internal;
 
 import dev.weft.CancelledException;
-import dev.weft.Context;
 import dev.weft.Task;
 import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
@@ -37,7 +36,6 @@ import java.util.concurrent.locks.LockSupport;
 public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Thread.UncaughtExceptionHandler {
     /** A {@link Callable} or a {@link dev.weft.Action}: run as it is, with no adapter around it. */
     private final Object body;
-    private Context pollContext;                  // made at the first await, by the task's own thread
     private volatile Thread thread;
     private volatile int shieldDepth;
     /** True while a cancel delivers its interrupt outside the lock (guarded by the lock). */
@@ -131,15 +129,6 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @Override
     public Thread thread() {
         return thread;
-    }
-
-    Context pollContext() {
-        Context cx = pollContext;
-        if (cx == null) {
-            cx = new Context(this);
-            pollContext = cx;
-        }
-        return cx;
     }
 
     @Override

@@ -14,7 +14,9 @@ import java.util.Objects;
 
 /**
  * A oneshot channel: one state word, the value, and the receiver's waker. The object is both
- * halves' shared state; {@link #sender()} and {@link #receiver()} are views.
+ * halves' shared state; {@link #sender()} and {@link #receiver()} are views. It is also the future
+ * a sequential {@code recv()} awaits (never handed out: the value goes straight to the caller, so
+ * nothing can discard it), which saves an idle receiver a future object.
  *
  * <h2>Implementation notes</h2>
  * State bits, changed only by CAS (the state machine of tokio's {@code sync/oneshot.rs}, written
@@ -53,7 +55,7 @@ import java.util.Objects;
  *
  * @param <T> the value type
  */
-public final class OneshotCore<T> {
+public final class OneshotCore<T> implements Future<T> {
     static final int SENDING = 1;
     static final int VALUE = 2;
     static final int TX_CLOSED = 4;
@@ -224,6 +226,15 @@ public final class OneshotCore<T> {
         return "Oneshot[" + what + ((s & RX_CLOSED) != 0 ? ", receiver closed" : "") + "]";
     }
 
+    /** The sequential receive's future (see the class notes); {@link #recvFuture()} makes the others. */
+    @Override
+    public Poll<T> poll(Context cx) {
+        if (!Coop.proceed(cx)) {
+            return Poll.pending();
+        }
+        return pollRecv(cx);
+    }
+
     private final class OneshotSenderView implements Oneshot.Sender<T> {
         @Override
         public void send(T v) {
@@ -286,7 +297,7 @@ public final class OneshotCore<T> {
             if (v != null) {
                 return v;
             }
-            return Weft.await(recvFuture());
+            return Weft.await(OneshotCore.this);
         }
 
         @Override
