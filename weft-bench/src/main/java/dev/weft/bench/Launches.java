@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.bench.micro.CarrierScaling;
 import dev.weft.bench.micro.MicroSuite;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -202,6 +203,7 @@ public final class Launches {
         return switch (suite) {
             case "micro" -> MicroSuite.WORKLOADS;
             case "echo" -> List.of("c1", "c50", "c500");
+            case "scaling" -> CarrierScaling.WORKLOADS;
             default -> List.of();
         };
     }
