@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.bench.memory.MemorySuite;
 import dev.weft.bench.micro.CarrierScaling;
 import dev.weft.bench.micro.MicroSuite;
 import java.io.BufferedReader;
@@ -204,6 +205,7 @@ public final class Launches {
             case "micro" -> MicroSuite.WORKLOADS;
             case "echo" -> List.of("c1", "c50", "c500");
             case "scaling" -> CarrierScaling.WORKLOADS;
+            case "memory" -> MemorySuite.WORKLOADS;
             default -> List.of();
         };
     }
