@@ -1,5 +1,6 @@
 package dev.weft.bench.echo;
 
+import dev.weft.bench.Launches;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,15 +11,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code echo} suite of ../shared/BENCH-SPEC.md. {@code EchoSuite suite [runner...]} runs,
- * for each runner, a server JVM and then one load-client JVM per workload ({@code c1},
+ * The {@code echo} suite of ../shared/BENCH-SPEC.md. {@code EchoSuite suite [--launches N] [runner...]}
+ * runs, for each runner, a server JVM and then one load-client JVM per workload ({@code c1},
  * {@code c50}, {@code c500}), and prints the spec's lines:
- * {@code echo <workload> <runner> <value> msg/s} and {@code … <value> us}. The server JVM prints
- * its port on stdout; everything else goes to stderr.
+ * {@code echo <workload> <runner> <value> msg/s} and {@code … <value> us}. With
+ * {@code --launches N} it does that N times, the runners interleaved (every runner's first launch,
+ * then every runner's second, …), prints each launch's lines on stderr as
+ * {@code # launch i/N: …}, and at the end the median of each figure with its spread
+ * ({@link Launches}). The server JVM prints its port on stdout; everything else goes to stderr.
  */
 public final class EchoSuite {
     static final List<String> RUNNERS = List.of("weft-nio/poll", "weft-nio/vthread", "jdk/vthread", "netty/nio");
-    static final int[] CONNECTIONS = {1, 50, 500};
+    /** The workloads' connection counts; {@code -Dweft.bench.echo.connections=50,500} runs only those. */
+    static final int[] CONNECTIONS = java.util.Arrays.stream(System.getProperty("weft.bench.echo.connections", "1,50,500")
+            .split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
     static final double WARMUP_SECONDS = Double.parseDouble(System.getProperty("weft.bench.echo.warmup", "3"));
     static final double MEASURE_SECONDS = Double.parseDouble(System.getProperty("weft.bench.echo.seconds", "10"));
 
@@ -36,9 +42,9 @@ public final class EchoSuite {
             case "server" -> serve(args[1]);
             case "client" -> EchoClient.run(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]));
-            case "suite" -> suite(args.length > 1 ? List.of(args).subList(1, args.length) : RUNNERS);
+            case "suite" -> suite(List.of(args).subList(1, args.length));
             default -> {
-                System.err.println("usage: EchoSuite [suite [runner...] | server <runner> | client <port> <conns> <warmup-s> <seconds>]");
+                System.err.println("usage: EchoSuite [suite [--launches N] [runner...] | server <runner> | client <port> <conns> <warmup-s> <seconds>]");
                 System.exit(2);
             }
         }
@@ -58,40 +64,95 @@ public final class EchoSuite {
         }
     }
 
-    private static void suite(List<String> runners) throws Exception {
+    private static void suite(List<String> args) throws Exception {
+        int n = 1;
+        List<String> runners = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--launches") && i + 1 < args.size()) {
+                n = Integer.parseInt(args.get(++i));
+            } else if (a.startsWith("--launches=")) {
+                n = Integer.parseInt(a.substring("--launches=".length()));
+            } else {
+                runners.add(a);
+            }
+        }
+        if (runners.isEmpty()) {
+            runners.addAll(RUNNERS);
+        }
         for (String runner : runners) {
             if (!SERVERS.containsKey(runner)) {
                 System.err.println("unknown echo runner '" + runner + "'; runners: " + RUNNERS);
                 System.exit(2);
             }
         }
-        for (String runner : runners) {
-            Process server = java("server", runner);
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-                String portLine = out.readLine();
-                if (portLine == null) {
-                    throw new IOException("the " + runner + " server exited before printing its port");
+        if (n < 1) {
+            System.err.println("--launches wants a whole number of at least 1, got " + n);
+            System.exit(2);
+        }
+        int launches = n;
+        // One launch: the figure lines as they come, as before. Several: the runners interleaved
+        // (every runner's first launch, then every runner's second, ...), each launch's lines on
+        // stderr, then per figure the median and its spread (BENCH-SPEC, "Noise").
+        Launches all = new Launches("echo", launches, runners);
+        boolean failed = false;
+        for (int launch = 1; launch <= launches; launch++) {
+            for (String runner : runners) {
+                String prefix = launches == 1 ? "" : "# launch " + launch + "/" + launches + ": ";
+                String which = launches == 1 ? "" : ", launch " + launch + "/" + launches;
+                try {
+                    launch(runner, which, line -> {
+                        all.addLine(line);
+                        if (launches == 1) {
+                            System.out.println(line);
+                            System.out.flush();
+                        } else {
+                            System.err.println(prefix + line);
+                        }
+                    });
+                    all.exited(runner, 0);
+                } catch (IOException e) {
+                    System.err.println("echo: " + runner + which + " failed: " + e.getMessage());
+                    all.exited(runner, 1);
+                    failed = true;
                 }
-                int port = Integer.parseInt(portLine.trim());
-                for (int c : CONNECTIONS) {
-                    System.err.printf("echo: %s, %d connections (%.0f s warm-up, %.0f s measured)%n", runner, c, WARMUP_SECONDS, MEASURE_SECONDS);
-                    Process client = java("client", String.valueOf(port), String.valueOf(c),
-                            String.valueOf(WARMUP_SECONDS), String.valueOf(MEASURE_SECONDS));
-                    String result = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                    if (client.waitFor() != 0 || result.isEmpty()) {
-                        throw new IOException("the load client failed against " + runner + " with " + c + " connections");
-                    }
-                    String[] f = result.split(" ");
-                    System.out.printf("echo c%d %s %s msg/s%n", c, runner, f[0]);
-                    System.out.printf("echo c%d %s %s us%n", c, runner, f[1]);
-                    System.out.flush();
+            }
+        }
+        if (launches > 1) {
+            all.report(System.out, System.err);
+        }
+        if (failed) {
+            System.exit(1);
+        }
+    }
+
+    /** One launch of {@code runner}: a server JVM, then a load-client JVM per workload; figure lines to {@code out}. */
+    private static void launch(String runner, String which, java.util.function.Consumer<String> out) throws Exception {
+        Process server = java("server", runner);
+        try {
+            BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String portLine = serverOut.readLine();
+            if (portLine == null) {
+                throw new IOException("the " + runner + " server exited before printing its port");
+            }
+            int port = Integer.parseInt(portLine.trim());
+            for (int c : CONNECTIONS) {
+                System.err.printf("echo: %s%s, %d connections (%.0f s warm-up, %.0f s measured)%n", runner, which, c,
+                        WARMUP_SECONDS, MEASURE_SECONDS);
+                Process client = java("client", String.valueOf(port), String.valueOf(c),
+                        String.valueOf(WARMUP_SECONDS), String.valueOf(MEASURE_SECONDS));
+                String result = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                if (client.waitFor() != 0 || result.isEmpty()) {
+                    throw new IOException("the load client failed against " + runner + " with " + c + " connections");
                 }
-            } finally {
-                server.getOutputStream().close();
-                if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                    server.destroyForcibly();
-                }
+                String[] f = result.split(" ");
+                out.accept(String.format("echo c%d %s %s msg/s", c, runner, f[0]));
+                out.accept(String.format("echo c%d %s %s us", c, runner, f[1]));
+            }
+        } finally {
+            server.getOutputStream().close();
+            if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                server.destroyForcibly();
             }
         }
     }

@@ -26,6 +26,9 @@ public final class MicroSuite {
     public static final List<String> RUNNERS = List.of(
             "weft-multi/poll", "weft-multi/vthread", "weft-current/poll", "weft-current/vthread", "jdk/vthread");
 
+    /** The workloads, in the spec's order (the order of the figure lines). */
+    public static final List<String> WORKLOADS = List.of("spawn_many", "yield_many", "ping_pong", "chained_spawn", "mpsc_100k");
+
     private interface Round {
         void run() throws Exception;
     }
