@@ -19,12 +19,14 @@ import java.util.Optional;
  *
  * <h2>Implementation notes</h2>
  * <ul>
- *   <li><b>Outcome.</b> {@link #value}/{@link #failure} are written by the thread that
- *       completes the task, then {@link #outcome} is CAS'd from {@code RUNNING}; a reader that
- *       sees a non-{@code RUNNING} outcome (volatile read) sees the value. The CAS makes completion
+ *   <li><b>Outcome.</b> {@link #result} (the value or the failure, one field) is written by the
+ *       task's own run as it completes, then {@link #outcome} is CAS'd from {@code RUNNING}; a
+ *       reader that sees a non-{@code RUNNING} outcome (volatile read) sees the result, and reads
+ *       it only for SUCCEEDED or FAILED. The CAS makes completion
  *       exactly-once: a runtime that closes with a task still running after its grace completes
  *       it as cancelled ({@link #abandon}), and the task's own completion, if it ever comes, then
- *       loses the CAS and changes nothing (checked by {@code TaskOutcomeStress}).</li>
+ *       loses the CAS and changes nothing that is read: {@link #abandon} writes no result, and only
+ *       the task's own run, which completes once, writes one (checked by {@code TaskOutcomeStress}).</li>
  *   <li><b>Waiters.</b> {@link #waiters} is a Treiber stack of wakers (Treiber 1986). Completion
  *       swaps in {@link #CLOSED} and wakes every node it took, so a waiter pushed before the swap
  *       is woken, and one that finds {@code CLOSED} reads the outcome instead: no lost wake-up.</li>
@@ -62,12 +64,16 @@ public abstract class TaskCore<T> implements Task<T> {
 
     final AbstractRuntime runtime;
     private final long id;
-    private final String givenName;
-    private final StackTraceElement spawnSite;
+    /**
+     * The name given at spawn (a String), or, when spawn sites are captured, a {@link Label} with
+     * the name (or null) and the site; null for neither. One field for both: an idle task's size
+     * is what a program with many of them pays.
+     */
+    private final Object label;
     final ScopeState scope;
 
-    private T value;
-    private Throwable failure;
+    /** The value (outcome SUCCEEDED) or the failure (FAILED); see the notes on completion. */
+    private Object result;
     private volatile int outcome;
     /** Set before an {@link #abandon} completion, for its message; read after the outcome. */
     private boolean abandoned;
@@ -93,9 +99,8 @@ public abstract class TaskCore<T> implements Task<T> {
     protected TaskCore(AbstractRuntime runtime, String name, ScopeState scope) {
         this.runtime = runtime;
         this.id = IDS.incrementAndGet();
-        this.givenName = name;
+        this.label = Diagnostics.spawnSites() ? new Label(name, Diagnostics.captureSpawnSite()) : name;
         this.scope = scope;
-        this.spawnSite = Diagnostics.spawnSites() ? Diagnostics.captureSpawnSite() : null;
     }
 
     /** Starts the task; called once by the runtime after registration. */
@@ -113,7 +118,8 @@ public abstract class TaskCore<T> implements Task<T> {
 
     @Override
     public final String name() {
-        return givenName != null ? givenName : "task-" + id;
+        String given = label instanceof Label l ? l.name() : (String) label;
+        return given != null ? given : "task-" + id;
     }
 
     @Override
@@ -128,7 +134,7 @@ public abstract class TaskCore<T> implements Task<T> {
 
     @Override
     public final Optional<StackTraceElement> spawnSite() {
-        return Optional.ofNullable(spawnSite);
+        return label instanceof Label l ? Optional.ofNullable(l.site()) : Optional.empty();
     }
 
     @Override
@@ -163,7 +169,7 @@ public abstract class TaskCore<T> implements Task<T> {
 
     /** The body's exception, once failed. */
     public final Throwable failure() {
-        return failure;
+        return outcome == FAILED ? (Throwable) result : null;
     }
 
     // ------------------------------------------------------------------ as a future
@@ -194,12 +200,15 @@ public abstract class TaskCore<T> implements Task<T> {
 
     private Poll<T> resultOf(int o) {
         if (o == SUCCEEDED) {
+            @SuppressWarnings("unchecked")
+            T value = (T) result;
             return Poll.ready(value);
         }
         if (scope != null && scope.isFailed()) {
             throw scope.failureForJoin();
         }
         if (o == FAILED) {
+            Throwable failure = (Throwable) result;
             throw new TaskFailedException("task '" + name() + "' failed: " + failure, failure);
         }
         if (abandoned) {
@@ -233,12 +242,12 @@ public abstract class TaskCore<T> implements Task<T> {
     // ------------------------------------------------------------------ completion
 
     final void complete(T v) {
-        value = v;                  // a losing completion's write is never read: the outcome says otherwise
+        result = v;                 // only the task's own run completes it; abandon() writes no result
         finish(SUCCEEDED);
     }
 
     final void completeFailed(Throwable t) {
-        failure = t;
+        result = t;
         finish(FAILED);
     }
 
@@ -315,4 +324,7 @@ public abstract class TaskCore<T> implements Task<T> {
             this.next = next;
         }
     }
+
+    /** A task's name and spawn site, kept together when spawn sites are captured. */
+    private record Label(String name, StackTraceElement site) { }
 }
