@@ -102,6 +102,9 @@ class WatchdogCauseTest {
     void aWaitInAClassInitializerIsReportedAsAPinnedWait() throws Exception {
         BlockingQueue<BlockedWorkerReport> reports = new LinkedBlockingQueue<>();
         CompletableFuture<Thread> started = new CompletableFuture<>();
+        // Loaded here, not initialised: the task's run then only initialises it (a slow class load
+        // inside the task could be reported first, as something else).
+        Class.forName(ParksInItsInitializer.class.getName(), false, getClass().getClassLoader());
         try (var rt = runtime("pinned", reports)) {
             Task<Boolean> pinned = rt.spawn("pinned-init", () -> {
                 started.complete(Thread.currentThread());
