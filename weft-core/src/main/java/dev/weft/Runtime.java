@@ -52,7 +52,9 @@ public interface Runtime extends AutoCloseable {
      * Runs a blocking call (file I/O, a JNI or FFM call that blocks, a legacy client) on this
      * runtime's pool of platform threads, so it never holds a worker. The pool grows up to its cap
      * and shrinks after its keep-alive; when every pool thread is busy, further calls wait in a
-     * FIFO queue (see the runtime's builder). Cancelling the task interrupts the call.
+     * FIFO queue (see the runtime's builder). Cancelling the task interrupts the call. A sequential
+     * task that must make a blocking call joins one: {@code spawnBlocking(() -> call()).join()}
+     * ({@link Weft#spawnBlocking}).
      */
     <T> Task<T> spawnBlocking(Callable<? extends T> body);
 

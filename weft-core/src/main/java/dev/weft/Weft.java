@@ -53,6 +53,13 @@ public final class Weft {
     /**
      * Runs a blocking call on the current runtime's blocking pool, off its workers
      * ({@link Runtime#spawnBlocking}).
+     *
+     * <p>In a sequential task, {@code Weft.spawnBlocking(() -> call()).join()} is how to make a
+     * call that blocks the OS thread ({@code java.io} file or pipe reads, {@code FileChannel},
+     * a process's streams, a host-name lookup, a wait with a native frame or class initialiser on
+     * the stack): a Weft worker does not get a stand-in while it is blocked, as a JDK carrier
+     * sometimes does, and the watchdog reports such a call as {@code BLOCKING_CALL} or
+     * {@code PINNED_WAIT}. See README.md, "Blocking calls in sequential tasks".
      */
     public static <T> Task<T> spawnBlocking(Callable<? extends T> body) {
         return Runtime.current().spawnBlocking(body);

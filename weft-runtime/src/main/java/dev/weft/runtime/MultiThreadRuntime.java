@@ -29,8 +29,9 @@ import java.util.function.Consumer;
  *   <li><b>Blocking.</b> {@link #spawnBlocking} runs calls on an elastic pool of platform threads
  *       ({@link Builder#blockingThreads(int)}, {@link Builder#blockingKeepAlive(Duration)}).</li>
  *   <li><b>Watchdog.</b> A worker that stays in one poll or one virtual-thread run longer than
- *       {@link Builder#watchdog(Duration)} is reported once, with its stack and the task's name and
- *       spawn site.</li>
+ *       {@link Builder#watchdog(Duration)} is reported once, with its stack, the task's name and
+ *       spawn site, and why it is held (a blocking call, a pinned wait, a computation) with the fix.
+ *       No worker is added while one is held.</li>
  *   <li><b>Close.</b> Cancels the tasks still running, waits up to the
  *       {@linkplain Builder#closeGrace close grace} (5 s) for their cleanup, stops the workers,
  *       and completes any task still alive as cancelled, so every join returns; spawning
@@ -146,7 +147,13 @@ public final class MultiThreadRuntime extends CarriedRuntime {
             return this;
         }
 
-        /** Report a worker stuck in one run longer than {@code threshold} (default 100 ms); null turns it off. */
+        /**
+         * Report a worker stuck in one run longer than {@code threshold} (default 100 ms); null turns it off.
+         * The report names why the worker is held ({@link BlockedWorkerReport.Cause}: a blocking call, a
+         * pinned wait, a computation), the call, and the fix. Weft does not add a worker while one is held:
+         * blocking calls in sequential tasks belong on {@code Weft.spawnBlocking(() -> ...).join()} or
+         * Weft's I/O types (README.md, "Blocking calls in sequential tasks").
+         */
         public Builder watchdog(Duration threshold) {
             if (threshold != null && (threshold.isNegative() || threshold.isZero())) {
                 throw new IllegalArgumentException("the watchdog threshold must be positive, got " + threshold);
@@ -155,7 +162,10 @@ public final class MultiThreadRuntime extends CarriedRuntime {
             return this;
         }
 
-        /** Where watchdog reports go (default: the {@code dev.weft.runtime.watchdog} System.Logger at WARNING). */
+        /**
+         * Where watchdog reports go (default: the {@code dev.weft.runtime.watchdog} System.Logger at WARNING,
+         * with the text of {@link BlockedWorkerReport#toString()}: cause, call and fix, then the stack).
+         */
         public Builder onBlocked(Consumer<BlockedWorkerReport> listener) {
             this.onBlocked = Objects.requireNonNull(listener, "listener");
             return this;

@@ -241,7 +241,9 @@ class MultiThreadRuntimeTest {
         assertThat(r.worker()).startsWith("dog-worker-");
         assertThat(r.blockedFor()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
         assertThat(r.stack()).anyMatch(e -> e.getMethodName().equals("sleep"));
-        assertThat(r.toString()).contains("task 'blocker'").contains("spawnBlocking");
+        assertThat(r.cause()).as("a poll that sleeps is in a blocking call").isEqualTo(BlockedWorkerReport.Cause.BLOCKING_CALL);
+        assertThat(r.blockingFrame()).hasValueSatisfying(f -> assertThat(f.getMethodName()).isEqualTo("sleep"));
+        assertThat(r.toString()).contains("task 'blocker'").contains("Cause: BLOCKING_CALL").contains("spawnBlocking");
     }
 
     @Test

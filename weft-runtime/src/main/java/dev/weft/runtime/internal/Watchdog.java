@@ -16,6 +16,25 @@ import java.util.function.Consumer;
  * {@code threshold / 4}; a worker whose run count has not moved while it had work in hand since a
  * sample at least {@code threshold} ago is stuck in one run. It is reported once: the run count it
  * was reported at is remembered until the worker moves on.
+ *
+ * <p><b>Why the worker is held</b> ({@link BlockedWorkerReport.Cause}) is worked out only when a
+ * report is made, on this thread, from public API: the worker's {@link Thread#getState()} (a
+ * carrier whose mounted virtual thread is pinned while it parks, waits or blocks on a monitor is
+ * itself WAITING, TIMED_WAITING or BLOCKED: the JDK parks the carrier) and the top frame of the
+ * stack of the thread doing the work ({@link #classify}). The workers pay nothing more. The state
+ * is read from the worker, a platform thread (a field read), not from the virtual thread: in JDK
+ * 25 {@code VirtualThread.getState()} of a mounted thread takes its {@code interruptLock}
+ * monitor, which that thread's unmount also takes. {@code getStackTrace()} of a mounted virtual
+ * thread is a VM handshake with its carrier (a pause of the worker for the walk, no Java monitor);
+ * of an unmounted one, a CAS-suspend. Either way any wait is the worker waiting for this thread,
+ * never the reverse, and this thread waits on no worker, so decision 12 (no queued locks between
+ * workers and their virtual threads) holds; it is the watchdog's own thread that is exempted.
+ * After the stack walk the worker is sampled again: if it has moved on to another run (or the
+ * virtual thread has left it), the sample is stale and no report is made.
+ *
+ * <p>Weft does not compensate (add a worker) for a held worker, unlike the JDK's default
+ * scheduler for some blocking calls: the report names the call and the fix (ARCHITECTURE.md,
+ * decision 22).
  */
 public final class Watchdog {
     private final AbstractRuntime runtime;
@@ -83,15 +102,81 @@ public final class Watchdog {
         }
         reportedAt[i] = count;
         Task<?> task = taskOf(w, current);
-        Thread worker = task != null && task.kind() == Task.Kind.SEQUENTIAL && threadOf(task) != null ? threadOf(task) : w;
+        boolean poll = current instanceof Task<?> t && t.kind() == Task.Kind.POLL;
+        Thread vthread = task != null && task.kind() == Task.Kind.SEQUENTIAL ? threadOf(task) : null;
+        Thread worker = vthread != null ? vthread : w;
+        StackTraceElement[] stack = worker.getStackTrace();
+        Thread.State state = w.getState();      // a platform thread's state: no lock (see the notes)
+        if (w.runCountOpaque() != count || w.currentOpaque() != current
+                || (vthread != null && CarrierHook.carrierOf(vthread).orElse(null) != w)) {
+            reportedAt[i] = -1;                 // it moved on while we looked: not stuck, no report
+            return;
+        }
         BlockedWorkerReport report = new BlockedWorkerReport(runtime.name(), w.getName(), Duration.ofNanos(stuckFor),
                 Optional.ofNullable(task).map(Task::name), task == null ? Optional.empty() : task.spawnSite(),
-                worker.getStackTrace());
+                stack, classify(state, stack, poll));
         try {
             sink.accept(report);
         } catch (Throwable e) {
             dev.weft.spi.Faults.report("watchdog of runtime '" + runtime.name() + "' (its onBlocked listener)", sink, e);
         }
+    }
+
+    /**
+     * Why a worker is held, from the state of the worker's thread and the stack of the thread
+     * doing the work: a wait (WAITING, TIMED_WAITING, BLOCKED) is a pinned wait for a sequential
+     * task and a blocking call for a poll; a running thread whose top frame is a native method
+     * of the JDK's blocking I/O ({@link #isBlockingNative}) is in a blocking call; anything else
+     * computes.
+     */
+    public static BlockedWorkerReport.Cause classify(Thread.State state, StackTraceElement[] stack, boolean poll) {
+        if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED) {
+            return poll ? BlockedWorkerReport.Cause.BLOCKING_CALL : BlockedWorkerReport.Cause.PINNED_WAIT;
+        }
+        if (stack.length > 0 && isBlockingNative(stack[0])) {
+            return BlockedWorkerReport.Cause.BLOCKING_CALL;
+        }
+        return BlockedWorkerReport.Cause.COMPUTATION;
+    }
+
+    /**
+     * A native method of the JDK that can block its thread in a system call: {@code java.io}
+     * (file, pipe and process streams, {@code RandomAccessFile}), {@code sun.nio.ch}
+     * ({@code FileChannel}, blocking sockets and selectors), {@code sun.nio.fs} (file system
+     * calls), {@code java.net} (host-name lookups) and processes ({@code ProcessImpl},
+     * {@code ProcessHandleImpl}: waiting for exit).
+     */
+    static boolean isBlockingNative(StackTraceElement e) {
+        if (!e.isNativeMethod()) {
+            return false;
+        }
+        String c = e.getClassName();
+        return c.startsWith("java.io.") || c.startsWith("sun.nio.ch.") || c.startsWith("sun.nio.fs.")
+                || c.startsWith("java.net.") || c.equals("java.lang.ProcessImpl") || c.equals("java.lang.ProcessHandleImpl");
+    }
+
+    /**
+     * The index of the first (innermost) frame of code outside the JDK and Weft's engine (its
+     * {@code .internal} packages): the task's own code, or -1.
+     */
+    public static int firstNonJdkFrame(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            String c = stack[i].getClassName();
+            if (!isJdkFrame(stack[i]) && !(c.startsWith("dev.weft.") && c.contains(".internal."))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isJdkFrame(StackTraceElement e) {
+        String m = e.getModuleName();
+        if (m != null) {
+            return m.startsWith("java.") || m.startsWith("jdk.");
+        }
+        String c = e.getClassName();
+        return c.startsWith("java.") || c.startsWith("javax.") || c.startsWith("jdk.") || c.startsWith("sun.")
+                || c.startsWith("com.sun.");
     }
 
     private Task<?> taskOf(Worker w, Runnable current) {
