@@ -41,12 +41,14 @@ import java.util.concurrent.locks.LockSupport;
  * {@code idle_recv}, its receiver or future), alike for Weft and the JDK.
  *
  * <p>Measurement: the multi-thread runtime has 2 workers, no watchdog and a 200 ms close grace.
- * Before the measured round, three rounds of 10,000 tasks of the same kind start, wait and are
+ * Before the measured round, three rounds of 100,000 tasks of the same kind start, wait and are
  * released on the same runtime ({@code -Dweft.bench.memory.warmupRounds},
  * {@code -Dweft.bench.memory.warmupTasks}): classes loaded, the scheduler's threads started, and
  * the code on a waiting task's stack JIT-compiled, since a parked virtual thread's frozen stack
  * is about twice as big with interpreted frames (trial: after one round of 1,000, 1,661 B/task
- * for {@code weft-multi/vthread} {@code idle_park} against 854 after three of 10,000). The
+ * for {@code weft-multi/vthread} {@code idle_park} against 854 after three of 10,000; after three
+ * of 10,000 the JDK's own figure still ranged 553..1,191 B/task over 5 launches, after three of
+ * 100,000 it ranged 543..545). The
  * arrays that hold the tasks' handles for the release are allocated before the "before"
  * figure, so they do not count. The
  * tasks have reached their wait when every sequential task or virtual thread reports itself
@@ -64,7 +66,7 @@ public final class MemorySuite {
     public static final List<String> WORKLOADS = List.of("idle_park", "idle_recv");
 
     static final int TASKS = Integer.getInteger("weft.bench.memory.tasks", 100_000);
-    private static final int WARMUP_TASKS = Integer.getInteger("weft.bench.memory.warmupTasks", 10_000);
+    private static final int WARMUP_TASKS = Integer.getInteger("weft.bench.memory.warmupTasks", 100_000);
     private static final int WARMUP_ROUNDS = Integer.getInteger("weft.bench.memory.warmupRounds", 3);
     private static final long STABLE_BYTES = 64 * 1024;
     private static final long WAIT_LIMIT_NANOS = Duration.ofMinutes(2).toNanos();
