@@ -31,6 +31,11 @@ public final class WheelTimer {
     private final Runnable onNewEarliest;
     private final String where;
     private volatile long plannedWakeTick = Long.MAX_VALUE;
+    /**
+     * {@code wheel.size()} as of the last change, written under {@link #lock}: lets the workers'
+     * periodic maintenance skip the timer entirely, without a lock, while no timer is pending.
+     */
+    private volatile int pending;
 
     /**
      * @param owner         names the runtime in fault reports
@@ -49,6 +54,7 @@ public final class WheelTimer {
         lock.lock();
         try {
             entry = wheel.insert(tick, waker);
+            pending = wheel.size();
         } finally {
             lock.unlock();
         }
@@ -59,6 +65,7 @@ public final class WheelTimer {
             lock.lock();
             try {
                 wheel.cancel(entry);
+                pending = wheel.size();
             } finally {
                 lock.unlock();
             }
@@ -77,6 +84,7 @@ public final class WheelTimer {
                 return 0;
             }
             wheel.advance(now, fired::add);
+            pending = wheel.size();
         } finally {
             lock.unlock();
         }
@@ -113,6 +121,11 @@ public final class WheelTimer {
     /** The driver is awake and will look at the timers again before it parks. */
     public void clearPlan() {
         plannedWakeTick = Long.MAX_VALUE;
+    }
+
+    /** True if a timer may be pending (a volatile read, no lock; exact as of the last change). */
+    public boolean hasPending() {
+        return pending != 0;
     }
 
     /** Timers pending. */
