@@ -8,6 +8,7 @@ import dev.weft.sync.ClosedException;
 import dev.weft.sync.Receiver;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -94,9 +95,50 @@ public final class ChannelReceiver<T> implements Receiver<T> {
         return new ReceiverStream<>(core);
     }
 
+    /**
+     * The blocking iteration of a sequential consumer: {@link #recv()}'s path, with the end as a
+     * value instead of an exception, and no stream, lookahead future or {@code Poll} objects per
+     * message (issue 13: {@code mpsc_100k}).
+     */
     @Override
     public Iterator<T> iterator() {
-        return Weft.iterate(stream()).iterator();
+        return new Iterator<>() {
+            /** The next message, {@code END} once the channel has ended, or null before the next look (messages are never null). */
+            private Object next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = nextOrEnd();
+                }
+                return next != ChannelCore.END;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("the channel has ended: every sender is closed and every message was received");
+                }
+                T message = (T) next;
+                next = null;
+                return message;
+            }
+        };
+    }
+
+    /** The next message, parking while there is none, or {@code END} once the channel has ended. */
+    private Object nextOrEnd() {
+        Coop.proceedBlocking();
+        Object r = core.pollMessage(false);
+        if (r != ChannelCore.EMPTY) {
+            return r;
+        }
+        try {
+            return Weft.await(new RecvFuture<>(this));
+        } catch (ClosedException end) {         // a receive future fails only at the end (endOfChannel)
+            return ChannelCore.END;
+        }
     }
 
     @Override
