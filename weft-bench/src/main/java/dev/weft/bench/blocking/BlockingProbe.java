@@ -257,6 +257,7 @@ public final class BlockingProbe {
                 };
             }
             case "wait", "wait_pinned" -> {
+                // The workload is Object.wait itself (a monitor on purpose: weft-bench is not under decision 12).
                 Object lock = new Object();
                 boolean[] released = {false};
                 Runnable body = () -> {

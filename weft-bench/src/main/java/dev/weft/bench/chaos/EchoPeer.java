@@ -1,18 +1,12 @@
 package dev.weft.bench.chaos;
 
-import dev.weft.Context;
-import dev.weft.Future;
-import dev.weft.Poll;
 import dev.weft.Runtime;
-import dev.weft.io.BufIOException;
+import dev.weft.bench.PooledEcho;
 import dev.weft.io.Io;
-import dev.weft.io.IoBuf;
-import dev.weft.io.ReadResult;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The loopback echo server of a chaos run, on the main runtime: an accept loop (a sequential
@@ -39,9 +33,9 @@ final class EchoPeer {
             while (true) {
                 TcpStream conn = listener.accept();
                 if ((n++ & 1) == 0) {
-                    w.ledger.spawn(rt, "echo/serve-seq", () -> serveSequential(pool, conn));
+                    w.ledger.spawn(rt, "echo/serve-seq", () -> PooledEcho.sequential(conn, pool.take(), pool.pool::give));
                 } else {
-                    w.ledger.spawnFuture(rt, "echo/serve-poll", servePoll(pool, conn));
+                    w.ledger.spawnFuture(rt, "echo/serve-poll", PooledEcho.poll(conn, pool.take(), pool.pool::give));
                 }
             }
         });
@@ -57,59 +51,5 @@ final class EchoPeer {
         acceptor.task().cancel();
         listener.close();
         return acceptor;
-    }
-
-    private static Void serveSequential(IoFixtures pool, TcpStream conn) {
-        IoBuf buf = pool.take();
-        try (conn) {
-            for (;;) {
-                ReadResult r = conn.read(buf.clear());
-                buf = r.buf();
-                if (r.eof()) {
-                    return null;
-                }
-                buf = conn.writeAll(buf.flip()).buf();
-            }
-        } catch (BufIOException e) {
-            buf = e.buf();          // the peer reset or vanished: this connection only
-            return null;
-        } finally {
-            pool.pool.give(buf);         // does nothing for a buffer a cancelled operation already returned
-        }
-    }
-
-    private static Future<Void> servePoll(IoFixtures pool, TcpStream conn) {
-        IoBuf buf = pool.take();
-        Future<Long> copy = Io.copyFuture(conn, conn, buf);
-        AtomicBoolean finished = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (finished.compareAndSet(false, true)) {
-                conn.close();
-                pool.pool.give(buf);
-            }
-        };
-        return new Future<>() {
-            @Override
-            public Poll<Void> poll(Context cx) {
-                try {
-                    if (copy.poll(cx).isPending()) {
-                        return Poll.pending();
-                    }
-                } catch (RuntimeException e) {
-                    // the peer reset or vanished: this connection only
-                }
-                finish.run();
-                return Poll.ready(null);
-            }
-
-            @Override
-            public void drop() {
-                try {
-                    copy.drop();
-                } finally {
-                    finish.run();
-                }
-            }
-        };
     }
 }

@@ -4,19 +4,16 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Runtime;
-import dev.weft.io.BufIOException;
 import dev.weft.io.BufPool;
 import dev.weft.io.Io;
-import dev.weft.io.IoBuf;
-import dev.weft.io.ReadResult;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
+import dev.weft.bench.PooledEcho;
 import dev.weft.runtime.Runtimes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The soak's echo server: a multi-thread runtime whose accept loop (a poll task) serves each
@@ -51,9 +48,9 @@ final class SoakServer implements AutoCloseable {
                     }
                     TcpStream conn = next.value();
                     if ((accepted++ & 1) == 0) {
-                        Runtime.current().spawnFuture("soak-echo-poll", servePoll(conn));
+                        Runtime.current().spawnFuture("soak-echo-poll", PooledEcho.poll(conn, pool.take(), pool::give));
                     } else {
-                        Runtime.current().spawn("soak-echo-seq", () -> serveSequential(conn));
+                        Runtime.current().spawn("soak-echo-seq", () -> PooledEcho.sequential(conn, pool.take(), pool::give));
                     }
                 }
             }
@@ -66,60 +63,6 @@ final class SoakServer implements AutoCloseable {
 
     InetSocketAddress address() {
         return listener.localAddress();
-    }
-
-    private Void serveSequential(TcpStream conn) {
-        IoBuf buf = pool.take();
-        try (conn) {
-            for (;;) {
-                ReadResult r = conn.read(buf.clear());
-                buf = r.buf();
-                if (r.eof()) {
-                    return null;
-                }
-                buf = conn.writeAll(buf.flip()).buf();
-            }
-        } catch (BufIOException e) {
-            buf = e.buf();
-            return null;
-        } finally {
-            pool.give(buf);
-        }
-    }
-
-    private Future<Void> servePoll(TcpStream conn) {
-        IoBuf buf = pool.take();
-        Future<Long> copy = Io.copyFuture(conn, conn, buf);
-        AtomicBoolean finished = new AtomicBoolean();
-        Runnable finish = () -> {
-            if (finished.compareAndSet(false, true)) {
-                conn.close();
-                pool.give(buf);
-            }
-        };
-        return new Future<>() {
-            @Override
-            public Poll<Void> poll(Context cx) {
-                try {
-                    if (copy.poll(cx).isPending()) {
-                        return Poll.pending();
-                    }
-                } catch (RuntimeException e) {
-                    // the peer reset: this connection only
-                }
-                finish.run();
-                return Poll.ready(null);
-            }
-
-            @Override
-            public void drop() {
-                try {
-                    copy.drop();
-                } finally {
-                    finish.run();
-                }
-            }
-        };
     }
 
     @Override

@@ -28,11 +28,7 @@ public final class ChannelReceiver<T> implements Receiver<T> {
     @Override
     @SuppressWarnings("unchecked")
     public T recv() {
-        Coop.proceedBlocking();
-        Object r = core.pollMessage(false);
-        if (r == ChannelCore.EMPTY) {
-            return Weft.await(new RecvFuture<>(this));
-        }
+        Object r = nextOrEnd();
         if (r == ChannelCore.END) {
             throw endOfChannel();
         }

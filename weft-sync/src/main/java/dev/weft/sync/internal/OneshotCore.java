@@ -265,10 +265,7 @@ public final class OneshotCore<T> implements Future<T> {
 
         @Override
         public Poll<T> poll(Context cx) {
-            if (!Coop.proceed(cx)) {
-                return Poll.pending();
-            }
-            Poll<T> p = pollRecv(cx);
+            Poll<T> p = OneshotCore.this.poll(cx);
             if (p.isReady()) {
                 DELIVERED.setRelease(this, p.value());
             }
