@@ -7,7 +7,7 @@ module dev.weft.core {
     exports dev.weft;
     exports dev.weft.spi;
     exports dev.weft.internal to dev.weft.runtime, dev.weft.sync, dev.weft.io;
-    exports dev.weft.internal.future to dev.weft.runtime;
+    exports dev.weft.internal.future to dev.weft.runtime, dev.weft.sync, dev.weft.io;
     exports dev.weft.internal.stream to dev.weft.runtime;
 
     uses dev.weft.spi.RuntimeProvider;

@@ -48,6 +48,15 @@ public interface Runtime extends AutoCloseable {
     /** Spawns a named sequential task. */
     <T> Task<T> spawn(String name, Callable<? extends T> body);
 
+    /** Spawns a named sequential task that returns nothing. */
+    default Task<Void> spawn(String name, Action body) {
+        java.util.Objects.requireNonNull(body, "body");
+        return spawn(name, () -> {
+            body.run();
+            return null;
+        });
+    }
+
     /**
      * Runs a blocking call (file I/O, a JNI or FFM call that blocks, a legacy client) on this
      * runtime's pool of platform threads, so it never holds a worker. The pool grows up to its cap

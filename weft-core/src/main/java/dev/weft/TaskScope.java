@@ -62,6 +62,11 @@ public final class TaskScope implements AutoCloseable {
         return Spawner.sequential(runtime(), null, state, body);
     }
 
+    /** Spawns a named sequential child that returns nothing. */
+    public Task<Void> spawn(String name, Action body) {
+        return Spawner.sequential(runtime(), name, state, body);
+    }
+
     /** Spawns a poll child. */
     public <T> Task<T> spawnFuture(Future<T> future) {
         return Spawner.poll(runtime(), null, state, future);

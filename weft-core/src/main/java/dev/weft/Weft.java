@@ -50,6 +50,11 @@ public final class Weft {
         return Runtime.current().spawn(name, body);
     }
 
+    /** Spawns a named sequential task that returns nothing. */
+    public static Task<Void> spawn(String name, Action body) {
+        return Runtime.current().spawn(name, body);
+    }
+
     /**
      * Runs a blocking call on the current runtime's blocking pool, off its workers
      * ({@link Runtime#spawnBlocking}).
@@ -273,5 +278,60 @@ public final class Weft {
                         + "(dev.weft:weft-runtime) to the class or module path, or build a runtime yourself and "
                         + "use Weft.run(runtime, main)."))
                 .createDefault();
+    }
+
+    // ------------------------------------------------------------------ seeing inside
+
+    /** How much of a sequential task's stack a {@linkplain #dump dump} shows. */
+    public enum Stacks {
+        /**
+         * Your frames only: each run of Weft and JDK frames above one of yours is shown as the
+         * call you made (for example {@code Receiver.recv}) and a count of the frames left out;
+         * the thread's start-up frames are dropped.
+         */
+        TRIMMED,
+        /** Every frame, as {@link Thread#getStackTrace()} gives them. */
+        FULL
+    }
+
+    /**
+     * Every live task of every open runtime in this process, as text: per runtime, each task's
+     * id, name, kind, state and for how long, where it is (being polled, pending, parked in
+     * Weft, blocked in a JDK call), what it waits on (a sequential task's awaited future, a poll
+     * task's future chain, each naming itself: {@code select(recv(mpsc#3, empty), sleep(100 ms,
+     * 42 ms left))}), a sequential task's stack (your frames), counters, spawn site (with
+     * {@code -Dweft.spawnSites=true}) and the scope it belongs to.
+     *
+     * {@snippet class="dev.weft.snippets.WeftSnippets" region="dump"}
+     */
+    public static String dump() {
+        return dev.weft.internal.TaskDump.take().toText(false);
+    }
+
+    /** Prints {@link #dump()} to {@code out}. */
+    public static void dump(java.io.PrintStream out) {
+        dump(out, Stacks.TRIMMED);
+    }
+
+    /** Prints the dump to {@code out}, with trimmed or full stacks. */
+    public static void dump(java.io.PrintStream out, Stacks stacks) {
+        out.print(dev.weft.internal.TaskDump.take().toText(stacks == Stacks.FULL));
+        out.flush();
+    }
+
+    /**
+     * The dump as JSON in the shape of the JDK's {@code jcmd <pid> Thread.dump_to_file -format=json}:
+     * a {@code threadDump} object with {@code processId}, {@code time}, {@code runtimeVersion} and
+     * {@code threadContainers}, one per runtime and per scope, whose {@code threads} are the tasks
+     * ({@code tid} is the task id, with {@code name}, {@code state}, {@code stack}); Weft's own
+     * fields are in a {@code weft} object on each container and task.
+     */
+    public static String dumpJson() {
+        return dumpJson(Stacks.TRIMMED);
+    }
+
+    /** {@link #dumpJson()} with trimmed or full stacks. */
+    public static String dumpJson(Stacks stacks) {
+        return dev.weft.internal.TaskDump.take().toJson(stacks == Stacks.FULL);
     }
 }

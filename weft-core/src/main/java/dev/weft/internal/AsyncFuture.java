@@ -38,4 +38,10 @@ public final class AsyncFuture<T> implements Future<T> {
             t.cancel();
         }
     }
+
+    @Override
+    public String toString() {
+        Task<T> t = task;
+        return t == null ? "async(not started: " + dev.weft.internal.TaskDump.describe(body) + ")" : "async(" + t + ")";
+    }
 }

@@ -81,7 +81,7 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
         }
         runner = Thread.currentThread();
         phase = RUNNING;                // volatile: a cancel that reads RUNNING then sees runner
-        state = S_RUNNING;
+        enter(S_RUNNING);
         polls++;
         if (cancelRequested) {          // a cancel that read NOT_STARTED did not interrupt: honour it here
             finishRun();                // (one that read RUNNING may be interrupting: wait for it, clear it)

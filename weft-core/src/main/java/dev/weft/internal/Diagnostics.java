@@ -38,6 +38,17 @@ public final class Diagnostics {
         }
     }
 
+    /**
+     * True if {@code c} comes from Weft or a registered library ({@link #registerLibrary}): from
+     * the same jar or classes directory. Each Weft module registers itself from the classes its
+     * code cannot run without (core here, a runtime's class, weft-sync's and weft-io's cores), so a
+     * frame of any of its classes counts; your code, examples and tests come from elsewhere.
+     */
+    public static boolean isLibrary(Class<?> c) {
+        CodeSource source = c.getProtectionDomain().getCodeSource();
+        return source != null && source.getLocation() != null && LIBRARY_LOCATIONS.contains(source.getLocation());
+    }
+
     /** The first frame of the caller outside Weft and the JDK, or null. */
     static StackTraceElement captureSpawnSite() {
         return WALKER.walk(frames -> frames

@@ -86,6 +86,11 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
         return Task.Kind.POLL;
     }
 
+    /** The future this task polls (for dumps: its {@code toString} names the chain being polled). */
+    Future<T> future() {
+        return future;
+    }
+
     @Override
     public void start() {
         submit();
@@ -115,7 +120,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             int s = runState;
             if (s == IDLE) {
                 if (RUN_STATE.compareAndSet(this, IDLE, SCHEDULED)) {
-                    state = S_SCHEDULED;
+                    enter(S_SCHEDULED);
                     submit();
                     return;
                 }
@@ -171,7 +176,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             completeCancelled();
             return;
         }
-        state = S_RUNNING;
+        enter(S_RUNNING);
         polls++;
         TaskBudget.refill(this);
         Poll<T> p;
@@ -196,15 +201,15 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             // racing with this store sees SCHEDULED (or fails its CAS and then sees it) and leaves
             // the re-queue to us; release pairs with the next run's CAS to RUNNING.
             RUN_STATE.setRelease(this, SCHEDULED);
-            state = S_SCHEDULED;
+            enter(S_SCHEDULED);
             submit();
             return;
         }
-        state = S_IDLE;
+        enter(S_IDLE);
         if (!RUN_STATE.compareAndSet(this, RUNNING, IDLE)) {
             // NOTIFIED: woken while polling; go to the back of the queue so others run first.
             runState = SCHEDULED;
-            state = S_SCHEDULED;
+            enter(S_SCHEDULED);
             submit();
         }
     }

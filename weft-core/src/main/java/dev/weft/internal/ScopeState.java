@@ -31,8 +31,42 @@ public final class ScopeState {
     private TaskFailedException failure;
     private boolean delivered;
 
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    private final long id = IDS.incrementAndGet();
+    /** The task that opened the scope, or null when a plain thread did ({@link #ownerThread}). */
+    private final TaskCore<?> owner;
+    private final String ownerThread;
+
     public ScopeState(AbstractRuntime runtime) {
         this.runtime = runtime;
+        this.owner = ExecutionContext.currentTaskOrNull();
+        this.ownerThread = owner == null ? Thread.currentThread().getName() : null;
+    }
+
+    /** A number unique in this process, in opening order (task dumps name the scope by it). */
+    public long id() {
+        return id;
+    }
+
+    /** The task that opened this scope, or null if a plain thread did. */
+    public TaskCore<?> owner() {
+        return owner;
+    }
+
+    /** Who opened the scope, for dumps: the task, or the plain thread's name. */
+    public String ownerDescription() {
+        return owner != null ? owner.kind().name().toLowerCase(java.util.Locale.ROOT) + " task '" + owner.name() + "' #" + owner.id()
+                : "thread '" + ownerThread + "'";
+    }
+
+    /** True once the owner left the scope's block (or called close). */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The children still running (a snapshot). */
+    public List<TaskCore<?>> children() {
+        return new ArrayList<>(children);
     }
 
     public AbstractRuntime runtime() {
@@ -163,6 +197,11 @@ public final class ScopeState {
         @Override
         public dev.weft.Poll<Void> poll(dev.weft.Context cx) {
             return task.pollDone(cx) ? dev.weft.Poll.ready(null) : dev.weft.Poll.pending();
+        }
+
+        @Override
+        public String toString() {
+            return "the end of scope child '" + task.name() + "' #" + task.id();
         }
     }
 }

@@ -100,7 +100,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @SuppressWarnings("unchecked")
     public void run() {
         ExecutionContext.enterSequential(runtime, this);
-        state = S_RUNNING;
+        enter(S_RUNNING);
         polls++;
         if (cancelRequested) {
             completeCancelled();
@@ -173,6 +173,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         }
     }
 
+    /** The body as given at spawn (for dumps, when the task has not started). */
+    Object body() {
+        return body;
+    }
+
     boolean shielded() {
         return shieldDepth > 0;     // read by this task's own thread, the only writer
     }
@@ -214,11 +219,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     }
 
     void markIdle() {
-        state = S_IDLE;
+        enter(S_IDLE);
     }
 
     void markRunning() {
-        state = S_RUNNING;
+        enter(S_RUNNING);
         polls++;
         TaskBudget.refill(this);
     }

@@ -23,4 +23,9 @@ public final class StreamNextFuture<T> implements Future<Poll<T>> {
     public void drop() {
         stream.drop();
     }
+
+    @Override
+    public String toString() {
+        return "next(" + dev.weft.internal.TaskDump.describe(stream) + ")";
+    }
 }

@@ -90,6 +90,10 @@ public abstract class TaskCore<T> implements Task<T> {
      * costs a fence in G1's post-write barrier (BENCHMARKS.md, yield_many).
      */
     byte state = S_SCHEDULED;
+    /** {@link CoarseClock} time of the last change of {@link #state} (plain: a diagnostic). */
+    int stateSince;
+    /** {@link CoarseClock} time of the spawn. */
+    final int created;
     /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's lock. */
     TaskCore<?> prevLive;
     TaskCore<?> nextLive;
@@ -101,6 +105,14 @@ public abstract class TaskCore<T> implements Task<T> {
         this.id = IDS.incrementAndGet();
         this.label = Diagnostics.spawnSites() ? new Label(name, Diagnostics.captureSpawnSite()) : name;
         this.scope = scope;
+        this.created = CoarseClock.now();
+        this.stateSince = created;
+    }
+
+    /** Moves the diagnostic state to {@code s} and stamps it with the coarse clock (one volatile read). */
+    final void enter(byte s) {
+        state = s;
+        stateSince = CoarseClock.now();
     }
 
     /** Starts the task; called once by the runtime after registration. */

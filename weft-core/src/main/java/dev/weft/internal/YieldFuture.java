@@ -17,4 +17,9 @@ public final class YieldFuture implements Future<Void> {
         cx.waker().wake();
         return Poll.pending();
     }
+
+    @Override
+    public String toString() {
+        return yielded ? "yield(yielded)" : "yield";
+    }
 }

@@ -47,6 +47,7 @@ public abstract class AbstractRuntime implements Runtime {
     private final TaskRegistry live = new TaskRegistry();
     /** {@link #OPEN}, {@link #CLOSING} (one closer won the CAS), {@link #CLOSED} (close has returned). */
     private volatile int closeState;
+    private final long registryId;
     private volatile long closeGraceNanos = CLOSE_GRACE_NANOS;
     private int coopBudget = Coop.BUDGET;   // set in a subclass constructor, before any task runs
     private volatile BlockingPool blockingPool;
@@ -71,6 +72,21 @@ public abstract class AbstractRuntime implements Runtime {
     protected AbstractRuntime(String name) {
         this.name = Objects.requireNonNull(name, "name");
         dev.weft.internal.Diagnostics.registerLibrary(getClass());
+        dev.weft.internal.CoarseClock.start();
+        this.registryId = dev.weft.internal.RuntimeRegistry.register(this);
+    }
+
+    /** This runtime's number in the process (creation order), as task dumps show it. */
+    public final long id() {
+        return registryId;
+    }
+
+    /**
+     * A one-line description for task dumps: the runtime's kind and, where it has them, its
+     * workers and queues. The default is the class's simple name; runtimes add what they know.
+     */
+    public String describe() {
+        return getClass().getSimpleName();
     }
 
     // ------------------------------------------------------------------ hooks
@@ -302,6 +318,12 @@ public abstract class AbstractRuntime implements Runtime {
     }
 
     @Override
+    public Task<Void> spawn(String taskName, Action body) {
+        checkOpen();
+        return Spawner.sequential(this, taskName, null, body);
+    }
+
+    @Override
     public <T> Task<T> spawnBlocking(Callable<? extends T> body) {
         checkOpen();
         return Spawner.blocking(this, null, body);
@@ -429,6 +451,7 @@ public abstract class AbstractRuntime implements Runtime {
             for (Task<?> t : liveTasks()) {
                 ((TaskCore<?>) t).abandon();
             }
+            dev.weft.internal.RuntimeRegistry.unregister(registryId);
             closeState = CLOSED;
         }
     }

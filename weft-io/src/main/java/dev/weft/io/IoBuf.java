@@ -39,6 +39,7 @@ public final class IoBuf {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(IoBuf.class);   // its frames are Weft's in dumps
         BufAccess.install(new BufAccess.Bridge() {
             @Override
             public Lease lease(IoBuf buf) {

@@ -91,7 +91,7 @@ public final class TcpListener implements AutoCloseable {
      * from the kernel only in the poll that returns it.
      */
     public Future<TcpStream> acceptFuture() {
-        return this::pollAccept;
+        return new dev.weft.internal.future.NamedFuture<>("accept", this, this::pollAccept);
     }
 
     /** Poll form of {@link #accept()}: a connection, or pending with the waker registered. */

@@ -86,7 +86,7 @@ public final class UdpSocket implements AutoCloseable {
     /** Future form of {@link #receive}. */
     public Future<SocketAddress> receiveFuture(IoBuf dst) {
         Objects.requireNonNull(dst, "dst");
-        return cx -> pollReceive(cx, dst);
+        return new dev.weft.internal.future.NamedFuture<>("receive", this, cx -> pollReceive(cx, dst));
     }
 
     /** Poll form of {@link #receive}: the sender, or pending with the waker registered. */

@@ -406,4 +406,9 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             driver = null;
         }
     }
+
+    @Override
+    public String describe() {
+        return "current-thread";
+    }
 }

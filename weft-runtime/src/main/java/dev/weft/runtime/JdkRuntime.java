@@ -63,6 +63,11 @@ public final class JdkRuntime extends AbstractRuntime {
     }
 
     /** A poll thread: carries this runtime's context for its whole life. */
+    @Override
+    public String describe() {
+        return "JDK default scheduler";
+    }
+
     private static final class Poller extends ForkJoinWorkerThread {
         private final JdkRuntime runtime;
 

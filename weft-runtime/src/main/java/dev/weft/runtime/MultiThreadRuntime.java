@@ -203,4 +203,9 @@ public final class MultiThreadRuntime extends CarriedRuntime {
             return new MultiThreadRuntime(this);
         }
     }
+
+    @Override
+    public String describe() {
+        return "multi-thread, " + workers() + (workers() == 1 ? " worker" : " workers");
+    }
 }

@@ -24,4 +24,18 @@ class WeftSnippets {
         // @end
         assertThat(summary).isEqualTo("total 42");
     }
+
+    @Test
+    void dump() {
+        // @start region="dump"
+        String dump = Weft.run(() -> {
+            Task<Void> poller = Weft.spawn("poller", () -> Weft.sleep(Duration.ofMinutes(1)));
+            Weft.sleep(Duration.ofMillis(50));          // let it park
+            String text = Weft.dump();                  // every task of every runtime in the process
+            poller.cancel();
+            return text;
+        });
+        // @end
+        assertThat(dump).contains("'poller' sequential IDLE").contains("parked in Weft, on sleep(1 min");
+    }
 }

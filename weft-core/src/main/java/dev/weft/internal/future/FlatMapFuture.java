@@ -39,4 +39,10 @@ public final class FlatMapFuture<T, U> implements Future<U> {
             first.drop();
         }
     }
+
+    @Override
+    public String toString() {
+        Future<? extends U> s = second;
+        return s == null ? "then(" + dev.weft.internal.TaskDump.describe(first) + ")" : "then(done, now " + dev.weft.internal.TaskDump.describe(s) + ")";
+    }
 }

@@ -108,4 +108,13 @@ public final class JoinAllFuture<T> implements Future<List<T>> {
             throw failure;
         }
     }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("join(");
+        for (int i = 0; i < branches.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(pending[i] ? dev.weft.internal.TaskDump.describe(branches[i]) : "done");
+        }
+        return sb.append(')').toString();
+    }
 }

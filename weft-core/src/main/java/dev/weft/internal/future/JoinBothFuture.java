@@ -34,4 +34,9 @@ public final class JoinBothFuture<A, B> implements Future<Both<A, B>> {
     public void release(Both<A, B> value) {
         all.release(java.util.Arrays.asList(value.first(), value.second()));
     }
+
+    @Override
+    public String toString() {
+        return all.toString();
+    }
 }

@@ -29,4 +29,9 @@ public final class MapFuture<T, U> implements Future<U> {
     public void drop() {
         inner.drop();
     }
+
+    @Override
+    public String toString() {
+        return "map(" + dev.weft.internal.TaskDump.describe(inner) + ")";
+    }
 }

@@ -82,4 +82,13 @@ public final class RaceFuture<T> implements Future<T> {
             dropAllBut(-1, null);
         }
     }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("race(");
+        for (int i = 0; i < futures.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(dev.weft.internal.TaskDump.describe(futures.get(i)));
+        }
+        return sb.append(')').toString();
+    }
 }

@@ -89,4 +89,9 @@ public final class SelectFuture<A, B> implements Future<Either<A, B>> {
             }
         }
     }
+
+    @Override
+    public String toString() {
+        return "select(" + dev.weft.internal.TaskDump.describe(first) + ", " + dev.weft.internal.TaskDump.describe(second) + ")";
+    }
 }

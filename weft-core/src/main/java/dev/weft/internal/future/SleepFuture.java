@@ -71,4 +71,15 @@ public final class SleepFuture implements Future<Void> {
             t.cancel();
         }
     }
+
+    /** {@code sleep(100 ms, 42 ms left)}, for task dumps. */
+    @Override
+    public String toString() {
+        String d = dev.weft.internal.TaskDump.millis(delayNanos);
+        if (!started) {
+            return "sleep(" + d + ", not started)";
+        }
+        long left = deadline - System.nanoTime();
+        return "sleep(" + d + ", " + (left > 0 ? dev.weft.internal.TaskDump.millis(left) + " left" : "due") + ")";
+    }
 }

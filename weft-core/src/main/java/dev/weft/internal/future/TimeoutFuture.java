@@ -44,4 +44,10 @@ public final class TimeoutFuture<T> implements Future<T> {
     public void release(T value) {
         inner.release(value);
     }
+
+    /** {@code timeout(<inner>, sleep(100 ms, 42 ms left))}, for task dumps. */
+    @Override
+    public String toString() {
+        return "timeout" + race.toString().substring("select".length());
+    }
 }

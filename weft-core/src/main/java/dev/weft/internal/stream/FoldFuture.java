@@ -59,4 +59,9 @@ public final class FoldFuture<T, A> implements Future<A> {
     public void drop() {
         stream.drop();
     }
+
+    @Override
+    public String toString() {
+        return "fold(" + dev.weft.internal.TaskDump.describe(stream) + ")";
+    }
 }

@@ -39,4 +39,9 @@ public final class PollFnFuture<T> implements Future<T> {
     public void drop() {
         stream.drop();
     }
+
+    @Override
+    public String toString() {
+        return "next(" + dev.weft.internal.TaskDump.describe(stream) + ")";
+    }
 }

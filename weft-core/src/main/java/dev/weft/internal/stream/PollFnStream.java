@@ -143,4 +143,19 @@ public final class PollFnStream<T> implements Stream<T> {
         cancelled = true;
         disarm();
     }
+
+    /** {@code fromPoll(lambda in Camera, 3 misses, next try in 12 ms)}, for task dumps. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("fromPoll(").append(dev.weft.internal.TaskDump.describe(tryNext));
+        if (ended) {
+            return sb.append(", ended)").toString();
+        }
+        sb.append(", ").append(misses).append(misses == 1 ? " miss" : " misses");
+        if (timer != null) {
+            long left = deadline - System.nanoTime();
+            sb.append(", next try in ").append(dev.weft.internal.TaskDump.millis(Math.max(0, left)));
+        }
+        return sb.append(')').toString();
+    }
 }

@@ -62,6 +62,11 @@ public final class OwnedOps {
         }
 
         @Override
+        public String toString() {
+            return "read(" + dev.weft.internal.TaskDump.describe(in) + (done ? ", done" : "") + ")";
+        }
+
+        @Override
         public Poll<ReadResult> poll(Context cx) {
             if (done) {
                 throw new IllegalStateException("this owned read has completed");
@@ -105,6 +110,12 @@ public final class OwnedOps {
             this.out = out;
             this.buf = buf;
             this.all = all;
+        }
+
+        @Override
+        public String toString() {
+            return (all ? "writeAll(" : "write(") + dev.weft.internal.TaskDump.describe(out) + ", " + written + " bytes written"
+                    + (done ? ", done" : "") + ")";
         }
 
         @Override

@@ -71,6 +71,7 @@ public final class ChannelCore<T> {
     private static final VarHandle SENDER_COUNT;
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(ChannelCore.class);   // its frames are Weft's in dumps
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CONSUMING = l.findVarHandle(ChannelCore.class, "consuming", int.class);
@@ -93,6 +94,10 @@ public final class ChannelCore<T> {
     private ReturnedMessages returned;
     /** How many {@code returned} holds; written under the consumer lock; read by {@link #size()}. */
     private volatile int returnedCount;
+
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    /** A number unique in the process: dumps name the channel {@code mpsc#id}. */
+    final long id = IDS.incrementAndGet();
 
     ChannelCore(MessageQueue<T> queue, boolean bounded) {
         this.queue = queue;
@@ -444,5 +449,15 @@ public final class ChannelCore<T> {
             Thread.yield();
         }
         return spins + 1;
+    }
+
+    /** {@code mpsc#3 [empty, 1 sender]}: what task dumps show of the channel. */
+    @Override
+    public String toString() {
+        long n = size();
+        int senders = senderCount;
+        return "mpsc#" + id + " [" + (n == 0 ? "empty" : n + " buffered")
+                + ", " + (senders <= 0 ? "every sender closed" : senders + (senders == 1 ? " sender" : " senders"))
+                + (receiverClosed ? ", receiver closed" : "") + "]";
     }
 }

@@ -160,6 +160,6 @@ public final class ChannelReceiver<T> implements Receiver<T> {
 
     @Override
     public String toString() {
-        return "Receiver[" + size() + " buffered" + (isClosed() ? ", closed" : "") + "]";
+        return "receiver of " + core;
     }
 }

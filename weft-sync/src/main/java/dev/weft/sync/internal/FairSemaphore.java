@@ -67,6 +67,7 @@ public final class FairSemaphore {
     private static final VarHandle STATUS;
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(FairSemaphore.class);   // its frames are Weft's in dumps
         try {
             STATE = MethodHandles.lookup().findVarHandle(FairSemaphore.class, "state", long.class);
             STATUS = MethodHandles.lookup().findVarHandle(WaitNode.class, "status", int.class);

@@ -50,6 +50,7 @@ public final class NotifyCore {
     private static final VarHandle STATUS;
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(NotifyCore.class);   // its frames are Weft's in dumps
         try {
             STATUS = MethodHandles.lookup().findVarHandle(WaitNode.class, "status", int.class);
         } catch (ReflectiveOperationException e) {

@@ -66,6 +66,7 @@ public final class OneshotCore<T> implements Future<T> {
     private static final VarHandle DELIVERED;
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(OneshotCore.class);   // its frames are Weft's in dumps
         try {
             STATE = MethodHandles.lookup().findVarHandle(OneshotCore.class, "state", int.class);
             DELIVERED = MethodHandles.lookup().findVarHandle(OneshotCore.Recv.class, "delivered", Object.class);
@@ -223,7 +224,7 @@ public final class OneshotCore<T> implements Future<T> {
     public String toString() {
         int s = state;
         String what = (s & TAKEN) != 0 ? "received" : (s & VALUE) != 0 ? "sent" : (s & TX_CLOSED) != 0 ? "closed" : "empty";
-        return "Oneshot[" + what + ((s & RX_CLOSED) != 0 ? ", receiver closed" : "") + "]";
+        return "recv(oneshot@" + Integer.toHexString(System.identityHashCode(this)) + ", " + what + ((s & RX_CLOSED) != 0 ? ", receiver closed" : "") + ")";
     }
 
     /** The sequential receive's future (see the class notes); {@link #recvFuture()} makes the others. */

@@ -39,4 +39,9 @@ final class ReceiverStream<T> extends ReceiveNode implements Stream<T> {
     public void drop() {
         core.receivers.retire(this, true);
     }
+
+    @Override
+    public String toString() {
+        return "stream of " + core;
+    }
 }

@@ -71,4 +71,9 @@ final class RecvFuture<T> extends ReceiveNode implements Future<T> {
             receiver.core.giveBack(takenPosition, value);
         }
     }
+
+    @Override
+    public String toString() {
+        return "recv(" + receiver.core + ")";
+    }
 }

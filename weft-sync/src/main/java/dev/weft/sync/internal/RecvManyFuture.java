@@ -155,4 +155,9 @@ final class RecvManyFuture<T> extends ReceiveNode implements Future<Integer> {
         }
         return false;
     }
+
+    @Override
+    public String toString() {
+        return "recvMany(" + core + ")";
+    }
 }

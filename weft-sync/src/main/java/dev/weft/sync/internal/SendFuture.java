@@ -50,4 +50,9 @@ final class SendFuture<T> extends WaitNode implements Future<Void> {
     public void drop() {
         core.senders.retire(this, true);
     }
+
+    @Override
+    public String toString() {
+        return "send(" + core + ")";
+    }
 }

@@ -13,6 +13,10 @@ import dev.weft.Waker;
  * always means "not in any list, nothing owed".
  */
 public class WaitNode {
+    static {
+        dev.weft.internal.Diagnostics.registerLibrary(WaitNode.class);   // its frames are Weft's in dumps
+    }
+
     /** Not queued, no grant pending: a fresh node, or one whose wait is over. */
     public static final int IDLE = 0;
     /** In the list, waiting for a wake or a grant. */

@@ -61,6 +61,7 @@ public final class NioDriver implements Driver {
     private static final VarHandle OWNER;
 
     static {
+        dev.weft.internal.Diagnostics.registerLibrary(NioDriver.class);   // its frames are Weft's in dumps
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             WAKE_PENDING = l.findVarHandle(NioDriver.class, "wakePending", boolean.class);

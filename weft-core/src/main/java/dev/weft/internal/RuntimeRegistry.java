@@ -1,0 +1,50 @@
+package dev.weft.internal;
+
+import dev.weft.spi.AbstractRuntime;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every runtime of this process that is not closed, for {@link TaskDump}. Weakly held: a runtime
+ * that was dropped without {@code close()} (a current-thread runtime nobody drives any more) does
+ * not stay reachable because of the dump.
+ */
+public final class RuntimeRegistry {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final ConcurrentHashMap<Long, WeakReference<AbstractRuntime>> OPEN = new ConcurrentHashMap<>();
+
+    private RuntimeRegistry() { }
+
+    /** Registers a new runtime; returns its id (unique in this process, in creation order). */
+    public static long register(AbstractRuntime runtime) {
+        long id = IDS.incrementAndGet();
+        OPEN.put(id, new WeakReference<>(runtime));
+        return id;
+    }
+
+    /** Removes a runtime that has closed. */
+    public static void unregister(long id) {
+        OPEN.remove(id);
+    }
+
+    /** The open runtimes, oldest first. */
+    public static List<AbstractRuntime> open() {
+        List<Long> ids = new ArrayList<>(OPEN.keySet());
+        ids.sort(Comparator.naturalOrder());
+        List<AbstractRuntime> result = new ArrayList<>();
+        for (Long id : ids) {
+            WeakReference<AbstractRuntime> ref = OPEN.get(id);
+            AbstractRuntime r = ref == null ? null : ref.get();
+            if (r == null) {
+                OPEN.remove(id);
+            } else {
+                result.add(r);
+            }
+        }
+        return result;
+    }
+}
