@@ -10,5 +10,8 @@ module dev.weft.core {
     exports dev.weft.internal.future to dev.weft.runtime, dev.weft.sync, dev.weft.io;
     exports dev.weft.internal.stream to dev.weft.runtime;
 
+    requires java.management;      // the runtimes' MXBeans (dev.weft.spi.WeftRuntimeMXBean)
+
     uses dev.weft.spi.RuntimeProvider;
+    uses dev.weft.spi.DiagnosticsAgent;
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RuntimeRegistry {
     private static final AtomicLong IDS = new AtomicLong();
     private static final ConcurrentHashMap<Long, WeakReference<AbstractRuntime>> OPEN = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger VERSION = new java.util.concurrent.atomic.AtomicInteger();
 
     private RuntimeRegistry() { }
 
@@ -23,12 +24,19 @@ public final class RuntimeRegistry {
     public static long register(AbstractRuntime runtime) {
         long id = IDS.incrementAndGet();
         OPEN.put(id, new WeakReference<>(runtime));
+        VERSION.incrementAndGet();
         return id;
     }
 
     /** Removes a runtime that has closed. */
     public static void unregister(long id) {
         OPEN.remove(id);
+        VERSION.incrementAndGet();
+    }
+
+    /** Changes whenever a runtime opens or closes (for {@link RuntimeBeans}). */
+    static int version() {
+        return VERSION.get();
     }
 
     /** The open runtimes, oldest first. */
@@ -41,6 +49,7 @@ public final class RuntimeRegistry {
             AbstractRuntime r = ref == null ? null : ref.get();
             if (r == null) {
                 OPEN.remove(id);
+                VERSION.incrementAndGet();
             } else {
                 result.add(r);
             }

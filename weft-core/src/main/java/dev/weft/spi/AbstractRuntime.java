@@ -176,6 +176,30 @@ public abstract class AbstractRuntime implements Runtime {
         this.coopBudget = budget;
     }
 
+    // ------------------------------------------------------------------ diagnostics
+
+    /**
+     * The scheduler's counters for the runtime's {@link WeftRuntimeMXBean}. The default counts
+     * nothing ({@link SchedulerStats#NONE}); runtimes with workers override it.
+     */
+    public SchedulerStats schedulerStats() {
+        return SchedulerStats.NONE;
+    }
+
+    /** The blocking pool if a blocking call has started it, else null (diagnostics: never starts it). */
+    public final BlockingPool blockingPoolIfStarted() {
+        return blockingPool;
+    }
+
+    /** The simple names of the drivers installed on this runtime, comma-separated (empty if none). */
+    public final String driverNames() {
+        StringBuilder sb = new StringBuilder();
+        for (DriverEntry e : drivers) {
+            sb.append(sb.isEmpty() ? "" : ", ").append(e.driver.getClass().getSimpleName());
+        }
+        return sb.toString();
+    }
+
     // ------------------------------------------------------------------ drivers
 
     @Override

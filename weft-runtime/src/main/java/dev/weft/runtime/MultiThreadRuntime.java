@@ -205,6 +205,11 @@ public final class MultiThreadRuntime extends CarriedRuntime {
     }
 
     @Override
+    public dev.weft.spi.SchedulerStats schedulerStats() {
+        return scheduler.stats();
+    }
+
+    @Override
     public String describe() {
         return "multi-thread, " + workers() + (workers() == 1 ? " worker" : " workers");
     }

@@ -124,6 +124,21 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         notifyParked();
     }
 
+    /** Counters summed over the workers (racy reads: diagnostics). */
+    public dev.weft.spi.SchedulerStats stats() {
+        long runs = 0;
+        long steals = 0;
+        long parks = 0;
+        int queued = injector.size();
+        for (Worker w : workers) {
+            runs += w.runCountOpaque();
+            steals += w.steals;
+            parks += w.parks;
+            queued += w.local.size();
+        }
+        return new dev.weft.spi.SchedulerStats(workers.length, runs, steals, parks, queued);
+    }
+
     Runnable pollInjector() {
         return injector.poll();
     }

@@ -66,6 +66,9 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     private long runCount;
     @SuppressWarnings("unused") // through CURRENT
     private Runnable current;
+    /** Tasks stolen and parks, for {@link Scheduler#stats()}: written by this worker only, read racily (diagnostics). */
+    long steals;
+    long parks;
     /** True while this worker waits on the scheduler's driver; written by itself, read by unparkers. */
     volatile boolean inDriver;
 
@@ -175,6 +178,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         }
         Runnable stolen = scheduler.stealFor(this);
         if (stolen != null) {
+            steals++;
             return stolen;
         }
         return scheduler.pollInjectorInto(this);
@@ -231,6 +235,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         }
         if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
             inPark = true;
+            parks++;
             try {
                 scheduler.parkWorker(this);
             } finally {
