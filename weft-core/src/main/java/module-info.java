@@ -11,6 +11,7 @@ module dev.weft.core {
     exports dev.weft.internal.stream to dev.weft.runtime;
 
     requires java.management;      // the runtimes' MXBeans (dev.weft.spi.WeftRuntimeMXBean)
+    requires jdk.jfr;              // Weft's JFR events (dev.weft.internal.WeftEvents)
 
     uses dev.weft.spi.RuntimeProvider;
     uses dev.weft.spi.DiagnosticsAgent;

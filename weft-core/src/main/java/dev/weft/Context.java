@@ -11,6 +11,21 @@ import java.util.Objects;
  */
 public final class Context {
     private final Waker waker;
+    /**
+     * Set when {@link #waker()} is called; read and cleared after each pending poll by the task
+     * machinery ({@code ContextMarks}). A poll that returns pending without asking for its waker
+     * leaves nothing that can wake the task: the dump's lost-waker lint. Written and read only by
+     * the polling thread.
+     */
+    private boolean wakerTaken;
+
+    static {
+        dev.weft.internal.ContextMarks.install(cx -> {
+            boolean taken = cx.wakerTaken;
+            cx.wakerTaken = false;
+            return taken;
+        });
+    }
 
     /** A context that carries {@code waker}. */
     public Context(Waker waker) {
@@ -24,6 +39,7 @@ public final class Context {
 
     /** The waker to wake when the polled future can make progress. */
     public Waker waker() {
+        wakerTaken = true;
         return waker;
     }
 }

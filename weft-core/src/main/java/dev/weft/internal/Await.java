@@ -46,13 +46,16 @@ public final class Await {
             }
             // A context per poll, dead once the poll returns: a parked task keeps none (16 bytes
             // per idle task; the future keeps the waker, which is the task itself).
-            Poll<T> p = future.poll(new Context(seq));
+            Context cx = new Context(seq);
+            Poll<T> p = future.poll(cx);
             if (p.isReady()) {
                 return p.value();
             }
+            Lints.pendingPoll(seq, ContextMarks.takeWakerMark(cx), false);
             if (seq.budget <= 0) {
                 // The resource was ready but the budget is spent (Coop): really yield the carrier
                 // (a park would return at once, the task having woken itself), then go on.
+                seq.selfWakes++;
                 Thread.yield();
                 seq.markRunning();
                 continue;

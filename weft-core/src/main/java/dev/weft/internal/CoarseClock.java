@@ -5,8 +5,8 @@ package dev.weft.internal;
  * changes with. {@code System.nanoTime()} costs 35-44 ns on the machines this was measured on,
  * more than a whole poll of a yielding task, so the hot paths never read it; a daemon thread
  * ({@code weft-clock}) refreshes this clock every {@value #TICK_MILLIS} ms instead, started by
- * the first runtime. The same thread keeps the runtimes' JMX beans registered
- * ({@code RuntimeBeans}), off every caller's path.
+ * the first runtime. It does nothing else, so that no other work can hold the time still
+ * ({@link Housekeeping} has its own thread).
  *
  * <h2>Implementation notes</h2>
  * {@link #now} is written by the clock thread only (volatile store) and read anywhere. A stamp
@@ -42,38 +42,10 @@ public final class CoarseClock {
         now = preciseNow();
         Thread t = Thread.ofPlatform().name("weft-clock").daemon().unstarted(CoarseClock::tick);
         t.start();
-        DumpOnExit.install();
-    }
-
-    /** Starts each {@link dev.weft.spi.DiagnosticsAgent} whose property is set (the console's {@code weft.console}). */
-    private static void startAgents() {
-        boolean consoleAsked = System.getProperty("weft.console") != null;
-        boolean consoleFound = false;
-        try {
-            for (dev.weft.spi.DiagnosticsAgent agent : java.util.ServiceLoader.load(dev.weft.spi.DiagnosticsAgent.class,
-                    CoarseClock.class.getClassLoader())) {
-                String value = System.getProperty(agent.property());
-                if (value == null) {
-                    continue;
-                }
-                consoleFound |= agent.property().equals("weft.console");
-                try {
-                    agent.start(value);
-                } catch (Throwable t) {
-                    dev.weft.spi.Faults.report("diagnostics agent for -D" + agent.property() + "=" + value, agent, t);
-                }
-            }
-        } catch (Throwable t) {
-            dev.weft.spi.Faults.report("loading the diagnostics agents", null, t);
-        }
-        if (consoleAsked && !consoleFound) {
-            System.err.println("weft: -Dweft.console is set, but the console module (dev.weft:weft-console) is not on the "
-                    + "class or module path: add it, or start it in code with WeftConsole.start(port).");
-        }
+        Housekeeping.start();
     }
 
     private static void tick() {
-        startAgents();
         for (;;) {
             try {
                 Thread.sleep(TICK_MILLIS);
@@ -81,11 +53,6 @@ public final class CoarseClock {
                 // nobody should interrupt it; keep ticking
             }
             now = preciseNow();
-            try {
-                RuntimeBeans.sync();    // JMX beans of runtimes opened or closed since the last tick
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("the weft-clock thread (JMX beans)", null, t);
-            }
         }
     }
 }

@@ -114,6 +114,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             // Woken from inside its own poll (a yield, a resource found ready while polling): the
             // poll's end re-queues it. No CAS: no other thread reads this flag.
             selfWoken = true;
+            selfWakes++;
             return;
         }
         for (;;) {
@@ -196,6 +197,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             complete(p.value());
             return;
         }
+        Lints.pendingPoll(this, ContextMarks.takeWakerMark(context), selfWoken);
         if (selfWoken) {
             // RUNNING, or NOTIFIED by another thread meanwhile: either way it runs again. A waker
             // racing with this store sees SCHEDULED (or fails its CAS and then sees it) and leaves

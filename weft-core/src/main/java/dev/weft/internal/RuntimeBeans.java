@@ -14,10 +14,10 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
 /**
- * Keeps one {@link WeftRuntimeMXBean} registered per open runtime. Called by the
- * {@link CoarseClock} thread on each tick: it does work only when {@link RuntimeRegistry}'s
+ * Keeps one {@link WeftRuntimeMXBean} registered per open runtime. Called by
+ * {@link Housekeeping}'s thread every 50 ms: it does work only when {@link RuntimeRegistry}'s
  * version changed, so building a runtime never waits for JMX to start (~150 ms the first time).
- * Not thread-safe: only the clock thread calls {@link #sync()}.
+ * Not thread-safe: only that thread calls {@link #sync()}.
  */
 final class RuntimeBeans {
     private static final boolean ENABLED = !"false".equals(System.getProperty("weft.jmx"));

@@ -94,6 +94,24 @@ public abstract class TaskCore<T> implements Task<T> {
     int stateSince;
     /** {@link CoarseClock} time of the spawn. */
     final int created;
+    /**
+     * Milliseconds spent running, scheduled (woken, waiting for a worker) and idle, summed from
+     * coarse-clock stamps at each change of state ({@link #enter}); each sum is an unbiased
+     * estimate (the clock's tick is independent of the task), exact to a tick per change.
+     */
+    int busyMs;
+    int scheduledMs;
+    int idleMs;
+    /** Wakes from inside the task's own poll or run (a yield, a resource found ready). */
+    int selfWakes;
+    /** The longest long run (poll or resumption past the long-poll threshold) in coarse milliseconds, capped at 65,535; 0 if none. */
+    char longestRunMs;
+    /** How many long polls (see {@link #longestRunMs}), saturating at 127. */
+    byte longPolls;
+    /** {@link Lints} bits: which lints were reported for this task (written by the lint scan only). */
+    byte lintBits;
+    /** The last pending poll returned without taking its waker (written by the polling thread only). */
+    boolean lostWakerSuspect;
     /** Links of the runtime's {@link TaskRegistry}; guarded by the registry shard's lock. */
     TaskCore<?> prevLive;
     TaskCore<?> nextLive;
@@ -107,12 +125,42 @@ public abstract class TaskCore<T> implements Task<T> {
         this.scope = scope;
         this.created = CoarseClock.now();
         this.stateSince = created;
+        WeftEvents.spawned(this);
     }
 
-    /** Moves the diagnostic state to {@code s} and stamps it with the coarse clock (one volatile read). */
+    /**
+     * Moves the diagnostic state to {@code s}, stamps it with the coarse clock (one volatile
+     * read), and adds the time spent in the state it leaves to that state's sum. A run that took
+     * {@link Lints#longPollMillis()} or longer is handed to {@link Lints#longRun}.
+     */
     final void enter(byte s) {
+        int now = CoarseClock.now();
+        if (Lints.STATS) {
+            int d = now - stateSince;
+            switch (state) {
+                case S_RUNNING -> {
+                    busyMs += d;
+                    // A long poll: surely at least the threshold (one tick of slack for the coarse
+                    // clock), not the first (class loading and the JIT make first polls slow), and
+                    // of a poll task only: a sequential task's run between awaits also covers
+                    // parks inside JDK calls that Weft does not see (the watchdog covers those).
+                    if (d >= Lints.longPollMillis() + CoarseClock.TICK_MILLIS && polls > 1 && this instanceof PollTask) {
+                        if (d > longestRunMs) {
+                            longestRunMs = (char) Math.min(d, Character.MAX_VALUE);
+                        }
+                        if (longPolls < Byte.MAX_VALUE) {
+                            longPolls++;
+                        }
+                        Lints.longRun(this, d);
+                    }
+                }
+                case S_SCHEDULED -> scheduledMs += d;
+                case S_IDLE -> idleMs += d;
+                default -> { }
+            }
+        }
         state = s;
-        stateSince = CoarseClock.now();
+        stateSince = now;
     }
 
     /** Starts the task; called once by the runtime after registration. */
@@ -286,7 +334,8 @@ public abstract class TaskCore<T> implements Task<T> {
         if (!OUTCOME.compareAndSet(this, RUNNING, how)) {
             return;
         }
-        state = S_DONE;
+        enter(S_DONE);
+        WeftEvents.ended(this, WeftEvents.outcomeName(how));
         WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
         runtime.taskFinished(this);
         if (scope != null) {

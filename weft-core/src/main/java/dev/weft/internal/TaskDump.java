@@ -52,7 +52,7 @@ public final class TaskDump {
         int now = CoarseClock.preciseNow();
         List<RuntimeInfo> rs = new ArrayList<>();
         for (AbstractRuntime r : RuntimeRegistry.open()) {
-            rs.add(snapshot(r));
+            rs.add(snapshot(r, now));
         }
         return new TaskDump(time, now, rs);
     }
@@ -63,7 +63,9 @@ public final class TaskDump {
     public record TaskInfo(long id, String name, Task.Kind kind, Task.State state, int stateSince, int created,
                            boolean cancelled, boolean shielded, long polls, long wakes, String spawnSite,
                            long scopeId, String where, String waitingOn, String threadName,
-                           Thread.State threadState, StackTraceElement[] stack) { }
+                           Thread.State threadState, StackTraceElement[] stack,
+                           long busyMillis, long scheduledMillis, long idleMillis, long selfWakes,
+                           List<Lints.Found> lints) { }
 
     /** One scope of a runtime: who opened it and its children still running. */
     public record ScopeInfo(long id, String owner, long ownerId, long parentScopeId, boolean failed, boolean closed) { }
@@ -76,14 +78,14 @@ public final class TaskDump {
         return runtimes;
     }
 
-    private static RuntimeInfo snapshot(AbstractRuntime r) {
+    private static RuntimeInfo snapshot(AbstractRuntime r, int now) {
         List<Task<?>> live = r.liveTasks();
         live.sort(Comparator.comparingLong(Task::id));
         List<TaskInfo> tasks = new ArrayList<>();
         Map<Long, ScopeInfo> scopes = new LinkedHashMap<>();
         for (Task<?> t : live) {
             TaskCore<?> task = (TaskCore<?>) t;
-            tasks.add(describe(task));
+            tasks.add(describe(task, now));
             ScopeState s = task.scope;
             if (s != null && !scopes.containsKey(s.id())) {
                 TaskCore<?> owner = s.owner();
@@ -101,7 +103,7 @@ public final class TaskDump {
         return new RuntimeInfo(r.id(), r.name(), description, new ArrayList<>(scopes.values()), tasks);
     }
 
-    private static TaskInfo describe(TaskCore<?> task) {
+    private static TaskInfo describe(TaskCore<?> task, int now) {
         Task.State state = task.state();
         String where;
         String waitingOn = null;
@@ -138,11 +140,17 @@ public final class TaskDump {
             }
         }
         ScopeState scope = task.scope;
-        return new TaskInfo(task.id(), task.name(), task.kind(), state, task.stateSince, task.created,
+        int since = task.stateSince;
+        long inState = Math.max(0, CoarseClock.now() - since);     // the current state's share, not summed yet
+        long busy = task.busyMs + (state == Task.State.RUNNING ? inState : 0);
+        long scheduled = task.scheduledMs + (state == Task.State.SCHEDULED ? inState : 0);
+        long idle = task.idleMs + (state == Task.State.IDLE ? inState : 0);
+        return new TaskInfo(task.id(), task.name(), task.kind(), state, since, task.created,
                 task.isCancelled(), shielded, task.polls(), task.wakes(),
                 task.spawnSite().map(StackTraceElement::toString).orElse(null),
                 scope == null ? 0 : scope.id(), where, waitingOn,
-                thread == null ? null : thread.toString(), threadState, stack);
+                thread == null ? null : thread.toString(), threadState, stack,
+                busy, scheduled, idle, task.selfWakes, Lints.of(task, CoarseClock.now()));
     }
 
     /** Where a task with a thread is: parked in Weft's await, blocked in a JDK call, or running. */
@@ -347,12 +355,16 @@ public final class TaskDump {
             sb.append(", SHIELDED (cancellation deferred)");
         }
         sb.append(" (").append(count(t.polls(), t.kind() == Task.Kind.POLL ? "poll" : "run")).append(", ")
-                .append(count(t.wakes(), "wake")).append(", age ").append(duration(now - t.created()));
+                .append(count(t.wakes(), "wake")).append(", busy ").append(duration((int) t.busyMillis()))
+                .append(", age ").append(duration(now - t.created()));
         if (t.spawnSite() != null) {
             sb.append(", spawned at ").append(t.spawnSite());
         }
         sb.append(")\n");
         String more = indent + "    ";
+        for (Lints.Found f : t.lints()) {
+            sb.append(more).append("LINT ").append(f.lint()).append(": ").append(f.message()).append('\n');
+        }
         sb.append(more).append(t.where());
         if (t.waitingOn() != null) {
             sb.append(t.kind() == Task.Kind.POLL ? ": " : ", on ").append(t.waitingOn());
@@ -465,6 +477,15 @@ public final class TaskDump {
             j.key("shielded").bool(t.shielded());
             j.key("polls").num(t.polls());
             j.key("wakes").num(t.wakes());
+            j.key("selfWakes").num(t.selfWakes());
+            j.key("busyMillis").num(t.busyMillis());
+            j.key("scheduledMillis").num(t.scheduledMillis());
+            j.key("idleMillis").num(t.idleMillis());
+            j.key("lints").open('[');
+            for (Lints.Found f : t.lints()) {
+                j.open('{').key("lint").str(f.lint().name()).key("message").str(f.message()).close('}');
+            }
+            j.close(']');
             if (t.spawnSite() != null) {
                 j.key("spawnSite").str(t.spawnSite());
             }

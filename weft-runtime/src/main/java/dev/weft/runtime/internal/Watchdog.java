@@ -115,6 +115,14 @@ public final class Watchdog {
         BlockedWorkerReport report = new BlockedWorkerReport(runtime.name(), w.getName(), Duration.ofNanos(stuckFor),
                 Optional.ofNullable(task).map(Task::name), task == null ? Optional.empty() : task.spawnSite(),
                 stack, classify(state, stack, poll));
+        dev.weft.internal.WeftEvents.blockedWorker(runtime.name(), w.getName(), stuckFor / 1_000_000,
+                task == null ? null : task.name(), report.cause().name(), stack);
+        if (task != null) {
+            boolean carrier = task.kind() == Task.Kind.SEQUENTIAL && report.cause() != BlockedWorkerReport.Cause.COMPUTATION;
+            dev.weft.internal.Lints.blocked(task, carrier, "the watchdog found it holding worker " + w.getName() + " for "
+                    + Duration.ofNanos(stuckFor).toMillis() + " ms (" + report.cause() + ")"
+                    + (stack.length > 0 ? " at " + stack[0] : ""));
+        }
         try {
             sink.accept(report);
         } catch (Throwable e) {
