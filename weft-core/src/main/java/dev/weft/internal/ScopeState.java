@@ -96,8 +96,7 @@ public final class ScopeState {
         try {
             first = failure == null;
             if (first) {
-                failure = new TaskFailedException("task '" + child.name() + "' failed in its TaskScope, so its "
-                        + "siblings were cancelled: " + child.failure(), child.failure());
+                failure = Failures.forScope(child, this, child.failure());
             } else {
                 // Throwable.addSuppressed takes the exception's monitor: under this spin lock it is
                 // never contended between Weft threads (decision 12's named exception, see the rule test).
@@ -125,13 +124,17 @@ public final class ScopeState {
     }
 
     TaskFailedException failureForJoin() {
+        TaskFailedException f;
+        boolean first;
         lock.lock();
         try {
+            first = !delivered;
             delivered = true;
-            return failure;
+            f = failure;
         } finally {
             lock.unlock();
         }
+        return first ? Failures.deliveredFromScope(f) : f;
     }
 
     /** Waits for every child; throws the scope's failure if it was not thrown yet. */
@@ -185,7 +188,7 @@ public final class ScopeState {
         } finally {
             lock.unlock();
         }
-        throw f;
+        throw Failures.deliveredFromScope(f);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.weft.Context;
 import dev.weft.Poll;
 import dev.weft.Runtime;
 import dev.weft.Task;
-import dev.weft.TaskFailedException;
 import dev.weft.Waker;
 import dev.weft.spi.AbstractRuntime;
 import java.lang.invoke.MethodHandles;
@@ -268,8 +267,7 @@ public abstract class TaskCore<T> implements Task<T> {
             throw scope.failureForJoin();
         }
         if (o == FAILED) {
-            Throwable failure = (Throwable) result;
-            throw new TaskFailedException("task '" + name() + "' failed: " + failure, failure);
+            throw Failures.forJoin(this, (Throwable) result);
         }
         if (abandoned) {
             throw new CancelledException("task '" + name() + "' was still running when runtime '" + runtime.name()

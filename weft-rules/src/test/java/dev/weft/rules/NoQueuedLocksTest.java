@@ -64,6 +64,8 @@ class NoQueuedLocksTest {
                     "runs on the JVM's shutdown-hook thread, never on a worker: -Dweft.dumpOnExit's dump to stderr"),
             new Exemption("dev.weft.spi.Faults", "drainForever", Rule.LOGGING,
                     "the weft-faults reporter thread logs the faults that workers hand it lock-free"),
+            new Exemption("dev.weft.internal.Failures", "rethrown", Rule.ADD_SUPPRESSED,
+                    "copies suppressed failures onto an exception it has just made and not yet published: no other thread can hold its monitor"),
             new Exemption("dev.weft.internal.ScopeState", "childFinished", Rule.ADD_SUPPRESSED,
                     "later child failures are added under the scope's spin lock, so the exception's monitor is never contended between Weft threads"));
 
