@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Threads.</b> Requests are served by the JDK's {@code com.sun.net.httpserver} on two
  * platform threads of the console's own ({@code weft-console-PORT-N}) and its dispatcher thread,
  * never on a runtime's workers; all are daemon threads, so an open console never keeps the JVM
- * alive. Methods of this class are thread-safe.
+ * alive. Methods of this class are thread-safe. {@code start} and {@code close} block briefly (a
+ * bind, a thread start or join): call them from the program's own threads, not from a task.
  */
 public final class WeftConsole implements AutoCloseable {
     /** Threads that answer requests; one open page needs one at a time. */
