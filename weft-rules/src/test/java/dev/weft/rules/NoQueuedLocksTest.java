@@ -47,6 +47,7 @@ class NoQueuedLocksTest {
         m.put("weft-sync", dev.weft.sync.Channels.class);
         m.put("weft-io", dev.weft.io.IoBuf.class);
         m.put("weft-native", dev.weft.ffi.NativeWake.class);
+        m.put("weft-console", dev.weft.console.WeftConsole.class);
         return m;
     }
 
@@ -58,6 +59,8 @@ class NoQueuedLocksTest {
                     "LeakLog's own daemon thread writes the leak reports that tasks hand it lock-free"),
             new Exemption("dev.weft.internal.Housekeeping", "startAgents", Rule.LOGGING,
                     "runs once on the weft-housekeeping thread, never on a worker: says -Dweft.console found no console module"),
+            new Exemption("dev.weft.console.internal.ConsoleAgent", "start", Rule.LOGGING,
+                    "-Dweft.console's agent runs once on the weft-housekeeping thread, never on a worker: prints the console's address"),
             new Exemption("dev.weft.internal.Lints", "scan", Rule.LOGGING,
                     "the once-a-second lint scan runs on the weft-housekeeping thread, never on a worker: it logs each lint once"),
             new Exemption("dev.weft.internal.DumpOnExit", "write", Rule.LOGGING,

@@ -98,10 +98,16 @@ class ConsoleAgentTest {
             }
             assertThat(uri).as("the child says where its console is; it printed:\n" + output).isNotNull();
             assertThat(uri.getHost()).isEqualTo("127.0.0.1");
-            HttpResponse<String> dump = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(uri.resolve("/api/dump")).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(dump.statusCode()).isEqualTo(200);
+            // The console may answer before the probe has spawned its task: ask until it is there.
+            HttpResponse<String> dump;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                dump = HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(uri.resolve("/api/dump")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(dump.statusCode()).isEqualTo(200);
+            } while (!dump.body().contains("\"name\":\"agent-probe-task\"") && System.nanoTime() < deadline
+                    && sleep(50));
             assertThat(dump.body()).contains("\"name\":\"agent-probe-task\"");
             p.getOutputStream().close();      // the probe exits at the end of its input
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -141,6 +147,11 @@ class ConsoleAgentTest {
     }
 
     /** Runs in a child JVM started with {@code -Dweft.console=0}: a runtime with one task, until stdin ends. */
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
+    }
+
     static final class AgentProbe {
         public static void main(String[] args) throws Exception {
             try (var rt = Runtimes.multiThreadBuilder().name("agent-probe").workers(1).build()) {
