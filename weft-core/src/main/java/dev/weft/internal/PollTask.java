@@ -110,6 +110,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     @Override
     public void wake() {
         wakes++;
+        lastWake = CoarseClock.now();
         if (pollingThread == Thread.currentThread()) {
             // Woken from inside its own poll (a yield, a resource found ready while polling): the
             // poll's end re-queues it. No CAS: no other thread reads this flag.

@@ -134,6 +134,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @Override
     public void wake() {
         wakes++;
+        lastWake = CoarseClock.now();
         Thread t = thread;
         if (t != null) {
             LockSupport.unpark(t);

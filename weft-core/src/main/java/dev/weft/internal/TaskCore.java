@@ -103,6 +103,8 @@ public abstract class TaskCore<T> implements Task<T> {
     int idleMs;
     /** Wakes from inside the task's own poll or run (a yield, a resource found ready). */
     int selfWakes;
+    /** {@link CoarseClock} time of the last wake (0: never woken); plain, any waking thread writes it. */
+    int lastWake;
     /** The longest long run (poll or resumption past the long-poll threshold) in coarse milliseconds, capped at 65,535; 0 if none. */
     char longestRunMs;
     /** How many long polls (see {@link #longestRunMs}), saturating at 127. */

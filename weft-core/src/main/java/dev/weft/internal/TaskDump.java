@@ -65,7 +65,7 @@ public final class TaskDump {
                            long scopeId, String where, String waitingOn, String threadName,
                            Thread.State threadState, StackTraceElement[] stack,
                            long busyMillis, long scheduledMillis, long idleMillis, long selfWakes,
-                           List<Lints.Found> lints) { }
+                           int lastWake, List<Lints.Found> lints) { }
 
     /** One scope of a runtime: who opened it and its children still running. */
     public record ScopeInfo(long id, String owner, long ownerId, long parentScopeId, boolean failed, boolean closed) { }
@@ -150,7 +150,7 @@ public final class TaskDump {
                 task.spawnSite().map(StackTraceElement::toString).orElse(null),
                 scope == null ? 0 : scope.id(), where, waitingOn,
                 thread == null ? null : thread.toString(), threadState, stack,
-                busy, scheduled, idle, task.selfWakes, Lints.of(task, CoarseClock.now()));
+                busy, scheduled, idle, task.selfWakes, task.lastWake, Lints.of(task, CoarseClock.now()));
     }
 
     /** Where a task with a thread is: parked in Weft's await, blocked in a JDK call, or running. */
@@ -355,7 +355,11 @@ public final class TaskDump {
             sb.append(", SHIELDED (cancellation deferred)");
         }
         sb.append(" (").append(count(t.polls(), t.kind() == Task.Kind.POLL ? "poll" : "run")).append(", ")
-                .append(count(t.wakes(), "wake")).append(", busy ").append(duration((int) t.busyMillis()))
+                .append(count(t.wakes(), "wake"));
+        if (t.wakes() > 0 && t.lastWake() != 0) {
+            sb.append(" (last ").append(duration(now - t.lastWake())).append(" ago)");
+        }
+        sb.append(", busy ").append(duration((int) t.busyMillis()))
                 .append(", age ").append(duration(now - t.created()));
         if (t.spawnSite() != null) {
             sb.append(", spawned at ").append(t.spawnSite());
@@ -481,6 +485,9 @@ public final class TaskDump {
             j.key("busyMillis").num(t.busyMillis());
             j.key("scheduledMillis").num(t.scheduledMillis());
             j.key("idleMillis").num(t.idleMillis());
+            if (t.wakes() > 0 && t.lastWake() != 0) {
+                j.key("lastWakeMillisAgo").num(Math.max(0, now - t.lastWake()));
+            }
             j.key("lints").open('[');
             for (Lints.Found f : t.lints()) {
                 j.open('{').key("lint").str(f.lint().name()).key("message").str(f.message()).close('}');

@@ -95,6 +95,8 @@ class TaskLintsTest {
             long idle = field(json, "worker-bee", "idleMillis");
             assertThat(busy).as("busy ~300 ms on the 5 ms coarse clock").isBetween(200L, 700L);
             assertThat(idle).as("idle ~300 ms, plus the final sleep so far").isGreaterThanOrEqualTo(200L);
+            assertThat(field(json, "worker-bee", "lastWakeMillisAgo")).as("woken by its last timer, a moment ago")
+                    .isBetween(0L, 5_000L);
             t.cancel();
         }
     }
