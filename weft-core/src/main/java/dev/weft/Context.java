@@ -39,7 +39,9 @@ public final class Context {
 
     /** The waker to wake when the polled future can make progress. */
     public Waker waker() {
-        wakerTaken = true;
+        if (!wakerTaken) {
+            wakerTaken = true;      // read first: a context asked many times per poll is written once
+        }
         return waker;
     }
 }

@@ -110,7 +110,6 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
     @Override
     public void wake() {
         wakes++;
-        lastWake = CoarseClock.now();
         if (pollingThread == Thread.currentThread()) {
             // Woken from inside its own poll (a yield, a resource found ready while polling): the
             // poll's end re-queues it. No CAS: no other thread reads this flag.
@@ -118,6 +117,7 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
             selfWakes++;
             return;
         }
+        lastWake = CoarseClock.now();       // the last wake from outside (a self-wake is counted, not stamped)
         for (;;) {
             int s = runState;
             if (s == IDLE) {

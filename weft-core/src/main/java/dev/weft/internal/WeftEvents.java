@@ -3,7 +3,6 @@ package dev.weft.internal;
 import dev.weft.Task;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.SchedulerStats;
-import java.util.List;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
@@ -19,20 +18,12 @@ import jdk.jfr.StackTrace;
  * off by default (one per task); {@code dev.weft.LongPoll} (a poll or resumption of 10 ms or
  * more, with the stack of the thread that ran it), {@code dev.weft.BlockedWorker},
  * {@code dev.weft.Lint} and the periodic {@code dev.weft.RuntimeStats} (every second) are on.
- * An event that is not enabled costs a check of a flag JFR keeps per event type.
+ * Weft never initializes JFR itself: until a recording starts (and JFR calls
+ * {@link #init()}'s listener), every emitter returns after one volatile read, allocating nothing.
  */
 public final class WeftEvents {
-    static {
-        // Registered up front, with the first task: an event class that JFR first meets inside a
-        // hot path can miss its settings there (a LongPoll was lost that way in a test).
-        for (Class<? extends Event> c : List.of(TaskSpawn.class, TaskEnd.class, LongPoll.class, BlockedWorker.class,
-                LintEvent.class, RuntimeStats.class)) {
-            FlightRecorder.register(c);
-        }
-    }
-
     /** Whether a recording wants long polls: checked on the worker before any work is done for one. */
-    private static final jdk.jfr.EventType LONG_POLL_ENABLED = jdk.jfr.EventType.getEventType(LongPoll.class);
+    private static volatile boolean recorderUp;
 
     private WeftEvents() { }
 
@@ -126,26 +117,42 @@ public final class WeftEvents {
         @Label("Queued") int queued;
     }
 
-    /** Registers the periodic event; called once, on the weft-housekeeping thread. */
+    /**
+     * Hooks into JFR without starting it: the periodic event is registered only once the Flight
+     * Recorder is initialized (a recording was started, by {@code jcmd}, {@code -XX:StartFlightRecording}
+     * or code). A process that never records never initializes JFR because of Weft. Called once,
+     * on the weft-housekeeping thread.
+     */
     static void init() {
-        FlightRecorder.addPeriodicEvent(RuntimeStats.class, () -> {
-            for (AbstractRuntime r : RuntimeRegistry.open()) {
-                RuntimeStats e = new RuntimeStats();
-                e.runtime = r.name();
-                e.runtimeId = r.id();
-                e.liveTasks = r.liveTasks().size();
-                SchedulerStats s = r.schedulerStats();
-                e.workers = s.workers();
-                e.taskRuns = s.taskRuns();
-                e.steals = s.steals();
-                e.parks = s.parks();
-                e.queued = s.queued();
-                e.commit();
+        FlightRecorder.addListener(new jdk.jfr.FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder recorder) {
+                FlightRecorder.addPeriodicEvent(RuntimeStats.class, WeftEvents::emitRuntimeStats);
+                recorderUp = true;
             }
         });
     }
 
+    private static void emitRuntimeStats() {
+        for (AbstractRuntime r : RuntimeRegistry.open()) {
+            RuntimeStats e = new RuntimeStats();
+            e.runtime = r.name();
+            e.runtimeId = r.id();
+            e.liveTasks = r.liveTasks().size();
+            SchedulerStats s = r.schedulerStats();
+            e.workers = s.workers();
+            e.taskRuns = s.taskRuns();
+            e.steals = s.steals();
+            e.parks = s.parks();
+            e.queued = s.queued();
+            e.commit();
+        }
+    }
+
     static void spawned(TaskCore<?> task) {
+        if (!recorderUp) {
+            return;             // JFR not initialized: no event object, nothing to ask (the spawn path stays as it was)
+        }
         TaskSpawn e = new TaskSpawn();
         if (e.shouldCommit()) {
             e.taskId = task.id();
@@ -157,6 +164,9 @@ public final class WeftEvents {
     }
 
     static void ended(TaskCore<?> task, String outcome) {
+        if (!recorderUp) {
+            return;
+        }
         TaskEnd e = new TaskEnd();
         if (e.shouldCommit()) {
             e.taskId = task.id();
@@ -186,7 +196,7 @@ public final class WeftEvents {
      * description and the stack are taken here, where the run ended.
      */
     static void longPoll(TaskCore<?> task, int millis) {
-        if (!LONG_POLL_ENABLED.isEnabled() || LONG_RUNS_QUEUED.get() >= LONG_RUNS_MAX) {
+        if (!recorderUp || LONG_RUNS_QUEUED.get() >= LONG_RUNS_MAX) {
             return;
         }
         String future = task instanceof PollTask<?> p ? TaskDump.describe(p.future()) : null;
@@ -217,6 +227,9 @@ public final class WeftEvents {
     /** The watchdog's report, as an event (called on the watchdog's thread). */
     public static void blockedWorker(String runtime, String worker, long blockedForMillis, String taskName, String cause,
                                      StackTraceElement[] stack) {
+        if (!recorderUp) {
+            return;
+        }
         BlockedWorker e = new BlockedWorker();
         if (e.shouldCommit()) {
             e.runtime = runtime;
@@ -230,6 +243,9 @@ public final class WeftEvents {
     }
 
     static void lint(TaskCore<?> task, AbstractRuntime runtime, Lints.Found f) {
+        if (!recorderUp) {
+            return;
+        }
         LintEvent e = new LintEvent();
         if (e.shouldCommit()) {
             e.taskId = task.id();
