@@ -57,8 +57,10 @@ class WatchdogCauseTest {
              var rt = runtime("fifo", reports)) {
             Task<Integer> reader = rt.spawn("fifo-reader", () -> in.read());
             BlockedWorkerReport r;
+            String dump;
             try {
                 r = reports.poll(5, TimeUnit.SECONDS);
+                dump = dev.weft.Weft.dump();    // while it still blocks: the task carries the watchdog's lint
             } finally {
                 out.write(42);                  // the read returns only now, after the report
                 out.flush();
@@ -67,6 +69,9 @@ class WatchdogCauseTest {
             assertThat(r).as("a report within 5 s").isNotNull();
             assertThat(r.cause()).isEqualTo(Cause.BLOCKING_CALL);
             assertThat(r.taskName()).contains("fifo-reader");
+            assertThat(TaskLintsTest.block(dump, "'fifo-reader'"))
+                    .contains("LINT BLOCKED_CARRIER: the watchdog found it holding worker").contains("(BLOCKING_CALL)")
+                    .contains("java.io.FileInputStream.read");
             assertThat(call(r.blockingFrame())).isEqualTo("java.io.FileInputStream.read");
             assertThat(r.stack()[0].isNativeMethod()).as("top frame %s is native", r.stack()[0]).isTrue();
             assertThat(call(r.taskFrame())).startsWith(WatchdogCauseTest.class.getName() + ".lambda$");
