@@ -130,9 +130,23 @@ public final class Weft {
      * @throws TaskFailedException if the body threw (the cause is its exception)
      */
     public static <T> T timeout(Duration limit, Callable<? extends T> body) {
+        // Every check before the spawn: a refused call must leave no body running (issue 18, fault 8).
+        java.util.Objects.requireNonNull(limit, "limit");
+        java.util.Objects.requireNonNull(body, "body");
+        if (limit.isNegative()) {
+            throw new IllegalArgumentException("Weft.timeout needs a limit of zero or more, got " + limit);
+        }
+        Await.checkNotInPoll("Weft.timeout");
         Task<T> child = Runtime.current().spawn("timeout", body);
+        Future<T> limited;
         try {
-            return Await.await(child.timeout(limit));
+            limited = child.timeout(limit);
+        } catch (RuntimeException | Error e) {
+            child.cancel();
+            throw e;
+        }
+        try {
+            return Await.await(limited);
         } catch (TimedOutException | CancelledException e) {
             child.cancel();
             awaitDoneShielded(child);

@@ -23,11 +23,7 @@ public final class Await {
         java.util.Objects.requireNonNull(future, "future");
         Thread self = Thread.currentThread();
         TaskCore<?> task = ExecutionContext.currentTaskOrNull();
-        if (task instanceof PollTask<?> p) {
-            throw new IllegalStateException("Weft.await (or Task.join) was called inside a poll of poll task '"
-                    + p.name() + "': a poll must never block its worker. Compose futures instead (map, then, "
-                    + "Future.join, select), or run blocking-style code in a sequential task (Weft.spawn).");
-        }
+        checkNotInPoll(task, "Weft.await (or Task.join)");
         if (task instanceof SeqTask<?> seq && seq.thread() == self) {
             if (future == seq) {
                 throw new IllegalStateException("task '" + seq.name() + "' cannot wait for itself");
@@ -35,6 +31,19 @@ public final class Await {
             return awaitInTask(future, seq);
         }
         return awaitOnThread(future, self);
+    }
+
+    /** Throws if the caller is inside a poll of a poll task, where {@code what} would block the worker. */
+    public static void checkNotInPoll(String what) {
+        checkNotInPoll(ExecutionContext.currentTaskOrNull(), what);
+    }
+
+    private static void checkNotInPoll(TaskCore<?> task, String what) {
+        if (task instanceof PollTask<?> p) {
+            throw new IllegalStateException(what + " was called inside a poll of poll task '"
+                    + p.name() + "': a poll must never block its worker. Compose futures instead (map, then, "
+                    + "Future.join, select), or run blocking-style code in a sequential task (Weft.spawn).");
+        }
     }
 
     private static <T> T awaitInTask(Future<T> future, SeqTask<?> seq) {

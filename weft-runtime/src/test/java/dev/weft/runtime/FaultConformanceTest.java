@@ -377,6 +377,32 @@ public abstract class FaultConformanceTest {
         }
     }
 
+    /** Issue 18, fault 8: a refused Weft.timeout leaves no body running (it was spawned before the checks). */
+    @Test
+    void aTimeoutRefusedForABadLimitOrInsideAPollRunsNoBody() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger bodies = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Callable<String> body = () -> {
+            bodies.incrementAndGet();
+            Weft.sleep(Duration.ofMinutes(1));
+            return "ran";
+        };
+        Throwable negative = rt.run(() -> org.assertj.core.api.Assertions.catchThrowable(
+                () -> Weft.timeout(Duration.ofMillis(-1), body)));
+        assertThat(negative).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a limit of zero or more");
+        Task<Object> inPoll = rt.spawnFuture(cx -> {
+            try {
+                Weft.timeout(Duration.ofSeconds(1), body);
+                return dev.weft.Poll.ready("no error");
+            } catch (IllegalStateException e) {
+                return dev.weft.Poll.ready(e);
+            }
+        });
+        assertThat(rt.run(inPoll::join)).isInstanceOf(IllegalStateException.class)
+                .asString().contains("Weft.timeout was called inside a poll of poll task");
+        Thread.sleep(100);
+        assertThat(bodies).as("no timeout body was started").hasValue(0);
+    }
+
     private static boolean finallyRanEventually(java.util.concurrent.atomic.AtomicBoolean flag) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!flag.get() && System.nanoTime() < deadline) {
