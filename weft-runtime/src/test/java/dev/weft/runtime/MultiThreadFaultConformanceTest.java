@@ -1,11 +1,49 @@
 package dev.weft.runtime;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.weft.Runtime;
+import dev.weft.Task;
+import dev.weft.Weft;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 
 /** The fault suite on the MultiThread runtime. */
 class MultiThreadFaultConformanceTest extends FaultConformanceTest {
     @Override
     protected Runtime newRuntime() {
         return Runtimes.multiThreadBuilder().name("faults").workers(2).build();
+    }
+
+    /**
+     * Issue 18, fault 2: a sleep still ends on time while another task computes for a long time.
+     * On the multi-thread runtime the worker that drove the timer could be taken by the
+     * computation while the other parked for good (it had failed the timer lock): a 100 ms sleep
+     * took the computation's 1.5 s. (Not reproduced on the code of 2026-12-03, in 12 rounds of
+     * three variants: kept as the guard. The current-thread runtime has one thread, which a
+     * computation holds by design.)
+     */
+    @Test
+    void aSleepEndsOnTimeWhileAnotherTaskComputes() throws Exception {
+        for (int round = 0; round < 8; round++) {
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Task<Long> sleeper = rt.spawn(() -> {
+                long t0 = System.nanoTime();
+                Weft.sleep(Duration.ofMillis(100));
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            });
+            Thread.sleep(10);                   // the sleeper is parked, its timer armed
+            Task<Void> compute = rt.spawn(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_200);
+                while (System.nanoTime() < end && !stop.get()) {
+                    Thread.onSpinWait();        // never yields: holds its worker
+                }
+            });
+            long elapsed = rt.run(sleeper::join);
+            stop.set(true);
+            rt.run(compute::join);
+            assertThat(elapsed).as("round %d: a 100 ms sleep beside a computation", round).isLessThan(600);
+        }
     }
 }
