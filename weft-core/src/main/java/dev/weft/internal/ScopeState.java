@@ -149,20 +149,30 @@ public final class ScopeState {
         for (TaskCore<?> child : new ArrayList<>(children)) {
             child.cancel();
         }
+        // On a plain thread an interrupt cannot be deferred by a shield: set it aside for the wait
+        // and restore it (a park returns at once for an interrupted thread: a busy loop otherwise).
+        boolean plain = !(ExecutionContext.currentTaskOrNull() instanceof SeqTask<?> seq && seq.thread() == Thread.currentThread());
+        boolean[] interrupted = {plain && Thread.interrupted()};
         try {
             Await.shielded(() -> {
-                awaitChildren(true);
+                interrupted[0] |= awaitChildren(true);
                 return null;
             });
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        } finally {
+            if (interrupted[0]) {
+                Thread.currentThread().interrupt();
+            }
         }
         throwUndelivered();
     }
 
-    private void awaitChildren(boolean ignoreOutcome) {
+    /** Waits for every child; when {@code ignoreOutcome}, returns whether an interrupt arrived (it is cleared). */
+    private boolean awaitChildren(boolean ignoreOutcome) {
+        boolean interrupted = false;
         while (!children.isEmpty()) {
             for (TaskCore<?> child : new ArrayList<>(children)) {
                 try {
@@ -171,9 +181,11 @@ public final class ScopeState {
                     if (!ignoreOutcome) {
                         throw e;
                     }
+                    interrupted |= Thread.interrupted();   // a plain thread interrupted meanwhile: no busy loop
                 }
             }
         }
+        return interrupted;
     }
 
     private void throwUndelivered() {

@@ -48,6 +48,8 @@ public abstract class AbstractRuntime implements Runtime {
     /** {@link #OPEN}, {@link #CLOSING} (one closer won the CAS), {@link #CLOSED} (close has returned). */
     private volatile int closeState;
     private final long registryId;
+    /** The task of this runtime that is running {@link #close()}, if one is. */
+    private volatile Task<?> closingTask;
     private volatile long closeGraceNanos = CLOSE_GRACE_NANOS;
     private int coopBudget = Coop.BUDGET;   // set in a subclass constructor, before any task runs
     private volatile BlockingPool blockingPool;
@@ -459,10 +461,17 @@ public abstract class AbstractRuntime implements Runtime {
             awaitClosed();
             return;
         }
+        // A task of this runtime may close it: it is not cancelled (it is running close()), and
+        // the drain does not wait for it (it would wait for itself, the whole grace; issue 18,
+        // fault 6). Like every task left at the end, it is completed as cancelled after shutdown.
+        dev.weft.internal.TaskCore<?> caller = dev.weft.internal.ExecutionContext.currentTaskOrNull();
+        closingTask = caller != null && caller.runtime() == this ? caller : null;
         try {
             long deadline = System.nanoTime() + closeGraceNanos;
             for (Task<?> t : liveTasks()) {
-                t.cancel();
+                if (t != closingTask) {
+                    t.cancel();
+                }
             }
             drainUntil(deadline);
             shutdown(deadline);
@@ -482,16 +491,45 @@ public abstract class AbstractRuntime implements Runtime {
 
     /** A second closer: returns once the first one has finished. */
     private void awaitClosed() {
+        boolean interrupted = Thread.interrupted();     // not a busy loop for an interrupted caller
         while (closeState != CLOSED) {
             java.util.concurrent.locks.LockSupport.parkNanos(this, 1_000_000);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Waits until no task is live or the deadline passes. The default sleeps briefly between checks. */
+    /**
+     * Waits until {@link #drained()} or the deadline passes. The default sleeps briefly between
+     * checks; an interrupted closer's interrupt is set aside for the wait and restored after (a
+     * park returns at once for an interrupted thread, which made the wait a busy loop).
+     */
     protected void drainUntil(long deadlineNanos) {
-        while (!live.isEmpty() && System.nanoTime() - deadlineNanos < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        boolean interrupted = Thread.interrupted();
+        try {
+            while (!drained() && System.nanoTime() - deadlineNanos < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                if (Thread.interrupted()) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** True when no task is live but, if a task of this runtime is closing it, that task. */
+    protected final boolean drained() {
+        int n = live.size();
+        if (n == 0) {
+            return true;
+        }
+        Task<?> closer = closingTask;
+        return n == 1 && closer != null && !closer.isDone() && live.snapshot().contains(closer);
     }
 
     @Override

@@ -266,7 +266,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
             return;
         }
         try {
-            driveUntil(this::isIdle, deadlineNanos, false);   // an interrupt does not cut close() short
+            driveUntil(this::drained, deadlineNanos, false);   // an interrupt does not cut close() short
         } finally {
             exitDriver();
         }

@@ -377,6 +377,68 @@ public abstract class FaultConformanceTest {
         }
     }
 
+    /** Issue 18, fault 6: close() called by one of the runtime's own tasks does not wait for itself. */
+    @Test
+    void closeFromInsideOneOfItsOwnTasksDoesNotWaitTheWholeGrace() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(rt instanceof CurrentThreadRuntime,
+                "a current-thread runtime runs its tasks on the thread that drives it: this case needs a runtime with threads of its own");
+        setGrace(Duration.ofSeconds(5));
+        java.util.concurrent.atomic.AtomicBoolean cleaned = new java.util.concurrent.atomic.AtomicBoolean();
+        Task<Void> other = rt.spawn(() -> {
+            try {
+                Weft.sleep(Duration.ofMinutes(1));
+            } finally {
+                Weft.shielded(() -> Weft.sleep(Duration.ofMillis(100)));    // a short cleanup
+                cleaned.set(true);
+            }
+        });
+        java.util.concurrent.atomic.AtomicLong closeMillis = new java.util.concurrent.atomic.AtomicLong(-1);
+        Thread.sleep(20);
+        Task<Void> closer = rt.spawn(() -> {
+            long t0 = System.nanoTime();
+            rt.close();
+            closeMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!((dev.weft.spi.AbstractRuntime) rt).isClosed() || closeMillis.get() < 0) {
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            Thread.sleep(5);
+        }
+        assertThat(closeMillis.get()).as("close() from its own task returned, before the 5 s grace")
+                .isBetween(0L, 3_000L);
+        assertThat(cleaned).as("the other task's cleanup ran").isTrue();
+        assertThat(other.isDone()).isTrue();
+        assertThat(closer.isDone()).as("the closing task is complete too: no join waits for it").isTrue();
+    }
+
+    /** Issue 18, fault 6: an interrupted thread that closes waits for the cleanup without a busy loop. */
+    @Test
+    void anInterruptedCloserWaitsForCleanupWithoutSpinning() throws Exception {
+        setGrace(Duration.ofSeconds(5));
+        rt.run(() -> {                          // started (and parked) before the close, on every runtime
+            Weft.spawn(() -> {
+                try {
+                    Weft.sleep(Duration.ofMinutes(1));
+                } finally {
+                    Weft.shielded(() -> Weft.sleep(Duration.ofMillis(300)));
+                }
+            });
+            Weft.sleep(Duration.ofMillis(20));
+        });
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0 = threads.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        Thread.currentThread().interrupt();
+        rt.close();
+        long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long cpuMillis = TimeUnit.NANOSECONDS.toMillis(threads.getCurrentThreadCpuTime() - cpu0);
+        assertThat(Thread.interrupted()).as("the interrupt is still there afterwards").isTrue();
+        assertThat(wallMillis).as("close waited for the 300 ms cleanup, not the 5 s grace").isBetween(250L, 3_000L);
+        assertThat(cpuMillis).as("and slept meanwhile: CPU time of the closing thread").isLessThan(150L);
+    }
+
     /** Issue 18, fault 8: a refused Weft.timeout leaves no body running (it was spawned before the checks). */
     @Test
     void aTimeoutRefusedForABadLimitOrInsideAPollRunsNoBody() throws Exception {

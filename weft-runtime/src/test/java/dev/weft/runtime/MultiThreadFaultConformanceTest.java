@@ -46,4 +46,30 @@ class MultiThreadFaultConformanceTest extends FaultConformanceTest {
             assertThat(elapsed).as("round %d: a 100 ms sleep beside a computation", round).isLessThan(600);
         }
     }
+
+    /** Issue 18, fault 6: TaskScope.close() on an interrupted plain thread waits without a busy loop. */
+    @Test
+    void aScopeClosedByAnInterruptedThreadWaitsWithoutSpinning() throws Exception {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu0;
+        long t0;
+        try (dev.weft.TaskScope scope = dev.weft.TaskScope.open(rt)) {
+            scope.spawn(() -> {
+                try {
+                    Weft.sleep(Duration.ofMinutes(1));
+                } finally {
+                    Weft.shielded(() -> Weft.sleep(Duration.ofMillis(300)));
+                }
+            });
+            Thread.sleep(20);
+            cpu0 = threads.getCurrentThreadCpuTime();
+            t0 = System.nanoTime();
+            Thread.currentThread().interrupt();
+        }
+        long wallMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        long cpuMillis = TimeUnit.NANOSECONDS.toMillis(threads.getCurrentThreadCpuTime() - cpu0);
+        assertThat(Thread.interrupted()).as("the interrupt is still there afterwards").isTrue();
+        assertThat(wallMillis).as("close waited for the child's 300 ms cleanup").isGreaterThanOrEqualTo(250L);
+        assertThat(cpuMillis).as("and slept meanwhile: CPU time of the closing thread").isLessThan(150L);
+    }
 }

@@ -330,6 +330,12 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         for (Worker w : workers) {
             w.unpark();
         }
+        if (Thread.currentThread().isVirtual() && CarrierHook.currentCarrier() instanceof Worker mine && mine.scheduler == this) {
+            // A sequential task of this runtime is closing it: a join would unmount it, its carrier
+            // would then see the shutdown and exit, and nothing would ever resume it (issue 18,
+            // fault 6). The workers stop on their own once their current run returns.
+            return;
+        }
         for (Worker w : workers) {
             long left = deadlineNanos - System.nanoTime();
             if (w == Thread.currentThread() || CarrierHook.currentCarrier() == w) {
