@@ -1,0 +1,161 @@
+package dev.weft.uring;
+
+import dev.weft.uring.internal.Errno;
+import dev.weft.uring.internal.ErrnoException;
+import dev.weft.uring.internal.Opcode;
+import dev.weft.uring.internal.Probe;
+import dev.weft.uring.internal.Ring;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Whether this process can use Linux io_uring, and if not, why not in one sentence with the fix.
+ *
+ * <p>The answer is worked out once, on first use, by reading
+ * {@code /proc/sys/kernel/io_uring_disabled} and creating (and closing) a small ring on the
+ * calling thread; it is then cached for the life of the JVM. All methods are thread-safe and do
+ * not block beyond that first check.
+ *
+ * <p>Tests that need io_uring skip with the cause:
+ * {@snippet :
+ * Assumptions.assumeTrue(Uring.isAvailable(), Uring.unavailabilityCause());
+ * }
+ */
+public final class Uring {
+    private static final Path DISABLED_SYSCTL = Path.of("/proc/sys/kernel/io_uring_disabled");
+
+    private Uring() { }
+
+    /** Computed on first use (class initialisation is the lock). */
+    private static final class Check {
+        static final String CAUSE;
+        static final Set<String> OPERATIONS;
+
+        static {
+            String cause = check();
+            Set<String> ops = Set.of();
+            if (cause == null) {
+                try {
+                    Probe probe = Probe.load();
+                    Set<String> names = new TreeSet<>();
+                    for (Map.Entry<String, Integer> e : Opcode.BY_NAME.entrySet()) {
+                        if (probe.supports(e.getValue())) {
+                            names.add(e.getKey());
+                        }
+                    }
+                    ops = Collections.unmodifiableSet(names);
+                } catch (ErrnoException e) {
+                    ops = Set.of();   // a kernel without IORING_REGISTER_PROBE (before 5.6): nothing known
+                }
+            }
+            CAUSE = cause;
+            OPERATIONS = ops;
+        }
+    }
+
+    /**
+     * Whether an io_uring ring can be created here.
+     *
+     * @return true if {@link #unavailabilityCause()} is null
+     */
+    public static boolean isAvailable() {
+        return Check.CAUSE == null;
+    }
+
+    /**
+     * Why io_uring cannot be used here, as one sentence that names the fix; null when it can.
+     * Covers a non-Linux OS, {@code kernel.io_uring_disabled}, a kernel without io_uring
+     * ({@code ENOSYS}), io_uring denied by policy or a container's seccomp filter ({@code EPERM}),
+     * the locked-memory limit ({@code ENOMEM}, {@code RLIMIT_MEMLOCK}) and native access not
+     * enabled for this module.
+     */
+    public static String unavailabilityCause() {
+        return Check.CAUSE;
+    }
+
+    /**
+     * The names of the operations this kernel supports, among those Weft names: {@code NOP},
+     * {@code READV}, {@code WRITEV}, {@code FSYNC}, {@code READ_FIXED}, {@code WRITE_FIXED},
+     * {@code POLL_ADD}, {@code POLL_REMOVE}, {@code SENDMSG}, {@code RECVMSG}, {@code TIMEOUT},
+     * {@code ACCEPT}, {@code ASYNC_CANCEL}, {@code CONNECT}, {@code OPENAT}, {@code CLOSE},
+     * {@code READ}, {@code WRITE}, {@code SEND}, {@code RECV}, {@code SHUTDOWN}, {@code SEND_ZC}.
+     * From {@code IORING_REGISTER_PROBE}, once.
+     *
+     * @return an immutable sorted set; empty when io_uring is unavailable or the kernel cannot be
+     *         probed (before Linux 5.6)
+     */
+    public static Set<String> supportedOperations() {
+        return Check.OPERATIONS;
+    }
+
+    private static String check() {
+        String os = System.getProperty("os.name", "?");
+        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
+            return "io_uring is a Linux interface; this is " + os + ".";
+        }
+        int disabled = readDisabledSysctl();
+        if (disabled == 2) {
+            return causeFor(Errno.EPERM, 2);
+        }
+        try (Ring ring = new Ring(2)) {
+            return null;
+        } catch (ErrnoException e) {
+            return causeFor(e.errno(), disabled);
+        } catch (IllegalCallerException e) {
+            return "native access is not enabled for Weft's io_uring module: run the JVM with "
+                    + "--enable-native-access=dev.weft.uring (module path) or --enable-native-access=ALL-UNNAMED "
+                    + "(class path).";
+        } catch (RuntimeException | LinkageError e) {
+            return "io_uring could not be set up through the FFM API: " + e;
+        }
+    }
+
+    /** {@code kernel.io_uring_disabled}: 0, 1 or 2; 0 when the file is absent (kernels before 6.6). */
+    private static int readDisabledSysctl() {
+        try {
+            return Integer.parseInt(Files.readString(DISABLED_SYSCTL).strip());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * The sentence for a failed {@code io_uring_setup}: package-private so that each errno's text
+     * is tested without a machine that fails that way.
+     *
+     * @param errno    what io_uring_setup (or mapping the ring) set
+     * @param disabled the value of {@code kernel.io_uring_disabled} (0 when absent)
+     */
+    static String causeFor(int errno, int disabled) {
+        if (disabled == 2) {
+            return "io_uring is disabled for every process on this machine (sysctl kernel.io_uring_disabled = 2): "
+                    + "enable it with `sysctl -w kernel.io_uring_disabled=0` as root.";
+        }
+        return switch (errno) {
+            case Errno.ENOSYS -> "this kernel has no io_uring (io_uring_setup: ENOSYS): it needs Linux 5.1 or "
+                    + "later built with CONFIG_IO_URING.";
+            case Errno.EPERM -> disabled == 1
+                    ? "io_uring is disabled for unprivileged processes (sysctl kernel.io_uring_disabled = 1; "
+                            + "io_uring_setup: EPERM): add this user to the group in kernel.io_uring_group, or "
+                            + "run `sysctl -w kernel.io_uring_disabled=0` as root."
+                    : "io_uring_setup was denied (EPERM): a seccomp filter (Docker's and most container runtimes' "
+                            + "default profile block io_uring) or a security module forbids it; allow io_uring_setup, "
+                            + "io_uring_enter and io_uring_register in the profile.";
+            case Errno.ENOMEM -> "io_uring could not lock the memory for its rings (ENOMEM): the locked-memory limit "
+                    + "RLIMIT_MEMLOCK (`ulimit -l`) is too low; raise it (e.g. `ulimit -l unlimited`, or memlock in "
+                    + "/etc/security/limits.conf or LimitMEMLOCK= in the systemd unit).";
+            case Errno.EINVAL -> "io_uring_setup rejected every set of flags tried (EINVAL): this kernel's io_uring is "
+                    + "too old for Weft.";
+            default -> "io_uring_setup failed with " + Errno.name(errno) + ".";
+        };
+    }
+}
