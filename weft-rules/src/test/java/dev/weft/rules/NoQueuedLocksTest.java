@@ -48,6 +48,7 @@ class NoQueuedLocksTest {
         m.put("weft-io", dev.weft.io.IoBuf.class);
         m.put("weft-native", dev.weft.ffi.NativeWake.class);
         m.put("weft-console", dev.weft.console.WeftConsole.class);
+        m.put("weft-uring", dev.weft.uring.Uring.class);
         return m;
     }
 
