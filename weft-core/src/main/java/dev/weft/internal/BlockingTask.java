@@ -8,8 +8,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A blocking call on a runtime's blocking pool (platform threads). Cancelling it before it starts
- * skips the body; cancelling it while it runs interrupts the pool thread (the body decides what
+ * A blocking call on a runtime's blocking pool (platform threads). Cancelling it before a pool
+ * thread takes it completes it at once, as cancelled, and the body never runs; cancelling it while it runs interrupts the pool thread (the body decides what
  * an interrupt means) and the task completes as cancelled only if the body then throws
  * {@link InterruptedException} or a cancellation. An <em>uninterruptible</em> task (for bodies
  * that an interrupt would harm: a {@code FileChannel} call closes the channel for every user when
@@ -29,6 +29,8 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
     private static final int INTERRUPTING = 2;
     private static final int INTERRUPTED = 3;
     private static final int FINISHED = 4;
+    /** Cancelled before a pool thread took it: completed by the cancel; the run skips it. */
+    private static final int SKIPPED = 5;
     private static final java.lang.invoke.VarHandle PHASE;
 
     static {
@@ -80,7 +82,10 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         runner = Thread.currentThread();
-        phase = RUNNING;                // volatile: a cancel that reads RUNNING then sees runner
+        if (!PHASE.compareAndSet(this, NOT_STARTED, RUNNING)) {   // a cancel that read RUNNING then sees runner
+            runner = null;              // SKIPPED: the cancel completed it while it waited in the queue
+            return;
+        }
         enter(S_RUNNING);
         polls++;
         if (cancelRequested) {          // a cancel that read NOT_STARTED did not interrupt: honour it here
@@ -120,6 +125,12 @@ public final class BlockingTask<T> extends TaskCore<T> implements Runnable {
             return;
         }
         cancelRequested = true;         // volatile, then the phase: pairs with run()'s phase write then re-check
+        if (PHASE.compareAndSet(this, NOT_STARTED, SKIPPED)) {
+            // Still queued for a pool thread: complete it now, so a join does not wait behind the
+            // calls ahead of it, and a closing runtime need not wait either (issue 18, fault 4).
+            completeCancelled();
+            return;
+        }
         if (interruptible && PHASE.compareAndSet(this, RUNNING, INTERRUPTING)) {
             try {
                 runner.interrupt();

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link LinkedTransferQueue#tryTransfer} hands a call to a thread already waiting in
  * {@code poll}; otherwise a CAS on {@link #threads} either reserves a new thread (which runs the
  * call first) or, at the cap, the call is queued for the busy threads. A thread that times out
- * gives back its slot and then looks at the queue once more, so a call queued while it was
- * leaving is not stranded.
+ * gives back its slot and then looks at the queue once more; a call queued at the cap looks at
+ * the count after its offer and starts a thread if none is left (Dekker: either the leaving
+ * thread sees the call or the caller sees the count), so no call is stranded
+ * ({@code BlockingPoolTest}).
  */
 public final class BlockingPool implements Executor {
     /** Cap and keep-alive of a blocking pool. */
@@ -66,6 +68,7 @@ public final class BlockingPool implements Executor {
             int t = threads.get();
             if (t >= maxThreads) {
                 queue.offer(command);
+                ensureDrainer();
                 return;
             }
             if (threads.compareAndSet(t, t + 1)) {
@@ -75,14 +78,30 @@ public final class BlockingPool implements Executor {
         }
     }
 
-    private void work(Runnable first) {
-        Runnable job = first;
+    /**
+     * After queueing at the cap: if every thread left meanwhile (a thread that timed out gives its
+     * slot back, then looks at the queue; this call offers, then looks at the count: one of the
+     * two sees the other), start one to drain the queue. Without this a call could wait with no
+     * thread at all (issue 18, fault 4: {@code threads=0 queued=1}).
+     */
+    private void ensureDrainer() {
         for (;;) {
-            job.run();
-            job = next();
-            if (job == null) {
+            int t = threads.get();
+            if (t > 0 || shutdown || queue.isEmpty()) {
                 return;
             }
+            if (threads.compareAndSet(t, t + 1)) {
+                Thread.ofPlatform().name(name + "-" + started.incrementAndGet()).daemon(true).start(() -> work(null));
+                return;
+            }
+        }
+    }
+
+    private void work(Runnable first) {
+        Runnable job = first != null ? first : next();
+        while (job != null) {
+            job.run();
+            job = next();
         }
     }
 

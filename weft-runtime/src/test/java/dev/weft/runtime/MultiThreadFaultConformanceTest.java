@@ -72,4 +72,34 @@ class MultiThreadFaultConformanceTest extends FaultConformanceTest {
         assertThat(wallMillis).as("close waited for the child's 300 ms cleanup").isGreaterThanOrEqualTo(250L);
         assertThat(cpuMillis).as("and slept meanwhile: CPU time of the closing thread").isLessThan(150L);
     }
+
+    /** Issue 18, fault 4: a blocking call cancelled while it waits for a pool thread completes at once. */
+    @Test
+    void aQueuedBlockingCallThatIsCancelledCompletesAtOnceAndNeverRuns() throws Exception {
+        rt.close();
+        rt = Runtimes.multiThreadBuilder().name("faults").workers(2).blockingThreads(1).build();   // closed after the test
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean secondRan = new java.util.concurrent.atomic.AtomicBoolean();
+        Task<Object> first = rt.spawnBlocking(() -> {
+            release.await();
+            return "first";
+        });
+        Task<Object> second = rt.spawnBlocking(() -> {
+            secondRan.set(true);
+            return "second";
+        });
+        Thread.sleep(20);
+        second.cancel();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!second.isDone() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(second.isDone()).as("the queued call completed at once, while the first still blocks").isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(second::join))
+                .isInstanceOf(dev.weft.CancelledException.class);
+        release.countDown();
+        assertThat(rt.run(first::join)).isEqualTo("first");
+        Thread.sleep(50);
+        assertThat(secondRan).as("its body never ran").isFalse();
+    }
 }
