@@ -107,6 +107,10 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
 
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        if (stopped) {
+            throw new IllegalStateException("runtime '" + name() + "' is closed: its timer fires no more. "
+                    + "Wait on a runtime that is still open.");
+        }
         return timer.schedule(deadlineNanos, waker);
     }
 
@@ -136,6 +140,7 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
      */
     private void submit(Runnable r) {
         if (stopped) {
+            dev.weft.runtime.internal.AfterClose.execute(r);   // finished elsewhere, never dropped (issue 18, fault 5)
             return;
         }
         ready.offer(r);
@@ -304,7 +309,10 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     @Override
     protected void shutdown(long deadlineNanos) {
         stopped = true;
-        ready.clear();
+        Runnable r;
+        while ((r = ready.poll()) != null) {
+            dev.weft.runtime.internal.AfterClose.execute(r);    // finished elsewhere, never dropped
+        }
     }
 
     /**

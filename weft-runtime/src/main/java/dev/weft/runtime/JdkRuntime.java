@@ -47,11 +47,19 @@ public final class JdkRuntime extends AbstractRuntime {
 
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        if (timerStopped) {
+            throw new IllegalStateException("runtime '" + name() + "' is closed: its timer fires no more. "
+                    + "Wait on a runtime that is still open.");
+        }
         return timer.schedule(deadlineNanos, waker);
     }
 
+    /** Set when {@link #shutdown} stops the timer: later timers are refused, not silently lost (issue 18, fault 5). */
+    private volatile boolean timerStopped;
+
     @Override
     protected void shutdown(long deadlineNanos) {
+        timerStopped = true;
         pollers.shutdown();
         try {
             pollers.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -377,6 +377,40 @@ public abstract class FaultConformanceTest {
         }
     }
 
+    /**
+     * Issue 18, fault 5: a plain virtual thread started inside a task (it inherits the task's
+     * scheduler) finishes after close(), its finally block included; and a timer asked of a closed
+     * runtime says so instead of never firing.
+     */
+    @Test
+    void aPlainVirtualThreadStartedInATaskFinishesAfterClose() throws Exception {
+        setGrace(Duration.ofMillis(100));
+        AtomicBoolean finallyRan = new AtomicBoolean();
+        Thread plain = rt.run(() -> Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);              // resumed through the runtime's scheduler, after it closed
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                finallyRan.set(true);
+            }
+        }));
+        rt.close();
+        plain.join(5_000);
+        assertThat(plain.getState()).as("the plain virtual thread ran to its end").isEqualTo(Thread.State.TERMINATED);
+        assertThat(finallyRan).as("its finally block ran").isTrue();
+
+        AtomicBoolean fired = new AtomicBoolean();
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(
+                () -> rt.scheduleWake(System.nanoTime() + 1_000_000, () -> fired.set(true)));
+        if (refused == null) {
+            Thread.sleep(200);
+            assertThat(fired).as("a timer on a closed runtime that takes it must fire").isTrue();
+        } else {
+            assertThat(refused).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        }
+    }
+
     /** Issue 18, fault 6: close() called by one of the runtime's own tasks does not wait for itself. */
     @Test
     void closeFromInsideOneOfItsOwnTasksDoesNotWaitTheWholeGrace() throws Exception {

@@ -97,14 +97,15 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     // ------------------------------------------------------------------ submission
 
     /**
-     * Schedules one poll or one virtual-thread mount. After shutdown the runnable is dropped, not
-     * rejected: the JDK rethrows a rejection in the thread that unparks a virtual thread, so a
-     * wake after close would throw into the waker; the closing runtime completes the tasks left
-     * as cancelled instead.
+     * Schedules one poll or one virtual-thread mount. After shutdown the runnable goes to
+     * {@link AfterClose}, neither dropped (a plain virtual thread started inside a task would never
+     * finish) nor rejected (the JDK rethrows a rejection in the thread that unparks a virtual
+     * thread, so a wake after close would throw into the waker).
      */
     @Override
     public void execute(Runnable task) {
         if (shutdown) {
+            AfterClose.execute(task);   // finish threads it carried elsewhere, never drop them (issue 18, fault 5)
             return;
         }
         Thread carrier = CarrierHook.currentCarrier();
@@ -222,6 +223,10 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
     // ------------------------------------------------------------------ timers and parking
 
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        if (shutdown) {
+            throw new IllegalStateException("runtime '" + name + "' is closed: its timer fires no more. "
+                    + "Wait on a runtime that is still open.");
+        }
         return timer.schedule(deadlineNanos, waker);
     }
 
@@ -348,6 +353,9 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
                 return;
             }
         }
-        injector.clear();
+        Runnable left;
+        while ((left = injector.poll()) != null) {
+            AfterClose.execute(left);   // finished elsewhere, never dropped
+        }
     }
 }
