@@ -139,9 +139,18 @@ public final class BlockingPool implements Executor {
         return queue.size();
     }
 
-    /** Refuses new calls and drops queued ones; idle threads exit at their next look. */
+    /**
+     * Refuses new calls and drops queued ones (their tasks were completed by the closing runtime);
+     * idle threads are handed a no-op so that they look again and exit now, not after their
+     * keep-alive (issue 18, fault 7: a pool thread outlived its runtime).
+     */
     public void shutdown() {
         shutdown = true;
         queue.clear();
+        while (queue.tryTransfer(NO_OP)) {
+            // one per thread waiting in poll: it runs the no-op, sees the shutdown and exits
+        }
     }
+
+    private static final Runnable NO_OP = () -> { };
 }

@@ -411,6 +411,24 @@ public abstract class FaultConformanceTest {
         }
     }
 
+    /** Issue 18, fault 7: no thread of the blocking pool outlives close() (an idle one waited out its keep-alive). */
+    @Test
+    void theBlockingPoolsThreadsEndWithTheRuntime() throws Exception {
+        String prefix = rt.name() + "-blocking";
+        assertThat(rt.run(() -> Weft.spawnBlocking(() -> 7).join())).isEqualTo(7);
+        assertThat(poolThreads(prefix)).as("the pool has a thread").isPositive();
+        rt.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (poolThreads(prefix) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(poolThreads(prefix)).as("pool threads left 2 s after close (keep-alive is 10 s)").isZero();
+    }
+
+    private static long poolThreads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix) && t.isAlive()).count();
+    }
+
     /** Issue 18, fault 6: close() called by one of the runtime's own tasks does not wait for itself. */
     @Test
     void closeFromInsideOneOfItsOwnTasksDoesNotWaitTheWholeGrace() throws Exception {
