@@ -29,6 +29,8 @@ public final class ScopeState {
     private volatile boolean closed;
     private final SpinLock lock = new SpinLock();
     private TaskFailedException failure;
+    /** The child whose failure {@link #failure} records (guarded by the lock). */
+    private TaskCore<?> failedChild;
     private boolean delivered;
 
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
@@ -36,11 +38,19 @@ public final class ScopeState {
     /** The task that opened the scope, or null when a plain thread did ({@link #ownerThread}). */
     private final TaskCore<?> owner;
     private final String ownerThread;
+    /** The plain thread that opened the scope, when no task did: only it takes the delivery. */
+    private final Thread ownerPlainThread;
 
     public ScopeState(AbstractRuntime runtime) {
         this.runtime = runtime;
         this.owner = ExecutionContext.currentTaskOrNull();
         this.ownerThread = owner == null ? Thread.currentThread().getName() : null;
+        this.ownerPlainThread = owner == null ? Thread.currentThread() : null;
+    }
+
+    /** True if the caller is the scope's owner: the task that opened it, or the plain thread that did. */
+    private boolean calledByOwner() {
+        return owner != null ? ExecutionContext.currentTaskOrNull() == owner : Thread.currentThread() == ownerPlainThread;
     }
 
     /** A number unique in this process, in opening order (task dumps name the scope by it). */
@@ -91,26 +101,58 @@ public final class ScopeState {
             children.remove(child);
             return;
         }
-        boolean first;
+        boolean first = record(child);
+        // Removed only once its failure is recorded: whoever sees the child gone sees the failure.
+        children.remove(child);
+        if (first) {
+            cancelSiblings();
+        }
+    }
+
+    /**
+     * Records {@code child}'s failure (once per child; idempotent): the scope's failure if it is
+     * the first, a suppressed one otherwise. Returns true for the first. Called by the child's
+     * completion, and by a join that sees the child failed before that completion got here (the
+     * outcome is published first), so that the join and close() agree on one failure.
+     */
+    private boolean record(TaskCore<?> child) {
         lock.lock();
         try {
-            first = failure == null;
-            if (first) {
+            if (failure == null) {
                 failure = Failures.forScope(child, this, child.failure());
-            } else {
+                failedChild = child;
+                return true;
+            }
+            if (failedChild != child && !suppressedAlready(child.failure())) {
                 // Throwable.addSuppressed takes the exception's monitor: under this spin lock it is
                 // never contended between Weft threads (decision 12's named exception, see the rule test).
                 failure.addSuppressed(child.failure());
             }
+            return false;
         } finally {
             lock.unlock();
         }
-        // Removed only once its failure is recorded: whoever sees the child gone sees the failure.
-        children.remove(child);
-        if (first) {
-            for (TaskCore<?> sibling : new ArrayList<>(children)) {
-                sibling.cancel();
+    }
+
+    private boolean suppressedAlready(Throwable t) {
+        for (Throwable s : failure.getSuppressed()) {
+            if (s == t) {
+                return true;
             }
+        }
+        return false;
+    }
+
+    private void cancelSiblings() {
+        for (TaskCore<?> sibling : new ArrayList<>(children)) {
+            sibling.cancel();
+        }
+    }
+
+    /** A join saw {@code child} failed: make sure the scope has recorded it (see {@link #record}). */
+    void childSeenFailed(TaskCore<?> child) {
+        if (record(child)) {
+            cancelSiblings();
         }
     }
 
@@ -123,18 +165,26 @@ public final class ScopeState {
         }
     }
 
+    /**
+     * The scope's failure for a join of one of its children. Only the owner's join uses up the
+     * single delivery (a task outside the scope that joins a child gets the failure too, but the
+     * owner's close() still throws it: issue 18, fault 1).
+     */
     TaskFailedException failureForJoin() {
         TaskFailedException f;
-        boolean first;
+        boolean first = false;
+        boolean owner = calledByOwner();
         lock.lock();
         try {
-            first = !delivered;
-            delivered = true;
+            if (owner) {
+                first = !delivered;
+                delivered = true;
+            }
             f = failure;
         } finally {
             lock.unlock();
         }
-        return first ? Failures.deliveredFromScope(f) : f;
+        return first ? Failures.deliveredFromScope(f) : Failures.rethrown(f);
     }
 
     /** Waits for every child; throws the scope's failure if it was not thrown yet. */

@@ -265,6 +265,9 @@ public abstract class TaskCore<T> implements Task<T> {
             T value = (T) result;
             return Poll.ready(value);
         }
+        if (scope != null && o == FAILED) {
+            scope.childSeenFailed(this);        // its completion may not have told the scope yet
+        }
         if (scope != null && scope.isFailed()) {
             throw scope.failureForJoin();
         }

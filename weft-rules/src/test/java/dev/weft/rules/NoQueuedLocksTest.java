@@ -70,7 +70,7 @@ class NoQueuedLocksTest {
                     "the weft-faults reporter thread logs the faults that workers hand it lock-free"),
             new Exemption("dev.weft.internal.Failures", "rethrown", Rule.ADD_SUPPRESSED,
                     "copies suppressed failures onto an exception it has just made and not yet published: no other thread can hold its monitor"),
-            new Exemption("dev.weft.internal.ScopeState", "childFinished", Rule.ADD_SUPPRESSED,
+            new Exemption("dev.weft.internal.ScopeState", "record", Rule.ADD_SUPPRESSED,
                     "later child failures are added under the scope's spin lock, so the exception's monitor is never contended between Weft threads"));
 
     /**

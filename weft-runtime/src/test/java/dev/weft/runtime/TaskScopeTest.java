@@ -168,4 +168,57 @@ class TaskScopeTest {
                     .hasMessageContaining("TaskScope is closed");
         });
     }
+
+    /** Issue 18, fault 1: a task outside the scope that joins a failed child does not use up the owner's failure. */
+    @Test
+    void aJoinFromOutsideTheScopeLeavesTheFailureForTheOwnersClose() {
+        java.util.concurrent.atomic.AtomicReference<Throwable> outsiderSaw = new java.util.concurrent.atomic.AtomicReference<>();
+        Throwable ownerGot = org.assertj.core.api.Assertions.catchThrowable(() -> Weft.run(() -> {
+            try (TaskScope scope = TaskScope.open()) {
+                Task<Object> failing = scope.spawn("failing", () -> {
+                    throw new IllegalStateException("boom");
+                });
+                Weft.spawn("outsider", () -> {
+                    try {
+                        failing.join();
+                    } catch (RuntimeException e) {
+                        outsiderSaw.set(e);
+                    }
+                }).join();
+            }
+            return "closed normally";
+        }));
+        assertThat(outsiderSaw.get()).isInstanceOf(TaskFailedException.class).hasRootCauseMessage("boom");
+        assertThat(ownerGot).as("the owner's close still throws the scope's failure")
+                .isInstanceOf(TaskFailedException.class).hasRootCauseMessage("boom");
+    }
+
+    /**
+     * Issue 18, fault 1: the owner gets a child's failure once, from its join or from close(),
+     * never from both, however the join races the child's completion.
+     */
+    @Test
+    void theOwnerGetsAChildsFailureExactlyOnce() {
+        for (int round = 0; round < 300; round++) {
+            java.util.concurrent.atomic.AtomicInteger deliveries = new java.util.concurrent.atomic.AtomicInteger();
+            try {
+                Weft.run(() -> {
+                    try (TaskScope scope = TaskScope.open()) {
+                        Task<Object> child = scope.spawn(() -> {
+                            throw new IllegalStateException("boom");
+                        });
+                        try {
+                            child.join();
+                        } catch (TaskFailedException e) {
+                            deliveries.incrementAndGet();
+                        }
+                    }
+                    return null;
+                });
+            } catch (TaskFailedException e) {
+                deliveries.incrementAndGet();
+            }
+            assertThat(deliveries).as("round %d: delivered once", round).hasValue(1);
+        }
+    }
 }
