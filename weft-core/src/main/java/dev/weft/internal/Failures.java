@@ -35,12 +35,7 @@ public final class Failures {
                 + scope.ownerDescription() + ", so its siblings were cancelled: " + original, original);
         StackTraceElement[] before = failure instanceof TaskFailedException passed ? passed.getStackTrace() : original.getStackTrace();
         List<StackTraceElement> frames = new ArrayList<>();
-        for (StackTraceElement f : before) {
-            if (isTaskEntry(f)) {
-                break;
-            }
-            frames.add(f);
-        }
+        addBodyFrames(before, frames);
         record.setStackTrace(frames.toArray(StackTraceElement[]::new));    // where it was thrown; receivers add their place
         return record;
     }
@@ -70,26 +65,26 @@ public final class Failures {
     /** Sets {@code e}'s stack trace: {@code before} down to the task's entry, then where it is received now. */
     private static TaskFailedException received(TaskFailedException e, StackTraceElement[] before) {
         List<StackTraceElement> frames = new ArrayList<>();
-        for (StackTraceElement f : before) {
+        addBodyFrames(before, frames);
+        for (StackTraceElement f : new Throwable().getStackTrace()) {
+            if (!isInternal(f)) {
+                frames.add(f);                   // where it is received, without Weft's own frames
+            }
+        }
+        e.setStackTrace(frames.toArray(StackTraceElement[]::new));
+        return e;
+    }
+
+    /** Adds {@code stack}'s frames above the task's entry (its start-up frames dropped), without Weft's own. */
+    private static void addBodyFrames(StackTraceElement[] stack, List<StackTraceElement> frames) {
+        for (StackTraceElement f : stack) {
             if (isTaskEntry(f)) {
-                break;                           // the task's start-up frames below its body
+                break;
             }
             if (!isInternal(f)) {
                 frames.add(f);
             }
         }
-        StackTraceElement[] here = new Throwable().getStackTrace();
-        int i = 0;
-        while (i < here.length && isInternal(here[i])) {
-            i++;                                 // Weft's own frames of the join
-        }
-        for (; i < here.length; i++) {
-            if (!isInternal(here[i])) {
-                frames.add(here[i]);
-            }
-        }
-        e.setStackTrace(frames.toArray(StackTraceElement[]::new));
-        return e;
     }
 
     private static boolean isTaskEntry(StackTraceElement f) {

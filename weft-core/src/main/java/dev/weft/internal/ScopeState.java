@@ -35,16 +35,14 @@ public final class ScopeState {
 
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     private final long id = IDS.incrementAndGet();
-    /** The task that opened the scope, or null when a plain thread did ({@link #ownerThread}). */
+    /** The task that opened the scope, or null when a plain thread did ({@link #ownerPlainThread}). */
     private final TaskCore<?> owner;
-    private final String ownerThread;
     /** The plain thread that opened the scope, when no task did: only it takes the delivery. */
     private final Thread ownerPlainThread;
 
     public ScopeState(AbstractRuntime runtime) {
         this.runtime = runtime;
         this.owner = ExecutionContext.currentTaskOrNull();
-        this.ownerThread = owner == null ? Thread.currentThread().getName() : null;
         this.ownerPlainThread = owner == null ? Thread.currentThread() : null;
     }
 
@@ -66,7 +64,7 @@ public final class ScopeState {
     /** Who opened the scope, for dumps: the task, or the plain thread's name. */
     public String ownerDescription() {
         return owner != null ? owner.kind().name().toLowerCase(java.util.Locale.ROOT) + " task '" + owner.name() + "' #" + owner.id()
-                : "thread '" + ownerThread + "'";
+                : "thread '" + ownerPlainThread.getName() + "'";
     }
 
     /** True once the owner left the scope's block (or called close). */

@@ -1,6 +1,5 @@
 package dev.weft.internal;
 
-import dev.weft.Future;
 import dev.weft.Task;
 import dev.weft.spi.AbstractRuntime;
 import java.time.Instant;
@@ -127,15 +126,12 @@ public final class TaskDump {
                 shielded = seq.shielded();
             }
             where = whereIs(task, state, threadState, stack);
-            if (blocker instanceof Future<?>) {
-                waitingOn = describe(blocker);
-            } else if (blocker != null) {
-                waitingOn = describe(blocker);
+            if (blocker != null) {
+                waitingOn = describe(blocker);      // Weft's await parks with the awaited future as blocker
             }
         } else {
             where = state == Task.State.SCHEDULED ? "not started yet" : state.name().toLowerCase(Locale.ROOT);
             if (task instanceof SeqTask<?> seq) {
-                waitingOn = null;
                 where = "not started yet (" + describe(seq.body()) + ")";
             }
         }

@@ -425,10 +425,6 @@ public abstract class AbstractRuntime implements Runtime {
         return live.findByThread(thread);
     }
 
-    /** True when no task is live. */
-    protected final boolean isIdle() {
-        return live.isEmpty();
-    }
 
     /**
      * Sets how long {@link #close()} waits for the cancelled tasks' cleanup before it completes
