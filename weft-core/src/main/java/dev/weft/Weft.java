@@ -4,13 +4,11 @@ import dev.weft.internal.AsyncFuture;
 import dev.weft.internal.Await;
 import dev.weft.internal.ExecutionContext;
 import dev.weft.internal.Spawner;
-import dev.weft.internal.StreamNextFuture;
+import dev.weft.internal.StreamIteration;
 import dev.weft.internal.YieldFuture;
 import dev.weft.spi.RuntimeProvider;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 
@@ -208,34 +206,39 @@ public final class Weft {
     // ------------------------------------------------------------------ streams
 
     /**
-     * The items of {@code stream} as an {@link Iterable} for a sequential task: {@code hasNext()}
-     * parks until the next item or the end. An exception from the stream is thrown from
-     * {@code hasNext()}. If the task is cancelled while waiting, the stream is cancelled and
-     * {@link CancelledException} is thrown. Iterate once.
+     * The items of {@code stream} for a loop in a sequential task: {@code hasNext()} parks until
+     * the next item or the end. An exception from the stream is thrown from {@code hasNext()}. If
+     * the task is cancelled while waiting, the stream is cancelled and {@link CancelledException}
+     * is thrown. Iterate once.
+     *
+     * <p>A loop left before the end ({@code break}, {@code return}, an exception) leaves the
+     * stream to be cancelled: at once with try-with-resources, otherwise when the task's body
+     * returns.
+     * {@snippet :
+     * try (var lines = Weft.iterate(Io.lines(in, 8192))) {
+     *     for (String line : lines) {
+     *         if (line.isEmpty()) {
+     *             break;              // the stream is cancelled as the try block ends
+     *         }
+     *         handle(line);
+     *     }
+     * }
+     * }
      */
-    public static <T> Iterable<T> iterate(Stream<T> stream) {
-        return () -> new Iterator<>() {
-            private final StreamNextFuture<T> next = new StreamNextFuture<>(stream);
-            private Poll<T> lookahead;
+    public static <T> Items<T> iterate(Stream<T> stream) {
+        return new StreamIteration<>(stream);
+    }
 
-            @Override
-            public boolean hasNext() {
-                if (lookahead == null) {
-                    lookahead = Await.await(next);
-                }
-                return lookahead.isReady();
-            }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the stream has ended");
-                }
-                T item = lookahead.value();
-                lookahead = null;
-                return item;
-            }
-        };
+    /**
+     * A stream's items for one loop, from {@link #iterate}: closing it before the stream's end
+     * cancels the stream (idempotent; nothing happens after the end).
+     *
+     * @param <T> the type of the items
+     */
+    public interface Items<T> extends Iterable<T>, AutoCloseable {
+        /** Cancels the stream unless it has ended; idempotent. */
+        @Override
+        void close();
     }
 
     // ------------------------------------------------------------------ entry points

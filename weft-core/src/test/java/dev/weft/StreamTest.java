@@ -374,6 +374,27 @@ class StreamTest {
         assertThat(right.polls).isEqualTo(2);
     }
 
+    /** Issue 18: two ready streams among eight idle ones share the merge evenly, wherever they sit. */
+    @Test
+    void mergeIsFairBetweenReadyStreamsWhateverSitsBetweenThem() {
+        for (int[] at : new int[][] {{0, 1}, {0, 9}, {3, 7}}) {
+            List<Stream<String>> streams = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                streams.add(cx -> Poll.pending());         // idle
+            }
+            streams.set(at[0], new RecordingStream<>(i -> "A"));
+            streams.set(at[1], new RecordingStream<>(i -> "B"));
+            Stream<String> merged = Stream.merge(streams);
+            int a = 0;
+            for (int i = 0; i < 1_000; i++) {
+                if (merged.pollNext(cx).value().equals("A")) {
+                    a++;
+                }
+            }
+            assertThat(a).as("items from A out of 1,000, ready streams at %d and %d", at[0], at[1]).isEqualTo(500);
+        }
+    }
+
     @Test
     void mergeErrorCancelsTheOthers() {
         RecordingStream<Integer> ended = new RecordingStream<>(i -> null);

@@ -20,13 +20,13 @@ import dev.weft.spi.AbstractRuntime;
  *   <li>On a runtime that {@linkplain AbstractRuntime#inheritsContext() inherits context by
  *       thread-local} (the JDK-default runtime), a sequential task's thread also holds its context
  *       in the thread-local, so that threads it starts inherit it.</li>
- *   <li>A virtual thread started inside a task on a Weft scheduler has no inherited context; it is
- *       recognised by its scheduler through the {@linkplain #setSchedulerResolver resolver} the
- *       runtime module installs, and adopts that runtime.</li>
+ *   <li>A virtual thread started inside a task on a Weft scheduler is recognised by its scheduler
+ *       through the {@linkplain #setSchedulerResolver resolver} the runtime module installs, and
+ *       adopts that runtime (whatever context it inherited).</li>
  *   <li>A thread started inside a task inherits its parent's instance; {@link #owner} tells it is
- *       inherited. A virtual thread that the runtime {@linkplain AbstractRuntime#carries carries}
- *       (plain {@code Thread.ofVirtual()} inherits its parent's scheduler) adopts the runtime,
- *       with no task; a platform thread is not part of the runtime and gets nothing.</li>
+ *       inherited. A virtual thread on the JDK's scheduler (started inside a poll task on a
+ *       worker, or inside any task of the JDK-default runtime) adopts the inherited runtime, with
+ *       no task; a platform thread is not part of the runtime and gets nothing.</li>
  * </ul>
  */
 public final class ExecutionContext {
@@ -43,17 +43,38 @@ public final class ExecutionContext {
     final AbstractRuntime runtime;
     final Thread owner;
     TaskCore<?> task;
+    /** Made by {@link #enterWorker}: the owner is one of the runtime's own threads. */
+    private final boolean runtimeThread;
 
     private ExecutionContext(AbstractRuntime runtime, Thread owner, TaskCore<?> task) {
+        this(runtime, owner, task, false);
+    }
+
+    private ExecutionContext(AbstractRuntime runtime, Thread owner, TaskCore<?> task, boolean runtimeThread) {
         this.runtime = runtime;
         this.owner = owner;
         this.task = task;
+        this.runtimeThread = runtimeThread;
+    }
+
+    /**
+     * True on a runtime's own platform thread (a worker, a poller, a current-thread runtime's
+     * driving thread while it drives): its inheritable thread-locals belong to no task, so a task
+     * thread made there inherits none of them.
+     */
+    public static boolean onRuntimeThread() {
+        Thread self = Thread.currentThread();
+        if (self.isVirtual()) {
+            return false;
+        }
+        ExecutionContext c = CURRENT.get();
+        return c != null && c.owner == self && c.runtimeThread;
     }
 
     /** Installs a context for a runtime's own thread (a worker, a loop thread); returns the previous one. */
     public static ExecutionContext enterWorker(AbstractRuntime runtime) {
         ExecutionContext previous = CURRENT.get();
-        CURRENT.set(new ExecutionContext(runtime, Thread.currentThread(), null));
+        CURRENT.set(new ExecutionContext(runtime, Thread.currentThread(), null, true));
         return previous;
     }
 
@@ -95,18 +116,18 @@ public final class ExecutionContext {
                 ? seq : null;
     }
 
-    /** The context of the calling thread, adopting an inherited one if the thread is carried by its runtime; not for sequential tasks found by {@link #ownTask}. */
+    /**
+     * The context of the calling thread; not for sequential tasks found by {@link #ownTask}. A
+     * virtual thread carried by a Weft scheduler adopts that runtime. Any other virtual thread
+     * that inherited a context (started inside a task, on the JDK's scheduler: from a poll task
+     * on a worker, or on the JDK-default runtime) adopts the inherited runtime, as
+     * {@link dev.weft.Runtime#current()} promises; a platform thread started inside a task gets
+     * nothing.
+     */
     private static ExecutionContext currentOrNull(Thread self) {
         ExecutionContext c = CURRENT.get();
-        if (c != null) {
-            if (c.owner == self) {
-                return c;
-            }
-            if (self.isVirtual() && c.runtime.carries(self)) {
-                return adopt(c.runtime, self);
-            }
-            CURRENT.remove();
-            return null;
+        if (c != null && c.owner == self) {
+            return c;
         }
         if (self.isVirtual()) {
             AbstractRuntime rt = schedulerResolver.apply(self);
@@ -114,6 +135,13 @@ public final class ExecutionContext {
                 ExecutionContext own = replacedHandler(rt, self);
                 return own != null ? own : adopt(rt, self);
             }
+            if (c != null) {
+                return adopt(c.runtime, self);
+            }
+            return null;
+        }
+        if (c != null) {
+            CURRENT.remove();
         }
         return null;
     }

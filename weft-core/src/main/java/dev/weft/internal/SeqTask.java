@@ -70,6 +70,43 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         CANCEL_LOCK.setRelease(this, 0);
     }
 
+    /**
+     * Run by the task's own thread when its body returns or throws, before the task completes
+     * (see {@link #addExitHook}). Touched by that thread only: no ordering needed.
+     */
+    private java.util.ArrayList<Runnable> exitHooks;
+
+    /**
+     * Called from the task's own thread: {@code hook} runs on it when the body ends (returns,
+     * throws, or is cancelled), before the task's outcome is published, unless removed first. A
+     * hook that throws is reported ({@link dev.weft.spi.Faults}); the others still run.
+     */
+    void addExitHook(Runnable hook) {
+        if (exitHooks == null) {
+            exitHooks = new java.util.ArrayList<>(2);
+        }
+        exitHooks.add(hook);
+    }
+
+    /** Called from the task's own thread: {@code hook} no longer runs at exit. */
+    void removeExitHook(Runnable hook) {
+        if (exitHooks != null) {
+            exitHooks.remove(hook);
+        }
+    }
+
+    private void runExitHooks() {
+        java.util.ArrayList<Runnable> hooks = exitHooks;
+        while (hooks != null && !hooks.isEmpty()) {
+            Runnable hook = hooks.removeLast();
+            try {
+                hook.run();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report("task '" + name() + "' (a cleanup at the end of its body)", hook, t);
+            }
+        }
+    }
+
     /** {@code body} is a {@link Callable} of {@code T}, or a {@link dev.weft.Action} (then {@code T} is Void). */
     public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Object body) {
         super(runtime, name, scope);
@@ -115,6 +152,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
                 result = null;
             }
         } catch (Throwable t) {
+            runExitHooks();
             if (cancelRequested && (t instanceof CancellationException || t instanceof InterruptedException)) {
                 completeCancelled();
             } else {
@@ -122,6 +160,7 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
             }
             return;
         }
+        runExitHooks();
         complete(result);
     }
 

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class JdkRuntime extends AbstractRuntime {
     private final ForkJoinPool pollers;
     private final TimerThread timer;
-    private final ThreadFactory virtualThreads = Thread.ofVirtual().factory();
+    private final ThreadFactory virtualThreads = dev.weft.runtime.internal.TaskThreads.of(Thread.ofVirtual());
 
     JdkRuntime(String name, int pollThreads) {
         super(name);

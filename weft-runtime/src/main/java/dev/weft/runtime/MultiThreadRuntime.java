@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  *   <li><b>Scheduling.</b> Each worker has a bounded local queue (others steal half of it when
  *       idle), a LIFO slot for the task most recently woken by the running task (run next, at most
  *       3 times in a row), and checks the global injection queue every 61 tasks. Idle workers park;
- *       at most half search for work at once.</li>
+ *       at most half search for work at once. A task left behind a worker held in one run (a
+ *       child spawned by a parent that then computes) is moved to another worker within about
+ *       20 ms by the runtime's monitor thread.</li>
  *   <li><b>Budget.</b> A task that keeps finding its resources ready yields after
  *       {@link Builder#budget(int) budget} operations (see {@link Coop}).</li>
  *   <li><b>Blocking.</b> {@link #spawnBlocking} runs calls on an elastic pool of platform threads
@@ -51,12 +53,9 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         setCloseGrace(b.closeGrace);
         this.blocking = new BlockingPool.Settings(b.blockingThreads, b.blockingKeepAlive.toNanos());
         this.scheduler = new Scheduler(this, b.name, b.workers, b.queueCapacity);
-        this.watchdog = b.watchdogThreshold == null ? null
-                : new Watchdog(this, scheduler.workers(), b.watchdogThreshold, b.onBlocked);
+        this.watchdog = new Watchdog(this, scheduler.workers(), b.watchdogThreshold, b.onBlocked);
         scheduler.start();
-        if (watchdog != null) {
-            watchdog.start();
-        }
+        watchdog.start();
     }
 
     /** A builder with the defaults: one worker per processor, budget 128, watchdog at 100 ms. */
@@ -93,9 +92,7 @@ public final class MultiThreadRuntime extends CarriedRuntime {
 
     @Override
     protected void shutdown(long deadlineNanos) {
-        if (watchdog != null) {
-            watchdog.stop();
-        }
+        watchdog.stop();
         scheduler.shutdown(deadlineNanos);
     }
 
@@ -148,7 +145,8 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         }
 
         /**
-         * Report a worker stuck in one run longer than {@code threshold} (default 100 ms); null turns it off.
+         * Report a worker stuck in one run longer than {@code threshold} (default 100 ms); null turns the
+         * reports off (the runtime's monitor still moves tasks waiting behind a held worker to another one).
          * The report names why the worker is held ({@link BlockedWorkerReport.Cause}: a blocking call, a
          * pinned wait, a computation), the call, and the fix. Weft does not add a worker while one is held:
          * blocking calls in sequential tasks belong on {@code Weft.spawnBlocking(() -> ...).join()} or

@@ -517,6 +517,109 @@ public abstract class FaultConformanceTest {
         assertThat(bodies).as("no timeout body was started").hasValue(0);
     }
 
+    /** Issue 18, fault 9: a loop left early cancels its stream, at once with try-with-resources, else when the task's body ends. */
+    @Test
+    void aLoopLeftEarlyCancelsItsStream() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger drops = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.IntFunction<dev.weft.Stream<Integer>> upTo = end -> new dev.weft.Stream<>() {
+            int n;
+
+            @Override
+            public dev.weft.Poll<Integer> pollNext(dev.weft.Context cx) {
+                return n < end ? dev.weft.Poll.ready(n++) : dev.weft.Poll.end();
+            }
+
+            @Override
+            public void drop() {
+                drops.incrementAndGet();
+            }
+        };
+        java.util.function.Supplier<dev.weft.Stream<Integer>> numbers = () -> upTo.apply(Integer.MAX_VALUE);
+        int droppedInside = rt.run(() -> {
+            try (var items = Weft.iterate(numbers.get())) {
+                for (int x : items) {
+                    if (x == 3) {
+                        break;
+                    }
+                }
+            }
+            return drops.get();
+        });
+        assertThat(droppedInside).as("dropped as the try block ended").isEqualTo(1);
+        drops.set(0);
+        Task<Integer> loop = rt.spawn(() -> {
+            for (int x : Weft.iterate(numbers.get())) {
+                if (x == 3) {
+                    break;
+                }
+            }
+            return drops.get();
+        });
+        assertThat(rt.run(loop::join)).as("still running right after the loop").isZero();
+        assertThat(drops).as("dropped when the body returned, before join saw the task end").hasValue(1);
+        drops.set(0);
+        Task<Void> failing = rt.spawn(() -> {
+            for (int x : Weft.iterate(numbers.get())) {
+                if (x == 3) {
+                    throw new IllegalStateException("left by an exception");
+                }
+            }
+        });
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> rt.run(failing::join)))
+                .hasMessageContaining("left by an exception");
+        assertThat(drops).as("dropped when the body threw").hasValue(1);
+        drops.set(0);
+        rt.run(() -> {
+            for (int x : Weft.iterate(upTo.apply(5))) {
+                assertThat(x).isLessThan(5);
+            }
+        });
+        assertThat(drops).as("a stream that ended is not cancelled").hasValue(0);
+    }
+
+    private static final InheritableThreadLocal<String> MDC = new InheritableThreadLocal<>();
+
+    /**
+     * Issue 18, fault 9: an inheritable thread-local (an MDC-style value) reaches a task spawned by
+     * the thread that set it, on every runtime, as it reaches any thread started there.
+     */
+    @Test
+    void inheritableThreadLocalsReachSpawnedTasks() {
+        MDC.set("request-7");
+        try {
+            Task<String> fromPlainThread = rt.spawn(MDC::get);
+            assertThat(rt.run(fromPlainThread::join)).isEqualTo("request-7");
+        } finally {
+            MDC.remove();
+        }
+        String inGrandchild = rt.run(() -> {
+            MDC.set("request-8");
+            return Weft.spawn(() -> Weft.spawn(MDC::get).join()).join();
+        });
+        assertThat(inGrandchild).isEqualTo("request-8");
+    }
+
+    /**
+     * Issue 18, fault 9: a virtual thread started inside a poll task belongs to the task's runtime
+     * (Runtime.current()'s promise), on every runtime.
+     */
+    @Test
+    void aVirtualThreadStartedInAPollTaskFindsTheTasksRuntime() throws Exception {
+        java.util.concurrent.CompletableFuture<Object> found = new java.util.concurrent.CompletableFuture<>();
+        Task<String> poll = rt.spawnFuture(cx -> {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    found.complete(Runtime.current());
+                } catch (Throwable t) {
+                    found.complete(t);
+                }
+            });
+            return dev.weft.Poll.ready("started");
+        });
+        rt.run(poll::join);
+        assertThat(found.get(5, TimeUnit.SECONDS)).isSameAs(rt);
+    }
+
     private static boolean finallyRanEventually(java.util.concurrent.atomic.AtomicBoolean flag) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!flag.get() && System.nanoTime() < deadline) {

@@ -47,6 +47,46 @@ class MultiThreadFaultConformanceTest extends FaultConformanceTest {
         }
     }
 
+    /**
+     * Issue 18, fault 3: a task spawned by a parent that then computes starts on the other, idle
+     * worker. It went to the parent's LIFO slot, which no thief takes, and one task wakes nobody:
+     * the child had not started after the parent's 2 s. Both kinds of parent, with the watchdog's
+     * reports on (the default) and off.
+     */
+    @Test
+    void aChildSpawnedByABusyParentStartsOnAnIdleWorker() throws Exception {
+        for (Duration watchdog : new Duration[] {Duration.ofMillis(100), null}) {
+            rt.close();
+            rt = Runtimes.multiThreadBuilder().name("faults").workers(2).watchdog(watchdog).onBlocked(r -> { }).build();
+            for (boolean pollParent : new boolean[] {false, true}) {
+                java.util.concurrent.atomic.AtomicLong startedAfter = new java.util.concurrent.atomic.AtomicLong(-1);
+                long computeMillis = 1_000;
+                dev.weft.Action parentBody = () -> {
+                    long t0 = System.nanoTime();
+                    Weft.spawn(() -> startedAfter.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+                    long end = t0 + TimeUnit.MILLISECONDS.toNanos(computeMillis);
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();        // never yields: holds its worker
+                    }
+                };
+                Task<?> parent = pollParent
+                        ? rt.spawnFuture((dev.weft.Future<String>) cx -> {
+                            try {
+                                parentBody.run();
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                            return dev.weft.Poll.ready("done");
+                        })
+                        : rt.spawn(parentBody);
+                rt.run(parent::join);
+                long waited = startedAfter.get();
+                assertThat(waited).as("watchdog %s, %s parent: the child started (ms after its spawn), while the parent computed %d ms",
+                        watchdog, pollParent ? "poll" : "sequential", computeMillis).isBetween(0L, 300L);
+            }
+        }
+    }
+
     /** Issue 18, fault 6: TaskScope.close() on an interrupted plain thread waits without a busy loop. */
     @Test
     void aScopeClosedByAnInterruptedThreadWaitsWithoutSpinning() throws Exception {

@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * {@link Stream#merge}: the items of several streams as they come. Each poll polls the live
- * streams round-robin, starting one stream further than the previous poll (so no ready stream
- * can starve another), and returns the first item found; ended streams are dropped; the merge
+ * streams round-robin, starting with the stream after the one that delivered last, and returns
+ * the first item found: streams that are ready take turns, however many idle ones sit between
+ * them (issue 18: moving the start by one per poll gave a ready stream after a run of idle ones
+ * one turn in ten). Ended streams are dropped; the merge
  * ends when all have ended (at once for no streams). If one stream throws, the others are
  * cancelled and the exception ends the merge. One poller at a time; {@link #drop()}
  * (idempotent) cancels every live stream.
@@ -38,7 +40,6 @@ public final class MergeStream<T> implements Stream<T> {
         }
         int n = streams.length;
         int first = start;
-        start = (start + 1) % n;
         for (int i = 0; i < n; i++) {
             int index = (first + i) % n;
             Stream<? extends T> stream = streams[index];
@@ -55,6 +56,7 @@ public final class MergeStream<T> implements Stream<T> {
                 throw e;
             }
             if (p.isReady()) {
+                start = (index + 1) % n;   // the next poll begins after the stream that delivered
                 return (Poll<T>) p;
             }
             if (p.isEnd()) {

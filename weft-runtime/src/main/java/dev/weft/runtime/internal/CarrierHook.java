@@ -117,9 +117,7 @@ public final class CarrierHook {
         }
         try {
             Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
-            // A task's thread gets its context from its task, not from whoever spawned it: skip
-            // copying the spawner's inheritable thread-locals (a map copy per spawn).
-            return builder.inheritInheritableThreadLocals(false).factory();
+            return TaskThreads.of(builder);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the JDK refused the virtual-thread builder: " + e, e);
         }

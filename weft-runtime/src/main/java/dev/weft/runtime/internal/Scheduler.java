@@ -174,6 +174,25 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         }
     }
 
+    /**
+     * Work stranded on {@code w}, which has been in one run since the monitor's previous sample
+     * (issue 18, fault 3): the task in its LIFO slot, which thieves never take, moves to the
+     * injector; and a parked worker is woken for it or for what waits in {@code w}'s local queue
+     * (a single queued task wakes nobody when it is pushed). Called by the monitor thread only.
+     */
+    void rescueFrom(Worker w) {
+        if (shutdown) {
+            return;
+        }
+        Runnable stranded = w.rescueLifo();
+        if (stranded != null) {
+            injector.offer(stranded);
+            notifyParked();
+        } else if (!w.local.isEmpty()) {
+            notifyParked();
+        }
+    }
+
     /** Steals half of a random other worker's queue into {@code thief}'s; returns a task to run, or null. */
     Runnable stealFor(Worker thief) {
         int n = workers.length;

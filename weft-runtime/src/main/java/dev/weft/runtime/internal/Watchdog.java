@@ -8,7 +8,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Reports, once per occurrence, a worker that stays in one run longer than a threshold.
+ * The multi-thread runtime's monitor: reports, once per occurrence, a worker that stays in one run
+ * longer than a threshold (when one is set), and moves work stranded behind such a worker to one
+ * that can run it.
  *
  * <h2>Implementation notes</h2>
  * The workers pay only an opaque increment of {@link Worker#runCountOpaque() runCount} and an
@@ -32,11 +34,26 @@ import java.util.function.Consumer;
  * After the stack walk the worker is sampled again: if it has moved on to another run (or the
  * virtual thread has left it), the sample is stale and no report is made.
  *
+ * <p><b>Stranded work.</b> The LIFO slot holds the task most recently woken by the running task,
+ * and thieves never take it (taking it eagerly costs message-passing pairs their locality: tokio
+ * made its slot stealable in 1.51 and backed it out for that regression). A worker whose run count
+ * has not moved since the previous sample (at most {@link #RESCUE_PERIOD_NANOS} ago) and which
+ * runs something is held: its LIFO task moves to the injector and a parked worker is woken, also
+ * when only its local queue has work (one queued task wakes nobody when it is pushed). A spawn
+ * from a task that then computes for seconds therefore starts within about 20 ms, not after the
+ * parent (test: {@code MultiThreadFaultConformanceTest}, the stranded child). The worker's own
+ * take and the monitor's are atomic exchanges of the slot, so the task runs once.
+ *
  * <p>Weft does not compensate (add a worker) for a held worker, unlike the JDK's default
  * scheduler for some blocking calls: the report names the call and the fix (ARCHITECTURE.md,
  * decision 22).
  */
 public final class Watchdog {
+    /**
+     * How often the workers are sampled at most. A task stranded in the LIFO slot of a worker held in
+     * one run starts on another worker within two periods (issue 18, fault 3).
+     */
+    static final long RESCUE_PERIOD_NANOS = 10_000_000L;
     private final AbstractRuntime runtime;
     private final Worker[] workers;
     private final long thresholdNanos;
@@ -47,10 +64,14 @@ public final class Watchdog {
     private final Thread thread;
     private volatile boolean stopped;
 
+    /**
+     * @param threshold how long one run may last before it is reported, or null for no reports
+     *                  (the rescue of stranded work runs either way)
+     */
     public Watchdog(AbstractRuntime runtime, Worker[] workers, Duration threshold, Consumer<BlockedWorkerReport> sink) {
         this.runtime = runtime;
         this.workers = workers;
-        this.thresholdNanos = threshold.toNanos();
+        this.thresholdNanos = threshold == null ? 0 : threshold.toNanos();
         this.sink = sink;
         this.lastCount = new long[workers.length];
         this.since = new long[workers.length];
@@ -69,7 +90,8 @@ public final class Watchdog {
     }
 
     private void loop() {
-        long period = Math.max(1_000_000L, thresholdNanos / 4);
+        long period = thresholdNanos == 0 ? RESCUE_PERIOD_NANOS
+                : Math.max(1_000_000L, Math.min(RESCUE_PERIOD_NANOS, thresholdNanos / 4));
         while (!stopped) {
             try {
                 Thread.sleep(Duration.ofNanos(period));
@@ -95,6 +117,11 @@ public final class Watchdog {
             lastCount[i] = count;
             since[i] = now;
             return;
+        }
+        // Held in one run since the previous sample: what waits behind it goes to another worker.
+        w.scheduler.rescueFrom(w);
+        if (thresholdNanos == 0) {
+            return;     // reports are off; the rescue above still runs
         }
         long stuckFor = now - since[i];
         if (stuckFor < thresholdNanos || reportedAt[i] == count) {

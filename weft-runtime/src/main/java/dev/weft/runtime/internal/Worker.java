@@ -35,12 +35,14 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     static final int GLOBAL_INTERVAL = 61;
     private static final VarHandle RUN_COUNT;
     private static final VarHandle CURRENT;
+    private static final VarHandle LIFO;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             RUN_COUNT = l.findVarHandle(Worker.class, "runCount", long.class);
             CURRENT = l.findVarHandle(Worker.class, "current", Runnable.class);
+            LIFO = l.findVarHandle(Worker.class, "lifo", Runnable.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,6 +52,13 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     final int index;
     final LocalQueue local;
     private final AbstractRuntime runtime;
+    /**
+     * The LIFO slot. Written and taken by this worker with atomic exchanges, and taken by the
+     * scheduler's monitor ({@link #rescueLifo}) from a worker held in one run, so that a task
+     * spawned by a long-running parent is not stranded behind it (issue 18, fault 3). Reads that
+     * only test for emptiness are opaque.
+     */
+    @SuppressWarnings("unused") // through LIFO
     private Runnable lifo;
     private int tick;
     private boolean searching;
@@ -100,8 +109,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         if (task == currentOpaque()) {
             local.push(task, this);
         } else {
-            Runnable previous = lifo;
-            lifo = task;
+            Runnable previous = (Runnable) LIFO.getAndSet(this, task);
             if (previous == null) {
                 return;
             }
@@ -139,10 +147,9 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     }
 
     private Runnable nextTask() {
-        Runnable next = lifo;
+        Runnable next = takeLifo();
         if (next != null) {
             // Woken while no task was running (a timer fired in maintenance or while parked).
-            lifo = null;
             return next;
         }
         tick++;
@@ -197,11 +204,10 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         }
         runOne(task);
         for (int polls = 0; ; polls++) {
-            Runnable next = lifo;
+            Runnable next = takeLifo();
             if (next == null) {
                 return;
             }
-            lifo = null;
             if (polls >= MAX_LIFO_POLLS) {
                 local.push(next, this);     // enough locality: let the queue have its turn
                 return;
@@ -233,7 +239,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
             searching = true;
             return;
         }
-        if (lifo == null && local.isEmpty() && !scheduler.isShutdown()) {
+        if (!hasLifo() && local.isEmpty() && !scheduler.isShutdown()) {
             inPark = true;
             parks++;
             try {
@@ -250,7 +256,25 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
 
     /** More queued here than the one task this worker runs next: worth waking a worker to steal. */
     private boolean hasWorkToShare() {
-        return local.size() + (lifo != null ? 1 : 0) > 1;
+        return local.size() + (hasLifo() ? 1 : 0) > 1;
+    }
+
+    private boolean hasLifo() {
+        return LIFO.getOpaque(this) != null;
+    }
+
+    /** Empties the LIFO slot: its task, or null. The opaque test first keeps the empty case free of an atomic. */
+    private Runnable takeLifo() {
+        return hasLifo() ? (Runnable) LIFO.getAndSet(this, null) : null;
+    }
+
+    /**
+     * The monitor found this worker held in one run: takes the task waiting in its LIFO slot (which
+     * no thief takes), or null. Any thread may call it; the worker's own take and this one are
+     * atomic exchanges, so the task runs exactly once.
+     */
+    Runnable rescueLifo() {
+        return takeLifo();
     }
 
     /**
