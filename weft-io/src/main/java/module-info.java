@@ -10,4 +10,7 @@ module dev.weft.io {
     requires transitive dev.weft.core;
 
     exports dev.weft.io;
+    exports dev.weft.io.spi;
+
+    uses dev.weft.io.spi.IoDriverProvider;
 }

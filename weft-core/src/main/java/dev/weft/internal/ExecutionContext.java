@@ -98,6 +98,23 @@ public final class ExecutionContext {
         }
     }
 
+    private static volatile java.util.function.Supplier<Thread> carrierResolver = () -> null;
+
+    /** Installs how to find the platform thread a running virtual thread is mounted on; called by the carrier hook. */
+    public static void setCarrierResolver(java.util.function.Supplier<Thread> resolver) {
+        carrierResolver = resolver;
+    }
+
+    /**
+     * The platform (OS) thread running the caller: the caller itself, or the carrier of the
+     * calling virtual thread; null if that cannot be known (the carrier hook is unavailable).
+     * For drivers whose kernel objects are tied to the OS thread that submits to them (io_uring).
+     */
+    public static Thread currentOsThread() {
+        Thread self = Thread.currentThread();
+        return self.isVirtual() ? carrierResolver.get() : self;
+    }
+
     /**
      * Installs how to find the Weft runtime that schedules a virtual thread (by its scheduler);
      * called by the runtime module's carrier hook.

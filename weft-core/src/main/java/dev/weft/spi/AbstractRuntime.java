@@ -71,12 +71,34 @@ public abstract class AbstractRuntime implements Runtime {
         }
     }
 
+    private final java.util.Map<String, String> options = new java.util.concurrent.ConcurrentHashMap<>(4);
+
     protected AbstractRuntime(String name) {
         this.name = Objects.requireNonNull(name, "name");
         dev.weft.internal.Diagnostics.registerLibrary(getClass());
         dev.weft.internal.CoarseClock.start();
         this.registryId = dev.weft.internal.RuntimeRegistry.register(this);
     }
+
+    /**
+     * A setting given to this runtime by its builder for the modules that build on it (for
+     * example {@value #IO_DRIVER}, read by weft-io), or empty. Settings are fixed once the
+     * runtime is built.
+     */
+    public final java.util.Optional<String> option(String key) {
+        return java.util.Optional.ofNullable(options.get(key));
+    }
+
+    /** Called by a runtime's constructor, before the runtime is used: see {@link #option}. */
+    protected final void setOption(String key, String value) {
+        options.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * The option naming the I/O driver the runtime's I/O types use ({@code nio}, {@code io_uring});
+     * when a runtime has none, the system property of the same name decides, else NIO.
+     */
+    public static final String IO_DRIVER = "weft.io.driver";
 
     /** This runtime's number in the process (creation order), as task dumps show it. */
     public final long id() {

@@ -2,20 +2,25 @@ package dev.weft.io;
 
 import dev.weft.CancelledException;
 import dev.weft.Runtime;
+import dev.weft.io.internal.IoDrivers;
 import dev.weft.io.internal.PoolCalls;
+import dev.weft.io.spi.FileHandle;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * A file with positional reads and writes, run on the current runtime's blocking pool
- * ({@link Runtime#spawnBlocking}): file systems offer no readiness, so a worker never blocks on
- * disk. Every call on the underlying {@link FileChannel} (open, read, write, size, force, close)
- * runs there. In a sequential task the calls read like {@link FileChannel}'s; they park the task,
+ * A file with positional reads and writes. On the NIO driver (the default) every call runs on the
+ * current runtime's blocking pool ({@link Runtime#spawnBlocking}): file systems offer no
+ * readiness, so a worker never blocks on disk; every call on the underlying {@link FileChannel}
+ * (open, read, write, size, force, close) runs there. On the io_uring driver (the runtime's
+ * {@code ioDriver("io_uring")}, module weft-uring) the kernel does the work: open, read, write,
+ * sync and close are io_uring operations and no pool thread is used. In a sequential task the calls read like {@link FileChannel}'s; they park the task,
  * so they cannot be called from a poll.
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="file"}
@@ -33,75 +38,72 @@ import java.util.concurrent.Callable;
  * <p>Any number of tasks may read and write at different positions at once.
  */
 public final class AsyncFile implements AutoCloseable {
-    private final FileChannel channel;
+    private final FileHandle handle;
     private final Path path;
+    /** The pool's channel, or (on another driver) one opened for {@code sendFile}; guarded by this file's lock. */
+    private volatile FileChannel channel;
+    private final dev.weft.internal.SpinLock channelLock = new dev.weft.internal.SpinLock();
 
-    private AsyncFile(FileChannel channel, Path path) {
+    private AsyncFile(FileHandle handle, FileChannel channel, Path path) {
+        this.handle = handle;
         this.channel = channel;
         this.path = path;
     }
 
-    /** Opens {@code path} (default: for reading) on the blocking pool. */
+    /** Opens {@code path} (default: for reading) through the current runtime's I/O driver. */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
+        java.util.Objects.requireNonNull(path, "path");
         OpenOption[] opts = options.length == 0 ? new OpenOption[] {StandardOpenOption.READ} : options;
+        FileHandle driven = IoDrivers.current().openFile(path, Set.of(opts));
+        if (driven != null) {
+            return new AsyncFile(driven, null, path);
+        }
         // A caller cancelled while the pool opens the file closes what was opened.
-        return new AsyncFile(PoolCalls.call(() -> FileChannel.open(path, opts), AsyncFile::closeQuietly), path);
+        FileChannel ch = PoolCalls.call(() -> FileChannel.open(path, opts), AsyncFile::closeQuietly);
+        return new AsyncFile(new PoolFile(ch), ch, path);
     }
 
     /** Reads into {@code dst} at file offset {@code position}: the count read, or -1 at end of file. */
     public int readAt(IoBuf dst, long position) throws IOException {
-        ByteBuffer bb = dst.asByteBuffer();
-        int start = bb.position();
-        int n;
-        try {
-            n = blocking(() -> channel.read(bb, position));
-        } catch (CancelledException cancelled) {
-            // The pool thread has let go of the buffer (blocking waited for it): keep what it read.
-            dst.advance(bb.position() - start);
-            throw cancelled;
-        }
-        if (n > 0) {
-            dst.advance(n);
-        }
-        return n;
+        return handle.readAt(dst, position);
     }
 
     /** Writes {@code src}'s remaining bytes at file offset {@code position}, all of them; returns the count. */
     public int writeAllAt(IoBuf src, long position) throws IOException {
-        ByteBuffer bb = src.asByteBuffer();
-        int start = bb.position();
-        int n;
-        try {
-            n = blocking(() -> {
-                int total = 0;
-                while (bb.hasRemaining()) {
-                    total += channel.write(bb, position + total);
-                }
-                return total;
-            });
-        } catch (CancelledException cancelled) {
-            src.advance(bb.position() - start);     // the bytes a cancelled call did write are consumed
-            throw cancelled;
-        }
-        src.advance(n);
-        return n;
+        return handle.writeAllAt(src, position);
     }
 
-    /** The file's size in bytes (asked on the blocking pool, like every call on the channel). */
+    /** The file's size in bytes. */
     public long size() throws IOException {
-        return blocking(channel::size);
+        return handle.size();
     }
 
     /** Forces written data (and metadata if {@code metaData}) to the device. */
     public void sync(boolean metaData) throws IOException {
-        blocking(() -> {
-            channel.force(metaData);
-            return null;
-        });
+        handle.sync(metaData);
     }
 
-    /** The file, for {@code FileChannel.transferTo} between a file and a socket. */
-    FileChannel channel() {
+    /**
+     * The file as a {@link FileChannel}, for {@code transferTo} between a file and a socket; called
+     * on a blocking-pool thread only. On a driver other than the pool's, a channel is opened for
+     * reading on first use and closed with the file.
+     */
+    FileChannel channelOnPool() throws IOException {
+        FileChannel ch = channel;
+        if (ch != null) {
+            return ch;
+        }
+        FileChannel opened = FileChannel.open(path, StandardOpenOption.READ);
+        channelLock.lock();
+        try {
+            if (channel == null) {
+                channel = opened;
+                return opened;
+            }
+        } finally {
+            channelLock.unlock();
+        }
+        closeQuietly(opened);
         return channel;
     }
 
@@ -110,31 +112,25 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     /**
-     * Closes the file. From a sequential task the close runs on the blocking pool, shielded (it
-     * completes even if the task is cancelled meanwhile): closing a {@code FileChannel} waits for
-     * the pool threads still reading or writing it. From a poll or outside a runtime it closes
-     * here, as it does once the runtime's pool has stopped. Idempotent.
+     * Closes the file. From a sequential task the close runs on the blocking pool (or as an
+     * io_uring operation), shielded (it completes even if the task is cancelled meanwhile):
+     * closing a {@code FileChannel} waits for the pool threads still reading or writing it. From
+     * a poll or outside a runtime it closes here, as it does once the runtime's pool has stopped.
+     * Idempotent.
      */
     @Override
     public void close() throws IOException {
-        if (!channel.isOpen()) {
-            return;
-        }
-        if (PoolCalls.canPark()) {
-            try {
-                PoolCalls.callShielded(() -> {
-                    channel.close();
-                    return null;
-                });
-                return;
-            } catch (java.util.concurrent.RejectedExecutionException poolStopped) {
-                // the runtime's pool has stopped (it closed): close here
+        FileChannel extra = handle instanceof PoolFile ? null : channel;
+        try {
+            handle.close();
+        } finally {
+            if (extra != null) {
+                closeQuietly(extra);
             }
         }
-        channel.close();
     }
 
-    private static void closeQuietly(FileChannel ch) {
+    static void closeQuietly(FileChannel ch) {
         try {
             ch.close();
         } catch (IOException e) {
@@ -144,14 +140,99 @@ public final class AsyncFile implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AsyncFile[" + path + "]";
+        return "AsyncFile[" + path + (handle instanceof PoolFile ? "" : ", " + handle) + "]";
     }
 
-    /**
-     * Runs {@code call} on the blocking pool, never interrupted (see {@link PoolCalls}); a cancelled
-     * caller waits, shielded, for it to finish first.
-     */
-    private static <T> T blocking(Callable<T> call) throws IOException {
-        return PoolCalls.call(call);
+    /** The NIO driver's files: a {@link FileChannel} whose every call runs on the blocking pool. */
+    private static final class PoolFile implements FileHandle {
+        private final FileChannel channel;
+
+        PoolFile(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int readAt(IoBuf dst, long position) throws IOException {
+            ByteBuffer bb = dst.asByteBuffer();
+            int start = bb.position();
+            int n;
+            try {
+                n = blocking(() -> channel.read(bb, position));
+            } catch (CancelledException cancelled) {
+                // The pool thread has let go of the buffer (blocking waited for it): keep what it read.
+                dst.advance(bb.position() - start);
+                throw cancelled;
+            }
+            if (n > 0) {
+                dst.advance(n);
+            }
+            return n;
+        }
+
+        @Override
+        public int writeAllAt(IoBuf src, long position) throws IOException {
+            ByteBuffer bb = src.asByteBuffer();
+            int start = bb.position();
+            int n;
+            try {
+                n = blocking(() -> {
+                    int total = 0;
+                    while (bb.hasRemaining()) {
+                        total += channel.write(bb, position + total);
+                    }
+                    return total;
+                });
+            } catch (CancelledException cancelled) {
+                src.advance(bb.position() - start);     // the bytes a cancelled call did write are consumed
+                throw cancelled;
+            }
+            src.advance(n);
+            return n;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return blocking(channel::size);
+        }
+
+        @Override
+        public void sync(boolean metaData) throws IOException {
+            blocking(() -> {
+                channel.force(metaData);
+                return null;
+            });
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!channel.isOpen()) {
+                return;
+            }
+            if (PoolCalls.canPark()) {
+                try {
+                    PoolCalls.callShielded(() -> {
+                        channel.close();
+                        return null;
+                    });
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException poolStopped) {
+                    // the runtime's pool has stopped (it closed): close here
+                }
+            }
+            channel.close();
+        }
+
+        /**
+         * Runs {@code call} on the blocking pool, never interrupted (see {@link PoolCalls}); a cancelled
+         * caller waits, shielded, for it to finish first.
+         */
+        private static <T> T blocking(Callable<T> call) throws IOException {
+            return PoolCalls.call(call);
+        }
     }
 }

@@ -30,7 +30,7 @@ import java.nio.channels.SocketChannel;
 final class SendFileOp implements Future<Long> {
     private static final long FILE_ENDED = -1;
 
-    private final FileChannel file;
+    private final AsyncFile file;
     private final SocketChannel socket;
     private final Registration reg;
     private final long position;
@@ -39,7 +39,7 @@ final class SendFileOp implements Future<Long> {
     private Task<Long> step;            // the transferTo in flight, or null
     private volatile Task<Long> last;   // the last call started (read by the caller after a cancel)
 
-    SendFileOp(FileChannel file, SocketChannel socket, Registration reg, long position, long count) {
+    SendFileOp(AsyncFile file, SocketChannel socket, Registration reg, long position, long count) {
         this.file = file;
         this.socket = socket;
         this.reg = reg;
@@ -91,8 +91,9 @@ final class SendFileOp implements Future<Long> {
 
     /** On a pool thread: one {@code transferTo}; the bytes sent, 0 if the socket is full, or {@link #FILE_ENDED}. */
     private long transfer(long at, long left) throws IOException {
-        long n = file.transferTo(at, left, socket);
-        if (n == 0 && at >= file.size()) {
+        FileChannel ch = file.channelOnPool();
+        long n = ch.transferTo(at, left, socket);
+        if (n == 0 && at >= ch.size()) {
             return FILE_ENDED;
         }
         return n;

@@ -262,7 +262,7 @@ public final class TcpStream implements AsyncIo, OwnedIo {
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must be >= 0, got " + position + " and " + count);
         }
-        return new SendFileOp(file.channel(), channel, reg, position, count);
+        return new SendFileOp(file, channel, reg, position, count);
     }
 
     // ------------------------------------------------------------------ java.net-style

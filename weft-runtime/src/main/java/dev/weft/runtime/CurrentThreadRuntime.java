@@ -10,6 +10,7 @@ import dev.weft.runtime.internal.WheelTimer;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Driver;
 import dev.weft.spi.Faults;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -91,6 +92,15 @@ public final class CurrentThreadRuntime extends CarriedRuntime {
     private int sinceDriverPoll;
     private volatile boolean stopped;
     private volatile Runnable readyListener;
+
+    /**
+     * Chooses the I/O driver of this runtime's I/O types (see
+     * {@link MultiThreadRuntime.Builder#ioDriver}); call it before the runtime's first I/O.
+     */
+    public CurrentThreadRuntime ioDriver(String name) {
+        setOption(IO_DRIVER, Objects.requireNonNull(name, "name"));
+        return this;
+    }
 
     CurrentThreadRuntime(String name) {
         super(name);

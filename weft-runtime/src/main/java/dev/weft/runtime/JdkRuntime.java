@@ -70,6 +70,16 @@ public final class JdkRuntime extends AbstractRuntime {
         timer.stop();
     }
 
+    /**
+     * Chooses the I/O driver of this runtime's I/O types (see
+     * {@link MultiThreadRuntime.Builder#ioDriver}); call it before the runtime's first I/O. On this
+     * runtime a driver runs on a thread of its own.
+     */
+    public JdkRuntime ioDriver(String name) {
+        setOption(IO_DRIVER, java.util.Objects.requireNonNull(name, "name"));
+        return this;
+    }
+
     /** A poll thread: carries this runtime's context for its whole life. */
     @Override
     public String describe() {

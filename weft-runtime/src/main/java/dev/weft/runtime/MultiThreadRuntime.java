@@ -51,6 +51,9 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         super(b.name);
         setCoopBudget(b.budget);
         setCloseGrace(b.closeGrace);
+        if (b.ioDriver != null) {
+            setOption(IO_DRIVER, b.ioDriver);
+        }
         this.blocking = new BlockingPool.Settings(b.blockingThreads, b.blockingKeepAlive.toNanos());
         this.scheduler = new Scheduler(this, b.name, b.workers, b.queueCapacity);
         this.watchdog = new Watchdog(this, scheduler.workers(), b.watchdogThreshold, b.onBlocked);
@@ -106,6 +109,7 @@ public final class MultiThreadRuntime extends CarriedRuntime {
         private Consumer<BlockedWorkerReport> onBlocked = report -> System.getLogger("dev.weft.runtime.watchdog")
                 .log(System.Logger.Level.WARNING, report.toString());
         private Duration closeGrace = Duration.ofSeconds(5);
+        private String ioDriver;
         private int blockingThreads = BlockingPool.Settings.DEFAULT.maxThreads();
         private Duration blockingKeepAlive = Duration.ofNanos(BlockingPool.Settings.DEFAULT.keepAliveNanos());
 
@@ -178,6 +182,17 @@ public final class MultiThreadRuntime extends CarriedRuntime {
                 throw new IllegalArgumentException("the close grace must not be negative, got " + grace);
             }
             this.closeGrace = grace;
+            return this;
+        }
+
+        /**
+         * The I/O driver of this runtime's I/O types (weft-io): {@code "nio"} (readiness, the
+         * default) or {@code "io_uring"} (completion, module weft-uring; falls back to NIO with one
+         * log line naming the cause where io_uring is unavailable). Default: the system property
+         * {@code weft.io.driver}, else NIO.
+         */
+        public Builder ioDriver(String name) {
+            this.ioDriver = Objects.requireNonNull(name, "name");
             return this;
         }
 

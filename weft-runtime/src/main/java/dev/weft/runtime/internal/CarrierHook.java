@@ -73,6 +73,9 @@ public final class CarrierHook {
         if (schedulerVh != null) {
             dev.weft.internal.ExecutionContext.setSchedulerResolver(CarrierHook::runtimeOf);
         }
+        if (carrierVh != null) {
+            dev.weft.internal.ExecutionContext.setCarrierResolver(CarrierHook::currentCarrier);
+        }
         BUILDER = builder;
         SCHEDULER = scheduler;
         CARRIER = carrier;

@@ -38,6 +38,36 @@ public final class Abi {
 
     // io_uring_enter flags
     public static final int ENTER_GETEVENTS = 1;
+    /** {@code io_uring_enter}'s last two arguments are a {@code struct io_uring_getevents_arg} and its size. */
+    public static final int ENTER_EXT_ARG = 1 << 3;
+    /** {@code struct io_uring_getevents_arg}: sigmask u64, sigmask_sz u32, min_wait_usec u32, ts u64. */
+    public static final long GETEVENTS_ARG_SIZE = 24;
+    public static final long GETEVENTS_ARG_TS = 16;
+    /** {@code struct __kernel_timespec}: tv_sec i64, tv_nsec i64. */
+    public static final long TIMESPEC_SIZE = 16;
+
+    /** A CQE with this flag is not the operation's last: more follow (multishot, zero-copy send). */
+    public static final int CQE_F_MORE = 1 << 1;
+
+    /** {@code IORING_FSYNC_DATASYNC}: {@code fdatasync} instead of {@code fsync}. */
+    public static final int FSYNC_DATASYNC = 1;
+    public static final int AT_FDCWD = -100;
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int STATX_SIZE = 0x200;
+    /** {@code struct statx}: 256 bytes, {@code stx_size} (u64) at 40. */
+    public static final long STATX_BYTES = 256;
+    public static final long STATX_SIZE_OFF = 40;
+
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
+    public static final int O_DSYNC = 0x1000;
+    public static final int O_NOFOLLOW = 0x20000;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int O_SYNC = 0x101000;
 
     // sq_ring flags (written by the kernel)
     public static final int SQ_NEED_WAKEUP = 1 << 0;

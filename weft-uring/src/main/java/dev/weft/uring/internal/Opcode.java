@@ -20,6 +20,7 @@ public final class Opcode {
     public static final int CONNECT = 16;
     public static final int OPENAT = 18;
     public static final int CLOSE = 19;
+    public static final int STATX = 21;
     public static final int READ = 22;
     public static final int WRITE = 23;
     public static final int SEND = 26;

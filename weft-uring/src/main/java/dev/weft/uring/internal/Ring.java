@@ -189,6 +189,14 @@ public final class Ring implements AutoCloseable {
      * @return false, with nothing written, when the SQ is full (submit first)
      */
     public boolean prepare(int opcode, int fd, long addr, int len, long offset, long userData) {
+        return prepare(opcode, fd, addr, len, offset, 0, userData);
+    }
+
+    /**
+     * {@link #prepare(int, int, long, int, long, long)} with the operation's own flags word
+     * ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, {@code statx_flags}, ...).
+     */
+    public boolean prepare(int opcode, int fd, long addr, int len, long offset, int opFlags, long userData) {
         if (sqeTail - sqHeadAcquire() >= sqEntries) {
             return false;
         }
@@ -201,6 +209,7 @@ public final class Ring implements AutoCloseable {
         sqes.set(JAVA_LONG, sqe + Abi.SQE_OFF, offset);
         sqes.set(JAVA_LONG, sqe + Abi.SQE_ADDR, addr);
         sqes.set(JAVA_INT, sqe + Abi.SQE_LEN, len);
+        sqes.set(JAVA_INT, sqe + Abi.SQE_OP_FLAGS, opFlags);
         sqes.set(JAVA_LONG, sqe + Abi.SQE_USER_DATA, userData);
         sqeTail++;
         return true;
@@ -352,6 +361,11 @@ public final class Ring implements AutoCloseable {
 
     private void setCqHeadRelease(int head) {
         U32.setRelease(cqRing, cqHeadOff, head);
+    }
+
+    /** For tests, from any thread: CQEs in the CQ not yet reaped (acquire load of the tail). */
+    public int cqReadyForTests() {
+        return cqTailAcquire() - (int) U32.getAcquire(cqRing, cqHeadOff);
     }
 
     /** For tests: the SQ tail as published to the kernel. */

@@ -29,6 +29,8 @@ public final class Sys {
     public static final long NR_IO_URING_SETUP = 425;
     public static final long NR_IO_URING_ENTER = 426;
     public static final long NR_IO_URING_REGISTER = 427;
+    /** {@code write}: 1 on x86_64, 64 on aarch64 (the generic table). */
+    public static final long NR_WRITE = "aarch64".equals(System.getProperty("os.arch")) ? 64 : 1;
 
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
@@ -84,6 +86,19 @@ public final class Sys {
      */
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) throws ErrnoException {
         return (int) check("io_uring_enter", syscall(NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0, 0));
+    }
+
+    /**
+     * {@code io_uring_enter(fd, toSubmit, minComplete, flags, arg, argSize)}: with
+     * {@code IORING_ENTER_EXT_ARG}, {@code arg} is the address of a {@code struct io_uring_getevents_arg}.
+     */
+    public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) throws ErrnoException {
+        return (int) check("io_uring_enter", syscall(NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize));
+    }
+
+    /** {@code write(fd, buf, count)} through {@code syscall}: the bytes written. */
+    public static long write(int fd, long buf, long count) throws ErrnoException {
+        return check("write", syscall(NR_WRITE, fd, buf, count, 0, 0, 0));
     }
 
     /** {@code io_uring_register(fd, opcode, arg, nrArgs)}. */

@@ -1,0 +1,490 @@
+package dev.weft.uring.internal;
+
+import dev.weft.Runtime;
+import dev.weft.Waker;
+import dev.weft.internal.ExecutionContext;
+import dev.weft.internal.SpinLock;
+import dev.weft.io.spi.FileHandle;
+import dev.weft.io.spi.IoDriver;
+import dev.weft.spi.Driver;
+import dev.weft.spi.Faults;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The io_uring driver of one runtime: one ring, driven in turns by the runtime's own threads
+ * (decision 16: the worker that would park waits in {@link #park}; busy workers reap with
+ * {@code park(0)}).
+ *
+ * <h2>Implementation notes</h2>
+ * <ul>
+ *   <li><b>One ring, shared.</b> Every piece of ring state this process writes (the SQ tail, the CQ
+ *       head, the SQEs, the operation table) is touched under {@link #lock}, a spin lock held for a
+ *       few hundred nanoseconds (never across a system call that waits). The thread that parks
+ *       waits in {@code io_uring_enter(GETEVENTS)} outside the lock, submitting nothing, so other
+ *       threads keep submitting meanwhile; the kernel serialises concurrent enters itself. The
+ *       ring is therefore set up without {@code SINGLE_ISSUER} (another thread's enter fails with
+ *       {@code EEXIST}) and so without {@code DEFER_TASKRUN}, which needs it and would post a
+ *       completion only when its submitter next waits in the kernel: 549 ms late behind a
+ *       600 ms computation, against 0 to 6 ms on this setup ({@code SharedRingProbeTest};
+ *       ARCHITECTURE.md, decision 23). {@code COOP_TASKRUN} is on: it spares the submitter an
+ *       interrupt per completion, and measured no later than without it.</li>
+ *   <li><b>Who submits.</b> The kernel ties a request to the OS thread that submitted it and
+ *       cancels it when that thread exits. So only threads that drive this ring (they have called
+ *       {@link #park}: the runtime's workers, its loop thread, or this driver's own thread) submit
+ *       directly, also for a virtual thread they carry
+ *       ({@link ExecutionContext#currentOsThread()}). Any other thread (a plain thread, the
+ *       JDK's carriers) queues the request ({@link #pending}) and wakes the driver, which submits it
+ *       on its next turn.</li>
+ *   <li><b>Wake-ups.</b> A read of an eventfd is kept armed in the ring; {@link #wakeup()} writes
+ *       the eventfd, which completes that read and ends a wait in progress (or the next one at
+ *       once: the count stays). Concurrent wake-ups are coalesced by {@link #wakePending}.</li>
+ *   <li><b>user_data.</b> An operation's user_data is its slot in {@link #slots} and the slot's
+ *       generation (high 32 bits). A slot's generation moves on when its operation completes, so a
+ *       late CQE for a freed slot is recognised and dropped, never delivered to a newer operation.
+ *       The eventfd read and the cancel requests carry tags outside any slot.</li>
+ *   <li><b>Cancel.</b> {@code IORING_OP_ASYNC_CANCEL} by user_data. The operation's memory stays
+ *       held until its own terminal CQE, whatever the cancel returns. A cancel is never dropped
+ *       for a full SQ: the SQ is submitted to make room, and a CQ overflow backlog
+ *       ({@code EBUSY}) is reaped first.</li>
+ *   <li><b>Faults.</b> A waker that throws is reported ({@link Faults}) and the others are still
+ *       woken; wakes run after the lock is released.</li>
+ * </ul>
+ */
+public final class UringDriver implements Driver, IoDriver {
+    /** SQ entries; the CQ has twice as many. */
+    static final int ENTRIES = 256;
+    static final long WAKE_TAG = -1L;
+    static final long CANCEL_TAG = -2L;
+    /** The setup flags: see the class notes for the ones left out. */
+    static final int SETUP = Abi.SETUP_CQSIZE | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_COOP_TASKRUN;
+
+    private final String runtimeName;
+    private final Ring ring;
+    private final SpinLock lock = new SpinLock();
+    private final int eventFd;
+    private final MemorySegment wakeRead;
+    private final MemorySegment wakeWrite;
+    private final MemorySegment waitArg;
+    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile Thread[] driving = new Thread[0];
+    private volatile boolean closed;
+    // guarded by lock
+    private boolean wakeArmed;
+    /** A wake-up's CQE was reaped since the last park consumed one: the next park returns without waiting. */
+    private boolean woken;
+    private UringOp[] slots = new UringOp[64];
+    private int[] generations = new int[64];
+    private int[] free = new int[64];
+    private int freeCount;
+    private int nextSlot;
+    private int inFlight;
+
+    /** Opens a ring and its eventfd for runtime {@code runtime}. */
+    public UringDriver(Runtime runtime) {
+        this.runtimeName = runtime.name();
+        try {
+            this.ring = new Ring(ENTRIES, SETUP);
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("io_uring_setup failed for runtime '" + runtimeName + "': " + e.getMessage()
+                    + ". Use the NIO driver (ioDriver(\"nio\")), or see Uring.unavailabilityCause().", e);
+        }
+        int efd;
+        try {
+            efd = Sys.eventfd(0, Sys.EFD_CLOEXEC);
+        } catch (ErrnoException e) {
+            ring.close();
+            throw new IllegalStateException("eventfd failed: " + e.getMessage(), e);
+        }
+        this.eventFd = efd;
+        Arena arena = Arena.ofAuto();      // lives as long as this driver (the kernel may write wakeRead until the ring closes)
+        this.wakeRead = arena.allocate(8, 8);
+        this.wakeWrite = arena.allocate(8, 8);
+        this.wakeWrite.set(ValueLayout.JAVA_LONG, 0, 1L);
+        this.waitArg = arena.allocate(Abi.GETEVENTS_ARG_SIZE + Abi.TIMESPEC_SIZE, 8);
+        this.waitArg.set(ValueLayout.JAVA_LONG, Abi.GETEVENTS_ARG_TS, waitArg.address() + Abi.GETEVENTS_ARG_SIZE);
+    }
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public FileHandle openFile(Path path, Set<? extends OpenOption> options) throws IOException {
+        return UringFile.open(this, path, options);
+    }
+
+    // ------------------------------------------------------------------ submission
+
+    /** Submits {@code op} now if the calling OS thread drives this ring, else at the driver's next turn. */
+    void submit(UringOp op) {
+        if (closed) {
+            throw new IllegalStateException("the io_uring driver of runtime '" + runtimeName + "' is closed: "
+                    + op.what + " was not started");
+        }
+        if (!onDrivingThread()) {
+            pending.offer(op);
+            wakeup();
+            return;
+        }
+        List<Waker> wakes = new ArrayList<>(2);
+        lock.lock();
+        try {
+            prepareLocked(op, wakes);
+            reapLocked(wakes);
+            armWakeLocked(wakes);
+            submitLocked(wakes);
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+    }
+
+    /** Asks the kernel to cancel {@code op} (any thread); its memory stays held until its terminal CQE. */
+    void cancel(UringOp op) {
+        if (op.isDone() || closed) {
+            return;
+        }
+        if (!onDrivingThread()) {
+            pending.offer(new Cancel(op));
+            wakeup();
+            return;
+        }
+        List<Waker> wakes = new ArrayList<>(1);
+        lock.lock();
+        try {
+            cancelLocked(op);
+            reapLocked(wakes);
+            submitLocked(wakes);
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+    }
+
+    private record Cancel(UringOp op) { }
+
+    private boolean onDrivingThread() {
+        Thread os = ExecutionContext.currentOsThread();
+        if (os == null) {
+            return false;
+        }
+        for (Thread t : driving) {
+            if (t == os) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void prepareLocked(UringOp op, List<Waker> wakes) {
+        if (op.abandoned) {
+            addWake(wakes, op.complete(-Errno.ECANCELED));   // cancelled before it reached the kernel: its memory was never used
+            return;
+        }
+        int slot = allocateSlot();
+        slots[slot] = op;
+        op.slot = slot;
+        op.userData = ((long) generations[slot] << 32) | slot;
+        inFlight++;
+        while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData)) {
+            makeRoomLocked(wakes);
+        }
+    }
+
+    private void cancelLocked(UringOp op) {
+        if (op.isDone() || op.slot < 0 || op.cancelSent || slots[op.slot] != op) {
+            return;     // done, still queued (prepareLocked completes it), or already asked
+        }
+        op.cancelSent = true;
+        while (!ring.prepare(Opcode.ASYNC_CANCEL, -1, op.userData, 0, 0, 0, CANCEL_TAG)) {
+            makeRoomLocked(null);
+        }
+    }
+
+    /** The SQ is full: submit what is prepared (reaping first if the kernel asks, EBUSY). */
+    private void makeRoomLocked(List<Waker> wakes) {
+        try {
+            ring.submit();
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EBUSY || e.errno() == Errno.EAGAIN) {
+                reapLocked(wakes == null ? new ArrayList<>() : wakes);
+                Thread.onSpinWait();
+            } else {
+                failPreparedLocked(e, wakes);
+            }
+        }
+    }
+
+    private void submitLocked(List<Waker> wakes) {
+        while (true) {
+            try {
+                ring.submit();
+                return;
+            } catch (ErrnoException e) {
+                if (e.errno() == Errno.EBUSY || e.errno() == Errno.EAGAIN) {
+                    reapLocked(wakes);      // completions wait in the overflow list: make room, then go again
+                    Thread.onSpinWait();
+                } else {
+                    failPreparedLocked(e, wakes);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** io_uring_enter refused the batch itself (not one operation): report it; the SQEs stay for the next turn. */
+    private void failPreparedLocked(ErrnoException e, List<Waker> wakes) {
+        Faults.report("io_uring driver of runtime '" + runtimeName + "' (submit)", this, e);
+    }
+
+    private int allocateSlot() {
+        if (freeCount > 0) {
+            return free[--freeCount];
+        }
+        if (nextSlot == slots.length) {
+            int n = slots.length * 2;
+            slots = Arrays.copyOf(slots, n);
+            generations = Arrays.copyOf(generations, n);
+            free = Arrays.copyOf(free, n);
+        }
+        return nextSlot++;
+    }
+
+    // ------------------------------------------------------------------ completion
+
+    private void reapLocked(List<Waker> wakes) {
+        ring.reap((userData, res, flags) -> onCqe(userData, res, flags, wakes));
+    }
+
+    /** Keeps the eventfd read in the ring (prepared here, in the kernel after the caller's submit). */
+    private void armWakeLocked(List<Waker> wakes) {
+        if (!wakeArmed && !closed) {
+            while (!ring.prepare(Opcode.READ, eventFd, wakeRead.address(), 8, 0, 0, WAKE_TAG)) {
+                makeRoomLocked(wakes);
+            }
+            wakeArmed = true;
+        }
+    }
+
+    private void onCqe(long userData, int res, int flags, List<Waker> wakes) {
+        if (userData == WAKE_TAG) {
+            wakeArmed = false;
+            woken = true;
+            wakePending.set(false);
+            return;
+        }
+        if (userData == CANCEL_TAG) {
+            return;     // the cancel's own answer: the operation's CQE is what counts
+        }
+        int slot = (int) userData;
+        int generation = (int) (userData >>> 32);
+        if (slot < 0 || slot >= nextSlot || generations[slot] != generation || slots[slot] == null) {
+            return;     // a late CQE for a slot already freed: never delivered to a newer operation
+        }
+        if ((flags & Abi.CQE_F_MORE) != 0) {
+            return;     // not the terminal CQE (no multishot operation is submitted yet)
+        }
+        UringOp op = slots[slot];
+        slots[slot] = null;
+        generations[slot]++;
+        free[freeCount++] = slot;
+        inFlight--;
+        addWake(wakes, op.complete(res));
+    }
+
+    private static void addWake(List<Waker> wakes, Waker w) {
+        if (w != null) {
+            wakes.add(w);
+        }
+    }
+
+    private void wake(List<Waker> wakes) {
+        for (Waker w : wakes) {
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                Faults.report("io_uring driver of runtime '" + runtimeName + "' (a waker)", w, t);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ Driver
+
+    @Override
+    public void park(long timeoutNanos) {
+        registerDriving();
+        List<Waker> wakes = new ArrayList<>();
+        boolean wasWoken;
+        lock.lock();
+        try {
+            drainPendingLocked(wakes);
+            reapLocked(wakes);
+            armWakeLocked(wakes);
+            submitLocked(wakes);
+            wasWoken = woken;   // also a wake-up reaped by a submitter since the last park: it was meant for this one
+            woken = false;
+        } finally {
+            lock.unlock();
+        }
+        if (!wakes.isEmpty() || wasWoken || timeoutNanos <= 0 || closed) {
+            wake(wakes);
+            return;
+        }
+        waitForCompletions(timeoutNanos);
+        lock.lock();
+        try {
+            drainPendingLocked(wakes);
+            reapLocked(wakes);
+            armWakeLocked(wakes);
+            submitLocked(wakes);
+            woken = false;
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+    }
+
+    /** Blocks this OS thread in io_uring_enter until a CQE, a wake-up or the timeout; submits nothing. */
+    private void waitForCompletions(long timeoutNanos) {
+        try {
+            if (timeoutNanos == Long.MAX_VALUE) {
+                Sys.ioUringEnter(ring.fd(), 0, 1, Abi.ENTER_GETEVENTS);
+            } else {
+                MemorySegment ts = waitArg.asSlice(Abi.GETEVENTS_ARG_SIZE, Abi.TIMESPEC_SIZE);
+                ts.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+                ts.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+                Sys.ioUringEnter(ring.fd(), 0, 1, Abi.ENTER_GETEVENTS | Abi.ENTER_EXT_ARG,
+                        waitArg.address(), Abi.GETEVENTS_ARG_SIZE);
+            }
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.ETIME && e.errno() != Errno.EINTR && e.errno() != Errno.EBUSY) {
+                Faults.report("io_uring driver of runtime '" + runtimeName + "' (wait)", this, e);
+            }
+        }
+    }
+
+    private void drainPendingLocked(List<Waker> wakes) {
+        Object request;
+        while ((request = pending.poll()) != null) {
+            if (request instanceof UringOp op) {
+                prepareLocked(op, wakes);
+            } else if (request instanceof Cancel c) {
+                cancelLocked(c.op());
+            }
+        }
+    }
+
+    private void registerDriving() {
+        Thread self = Thread.currentThread();
+        Thread[] now = driving;
+        for (Thread t : now) {
+            if (t == self) {
+                return;
+            }
+        }
+        if (self.isVirtual()) {
+            return;     // a virtual thread never drives a ring (it may move between OS threads)
+        }
+        lock.lock();
+        try {
+            Thread[] again = driving;
+            if (!Arrays.asList(again).contains(self)) {
+                Thread[] next = Arrays.copyOf(again, again.length + 1);
+                next[again.length] = self;
+                driving = next;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void wakeup() {
+        if (closed || !wakePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            Sys.write(eventFd, wakeWrite.address(), 8);
+        } catch (ErrnoException e) {
+            wakePending.set(false);
+            Faults.report("io_uring driver of runtime '" + runtimeName + "' (wakeup)", this, e);
+        }
+    }
+
+    /**
+     * Cancels the operations still in flight, waits up to a second for their CQEs (their memory is
+     * held until then), then closes the ring and the eventfd.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        List<Waker> wakes = new ArrayList<>();
+        lock.lock();
+        try {
+            drainPendingLocked(wakes);
+            closed = true;
+            for (int i = 0; i < nextSlot; i++) {
+                if (slots[i] != null) {
+                    cancelLocked(slots[i]);
+                }
+            }
+            submitLocked(wakes);
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true) {
+            wakes.clear();
+            int left;
+            lock.lock();
+            try {
+                reapLocked(wakes);
+                left = inFlight;
+            } finally {
+                lock.unlock();
+            }
+            wake(wakes);
+            if (left == 0 || System.nanoTime() > deadline) {
+                break;
+            }
+            waitForCompletions(10_000_000L);
+        }
+        ring.close();
+        try {
+            Sys.close(eventFd);
+        } catch (ErrnoException e) {
+            // closing anyway
+        }
+    }
+
+    /** For tests and dumps: operations submitted and not yet completed. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring driver of runtime '" + runtimeName + "'";
+    }
+}

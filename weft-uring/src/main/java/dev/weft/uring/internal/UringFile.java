@@ -1,0 +1,240 @@
+package dev.weft.uring.internal;
+
+import dev.weft.io.IoBuf;
+import dev.weft.io.spi.FileHandle;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link dev.weft.io.AsyncFile} on io_uring: {@code openat}, {@code read}, {@code write},
+ * {@code fsync}, {@code statx} and {@code close} are ring operations; no pool thread is used.
+ *
+ * <p>A buffer on the heap is read into (or written from) a native bounce buffer that the operation
+ * owns; a direct buffer is used in place. Either way the caller's buffer is never touched after
+ * the call returns or throws: a cancelled call waits, shielded, for the operation's terminal CQE
+ * first ({@link UringOp#awaitIn}), and accounts the bytes it moved in the buffer's position.
+ */
+final class UringFile implements FileHandle {
+    private final UringDriver driver;
+    private final int fd;
+    private final Path path;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private UringFile(UringDriver driver, int fd, Path path) {
+        this.driver = driver;
+        this.fd = fd;
+        this.path = path;
+    }
+
+    static UringFile open(UringDriver driver, Path path, Set<? extends OpenOption> options) throws IOException {
+        int flags = openFlags(options);
+        Arena arena = Arena.ofAuto();
+        MemorySegment cPath = arena.allocateFrom(path.toAbsolutePath().toString());
+        UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags, cPath,
+                "openat " + path);
+        int res = op.awaitIn(late -> closeQuietly(late));   // an open that completes after its cancel closes what it opened
+        if (res < 0) {
+            throw error(-res, "cannot open " + path, path);
+        }
+        return new UringFile(driver, res, path);
+    }
+
+    /** The open(2) flags for Java's options; options with no io_uring meaning are refused by name. */
+    static int openFlags(Set<? extends OpenOption> options) {
+        boolean read = options.contains(StandardOpenOption.READ);
+        boolean write = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+        int flags = Abi.O_CLOEXEC | (write ? (read ? Abi.O_RDWR : Abi.O_WRONLY) : 0);
+        for (OpenOption o : options) {
+            if (o == StandardOpenOption.READ || o == StandardOpenOption.WRITE) {
+                continue;
+            }
+            if (o == StandardOpenOption.APPEND) {
+                flags |= Abi.O_APPEND;
+            } else if (o == StandardOpenOption.CREATE) {
+                flags |= write ? Abi.O_CREAT : 0;           // as FileChannel: ignored when only reading
+            } else if (o == StandardOpenOption.CREATE_NEW) {
+                flags |= write ? Abi.O_CREAT | Abi.O_EXCL : 0;
+            } else if (o == StandardOpenOption.TRUNCATE_EXISTING) {
+                flags |= write ? Abi.O_TRUNC : 0;
+            } else if (o == StandardOpenOption.SYNC) {
+                flags |= Abi.O_SYNC;
+            } else if (o == StandardOpenOption.DSYNC) {
+                flags |= Abi.O_DSYNC;
+            } else if (o == LinkOption.NOFOLLOW_LINKS) {
+                flags |= Abi.O_NOFOLLOW;
+            } else if (o == StandardOpenOption.SPARSE) {
+                continue;                                   // a hint, as for FileChannel
+            } else {
+                throw new UnsupportedOperationException("AsyncFile on io_uring does not support the open option " + o
+                        + "; open it on a runtime with the NIO driver (ioDriver(\"nio\")) or leave the option out");
+            }
+        }
+        return flags;
+    }
+
+    @Override
+    public int readAt(IoBuf dst, long position) throws IOException {
+        checkOpen();
+        if (position < 0) {
+            throw new IllegalArgumentException("a negative file position: " + position);
+        }
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("cannot read into a read-only buffer");
+        }
+        int want = dst.remaining();
+        if (want == 0) {
+            return 0;
+        }
+        boolean direct = dst.isDirect();
+        MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Arena.ofAuto().allocate(want);
+        UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0, target,
+                "read " + path + " @" + position);
+        int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
+        if (res < 0) {
+            throw error(-res, "cannot read " + path, path);
+        }
+        if (res == 0) {
+            return -1;
+        }
+        took(dst, target, direct, res);
+        return res;
+    }
+
+    /** Accounts {@code n} bytes the kernel read into {@code target} (copied into {@code dst} if it bounced). */
+    private static void took(IoBuf dst, MemorySegment target, boolean direct, int n) {
+        if (n <= 0) {
+            return;
+        }
+        if (!direct) {
+            MemorySegment.copy(target, 0, dst.segment(), dst.position(), n);
+        }
+        dst.advance(n);
+    }
+
+    @Override
+    public int writeAllAt(IoBuf src, long position) throws IOException {
+        checkOpen();
+        if (position < 0) {
+            throw new IllegalArgumentException("a negative file position: " + position);
+        }
+        int total = 0;
+        while (src.hasRemaining()) {
+            int want = src.remaining();
+            boolean direct = src.isDirect();
+            MemorySegment from;
+            if (direct) {
+                from = src.segment().asSlice(src.position(), want);
+            } else {
+                from = Arena.ofAuto().allocate(want);
+                MemorySegment.copy(src.segment(), src.position(), from, 0, want);
+            }
+            UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0, from,
+                    "write " + path + " @" + (position + total));
+            int res = op.awaitIn(wrote -> {
+                if (wrote > 0) {
+                    src.advance(wrote);     // the bytes a cancelled write did write are consumed
+                }
+            });
+            if (res < 0) {
+                throw error(-res, "cannot write " + path, path);
+            }
+            src.advance(res);
+            total += res;
+        }
+        return total;
+    }
+
+    @Override
+    public long size() throws IOException {
+        checkOpen();
+        Arena arena = Arena.ofAuto();
+        MemorySegment empty = arena.allocateFrom("");
+        MemorySegment statx = arena.allocate(Abi.STATX_BYTES, 8);
+        // statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &buf): the SQE's off field carries the buffer.
+        UringOp op = new UringOp(driver, Opcode.STATX, fd, empty.address(), Abi.STATX_SIZE, statx.address(),
+                Abi.AT_EMPTY_PATH, new Object[] {empty, statx}, "statx " + path);
+        int res = op.awaitIn(ignored -> { });
+        if (res < 0) {
+            throw error(-res, "cannot read the size of " + path, path);
+        }
+        return statx.get(ValueLayout.JAVA_LONG, Abi.STATX_SIZE_OFF);
+    }
+
+    @Override
+    public void sync(boolean metaData) throws IOException {
+        checkOpen();
+        UringOp op = new UringOp(driver, Opcode.FSYNC, fd, 0, 0, 0, metaData ? 0 : Abi.FSYNC_DATASYNC, null,
+                "fsync " + path);
+        int res = op.awaitIn(ignored -> { });
+        if (res < 0) {
+            throw error(-res, "cannot sync " + path, path);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Closes the descriptor with a ring operation, shielded (it completes even if the task is cancelled). Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        int res;
+        try {
+            res = dev.weft.Weft.shielded(() -> new UringOp(driver, Opcode.CLOSE, fd, 0, 0, 0, 0, null, "close " + path)
+                    .awaitIn(ignored -> { }));
+        } catch (IllegalStateException notInATaskOrDriverClosed) {
+            closeQuietly(fd);       // outside a sequential task, or the runtime closed: close(2) here
+            return;
+        }
+        if (res < 0) {
+            throw error(-res, "cannot close " + path, path);
+        }
+    }
+
+    private void checkOpen() throws IOException {
+        if (closed.get()) {
+            throw new java.nio.channels.ClosedChannelException();
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        if (fd >= 0) {
+            try {
+                Sys.close(fd);
+            } catch (ErrnoException e) {
+                // nobody else holds it
+            }
+        }
+    }
+
+    static IOException error(int errno, String what, Path path) {
+        String text = Sys.strerror(errno);
+        String file = path.toString();
+        return switch (errno) {
+            case Errno.ENOENT -> new NoSuchFileException(file, null, what + ": " + text);
+            case Errno.EEXIST -> new FileAlreadyExistsException(file, null, what + ": " + text);
+            case Errno.EACCES, Errno.EPERM -> new AccessDeniedException(file, null, what + ": " + text);
+            default -> new IOException(what + ": " + text + " (" + Errno.name(errno) + ")");
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring fd " + fd;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.weft.uring.internal;
+
+import dev.weft.CancelledException;
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.Waker;
+import dev.weft.Weft;
+import java.util.function.IntConsumer;
+
+/**
+ * One io_uring operation: its SQE fields, the memory the kernel uses for it, and its result. As a
+ * {@link Future} it completes with the CQE's {@code res} (a count, a descriptor, or
+ * {@code -errno}); dropping it before then asks the kernel to cancel it
+ * ({@code IORING_OP_ASYNC_CANCEL}).
+ *
+ * <p><b>Ownership.</b> {@link #keep} holds the memory the operation reads or writes until its
+ * terminal CQE, whatever a cancel returns: the kernel may still be using it after the cancel is
+ * sent ({@code -EALREADY}: it has started). {@link #awaitIn} is how sequential code waits: a task
+ * cancelled while it waits sends the cancel, then waits (shielded) for that terminal CQE and hands
+ * its result to the caller (bytes that landed, a descriptor to close) before it throws.
+ *
+ * <h2>Implementation notes</h2>
+ * The SQE fields are final. {@link #slot}, {@link #userData} and {@link #cancelSent} are written by
+ * the driver under its lock. {@link #res} is written before {@link #done} (volatile) by the thread
+ * that reaps the CQE; a poll that sees {@code done} sees {@code res}. A waker stored after the
+ * poll's first look is seen by the reaper or the poll's second look sees {@code done}
+ * (store-load on two volatiles, the usual Dekker pair).
+ */
+final class UringOp implements Future<Integer> {
+    final UringDriver driver;
+    final int opcode;
+    final int fd;
+    final long addr;
+    final int len;
+    final long offset;
+    final int opFlags;
+    /** What the operation does, for dumps and errors ("read fd 7"). */
+    final String what;
+    /** The memory the kernel uses: kept reachable until the terminal CQE. */
+    private Object keep;
+
+    int slot = -1;
+    long userData;
+    boolean cancelSent;
+    volatile boolean abandoned;
+    private int res;
+    private volatile boolean done;
+    private volatile Waker waker;
+
+    UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, Object keep, String what) {
+        this.driver = driver;
+        this.opcode = opcode;
+        this.fd = fd;
+        this.addr = addr;
+        this.len = len;
+        this.offset = offset;
+        this.opFlags = opFlags;
+        this.keep = keep;
+        this.what = what;
+    }
+
+    /** Hands the operation to the kernel (now, or at the driver's next turn); returns this. */
+    UringOp submit() {
+        driver.submit(this);
+        return this;
+    }
+
+    @Override
+    public Poll<Integer> poll(Context cx) {
+        if (done) {
+            return Poll.ready(res);
+        }
+        waker = cx.waker();
+        return done ? Poll.ready(res) : Poll.pending();
+    }
+
+    /** Cancel: the kernel is asked to stop; the memory stays held until the terminal CQE. */
+    @Override
+    public void drop() {
+        if (!done) {
+            abandoned = true;
+            driver.cancel(this);
+        }
+    }
+
+    boolean isDone() {
+        return done;
+    }
+
+    /** Called by the reaping thread with the terminal CQE's result; returns the waker to wake (after the driver's lock is released). */
+    Waker complete(int result) {
+        res = result;
+        keep = null;
+        done = true;
+        Waker w = waker;
+        waker = null;
+        return w;
+    }
+
+    /** A view that waits for the terminal CQE and does not cancel when dropped. */
+    Future<Integer> terminal() {
+        return new Future<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                return UringOp.this.poll(cx);
+            }
+
+            @Override
+            public String toString() {
+                return "terminal(" + UringOp.this + ")";
+            }
+        };
+    }
+
+    /**
+     * Submits and waits in the calling sequential task: the result ({@code -errno} on failure).
+     * Cancelled while waiting, it waits (shielded) for the terminal CQE, gives its result to
+     * {@code onCancelled} (bytes that landed, a descriptor to close), then throws
+     * {@link CancelledException}.
+     */
+    int awaitIn(IntConsumer onCancelled) {
+        submit();
+        try {
+            return Weft.await(this);
+        } catch (CancelledException cancelled) {
+            int landed = Weft.shielded(() -> Weft.await(terminal()));
+            onCancelled.accept(landed);
+            throw cancelled;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring " + what + (done ? " = " + res : cancelSent ? " (cancelling)" : "");
+    }
+}
