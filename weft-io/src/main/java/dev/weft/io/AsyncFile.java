@@ -1,18 +1,15 @@
 package dev.weft.io;
 
-import dev.weft.CancelledException;
 import dev.weft.Runtime;
 import dev.weft.io.internal.IoDrivers;
-import dev.weft.io.internal.PoolCalls;
+import dev.weft.io.internal.PoolFile;
 import dev.weft.io.spi.FileHandle;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
-import java.util.concurrent.Callable;
 
 /**
  * A file with positional reads and writes. On the NIO driver (the default) every call runs on the
@@ -27,7 +24,7 @@ import java.util.concurrent.Callable;
  *
  * <p><b>Cancellation.</b> The pool thread writes into (or reads from) the caller's buffer, so a
  * cancelled call waits, shielded, for that thread to finish with the buffer before it throws
- * {@link CancelledException}: the buffer is never touched after the call returns or throws. The
+ * {@link dev.weft.CancelledException}: the buffer is never touched after the call returns or throws. The
  * bytes such a cancelled read took are in the buffer (its position is advanced past them), and
  * the bytes a cancelled write wrote are consumed from its source (its position too). The pool thread
  * is never interrupted, because an interrupt closes a {@link FileChannel} for every user: the pool
@@ -54,13 +51,8 @@ public final class AsyncFile implements AutoCloseable {
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
         java.util.Objects.requireNonNull(path, "path");
         OpenOption[] opts = options.length == 0 ? new OpenOption[] {StandardOpenOption.READ} : options;
-        FileHandle driven = IoDrivers.current().openFile(path, Set.of(opts));
-        if (driven != null) {
-            return new AsyncFile(driven, null, path);
-        }
-        // A caller cancelled while the pool opens the file closes what was opened.
-        FileChannel ch = PoolCalls.call(() -> FileChannel.open(path, opts), AsyncFile::closeQuietly);
-        return new AsyncFile(new PoolFile(ch), ch, path);
+        FileHandle handle = IoDrivers.current().openFile(path, Set.of(opts));
+        return new AsyncFile(handle, handle instanceof PoolFile pool ? pool.channel() : null, path);
     }
 
     /** Reads into {@code dst} at file offset {@code position}: the count read, or -1 at end of file. */
@@ -131,108 +123,11 @@ public final class AsyncFile implements AutoCloseable {
     }
 
     static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nobody holds this channel: nothing more to do
-        }
+        PoolFile.closeQuietly(ch);
     }
 
     @Override
     public String toString() {
         return "AsyncFile[" + path + (handle instanceof PoolFile ? "" : ", " + handle) + "]";
-    }
-
-    /** The NIO driver's files: a {@link FileChannel} whose every call runs on the blocking pool. */
-    private static final class PoolFile implements FileHandle {
-        private final FileChannel channel;
-
-        PoolFile(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        @Override
-        public int readAt(IoBuf dst, long position) throws IOException {
-            ByteBuffer bb = dst.asByteBuffer();
-            int start = bb.position();
-            int n;
-            try {
-                n = blocking(() -> channel.read(bb, position));
-            } catch (CancelledException cancelled) {
-                // The pool thread has let go of the buffer (blocking waited for it): keep what it read.
-                dst.advance(bb.position() - start);
-                throw cancelled;
-            }
-            if (n > 0) {
-                dst.advance(n);
-            }
-            return n;
-        }
-
-        @Override
-        public int writeAllAt(IoBuf src, long position) throws IOException {
-            ByteBuffer bb = src.asByteBuffer();
-            int start = bb.position();
-            int n;
-            try {
-                n = blocking(() -> {
-                    int total = 0;
-                    while (bb.hasRemaining()) {
-                        total += channel.write(bb, position + total);
-                    }
-                    return total;
-                });
-            } catch (CancelledException cancelled) {
-                src.advance(bb.position() - start);     // the bytes a cancelled call did write are consumed
-                throw cancelled;
-            }
-            src.advance(n);
-            return n;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return blocking(channel::size);
-        }
-
-        @Override
-        public void sync(boolean metaData) throws IOException {
-            blocking(() -> {
-                channel.force(metaData);
-                return null;
-            });
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (!channel.isOpen()) {
-                return;
-            }
-            if (PoolCalls.canPark()) {
-                try {
-                    PoolCalls.callShielded(() -> {
-                        channel.close();
-                        return null;
-                    });
-                    return;
-                } catch (java.util.concurrent.RejectedExecutionException poolStopped) {
-                    // the runtime's pool has stopped (it closed): close here
-                }
-            }
-            channel.close();
-        }
-
-        /**
-         * Runs {@code call} on the blocking pool, never interrupted (see {@link PoolCalls}); a cancelled
-         * caller waits, shielded, for it to finish first.
-         */
-        private static <T> T blocking(Callable<T> call) throws IOException {
-            return PoolCalls.call(call);
-        }
     }
 }

@@ -6,16 +6,13 @@ import dev.weft.Poll;
 import dev.weft.Stream;
 import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.HostLookup;
-import dev.weft.io.internal.nio.NioChannels;
-import dev.weft.io.internal.nio.NioDriver;
-import dev.weft.io.internal.nio.Registration;
+import dev.weft.io.internal.IoDrivers;
+import dev.weft.io.spi.IoDriver;
+import dev.weft.io.spi.ListenSocket;
+import dev.weft.io.spi.StreamSocket;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 
 /**
@@ -30,12 +27,10 @@ import java.util.Objects;
  * wake-up registration).
  */
 public final class TcpListener implements AutoCloseable {
-    private final ServerSocketChannel channel;
-    private final Registration reg;
+    private final ListenSocket socket;
 
-    private TcpListener(ServerSocketChannel channel, Registration reg) {
-        this.channel = channel;
-        this.reg = reg;
+    private TcpListener(ListenSocket socket) {
+        this.socket = socket;
     }
 
     /** Binds to {@code address} (port 0 picks a free port) with a backlog of 1024. */
@@ -59,26 +54,17 @@ public final class TcpListener implements AutoCloseable {
      * @throws IllegalStateException outside a runtime, or from a poll when a host name must be looked up
      */
     public static TcpListener bind(SocketAddress address, int backlog) throws IOException {
-        NioDriver driver = NioDriver.current();
+        IoDriver driver = IoDrivers.current();
         SocketAddress local = HostLookup.resolve(address, "TcpListener.bind");
-        ServerSocketChannel ch = ServerSocketChannel.open();
-        try {
-            ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            ch.bind(local, backlog);
-            return new TcpListener(ch, driver.register(ch));
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+        if (!(local instanceof InetSocketAddress inet)) {
+            throw new IllegalArgumentException("TcpListener binds to an InetSocketAddress, got " + local);
         }
+        return new TcpListener(driver.listen(inet, backlog));
     }
 
     /** The address it listens on (with the port chosen if bound to port 0). */
     public InetSocketAddress localAddress() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return socket.localAddress();
     }
 
     /** The next connection; parks the task until one arrives. */
@@ -87,8 +73,8 @@ public final class TcpListener implements AutoCloseable {
     }
 
     /**
-     * The next connection, as a future. Cancelling it loses no connection: a connection is taken
-     * from the kernel only in the poll that returns it.
+     * The next connection, as a future. Cancelling it loses no connection: the next accept
+     * returns it.
      */
     public Future<TcpStream> acceptFuture() {
         return new dev.weft.internal.future.NamedFuture<>("accept", this, this::pollAccept);
@@ -96,16 +82,8 @@ public final class TcpListener implements AutoCloseable {
 
     /** Poll form of {@link #accept()}: a connection, or pending with the waker registered. */
     public Poll<TcpStream> pollAccept(Context cx) {
-        SocketChannel c = NioChannels.accept(cx, channel, reg);
-        if (c == null) {
-            return Poll.pending();
-        }
-        try {
-            return Poll.ready(TcpStream.accepted(c, reg.driver()));
-        } catch (IOException e) {
-            closeQuietly(c);
-            throw new UncheckedIOException(e);
-        }
+        Poll<StreamSocket> p = socket.pollAccept(cx);
+        return p.isPending() ? Poll.pending() : Poll.ready(new TcpStream(p.value()));
     }
 
     /** The connections as they arrive, until the listener is closed (then the stream fails). */
@@ -115,18 +93,18 @@ public final class TcpListener implements AutoCloseable {
 
     /**
      * Stops listening; a task waiting in {@link #accept()} gets an error. Returns once the port is
-     * free, so it can be bound again at once (the driver thread closes the channel and the caller
-     * waits for it, parked, at most 5 s; see {@code NioDriver.closeAndWait}). A cancelled task
+     * free, so it can be bound again at once (on NIO the driver thread closes the channel and the
+     * caller waits for it, parked, at most 5 s; see {@code NioDriver.closeAndWait}). A cancelled task
      * still waits: closing completes. Idempotent; never throws.
      */
     @Override
     public void close() {
-        reg.driver().closeAndWait(reg);
+        socket.close();
     }
 
     @Override
     public String toString() {
-        return "TcpListener[" + (!reg.isClosed() && channel.isOpen() ? localAddress() : "closed") + "]";
+        return "TcpListener[" + (socket.isOpen() ? localAddress() : "closed") + "]";
     }
 
     static void closeQuietly(java.io.Closeable c) {

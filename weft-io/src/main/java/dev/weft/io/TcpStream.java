@@ -8,9 +8,9 @@ import dev.weft.TaskFailedException;
 import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.HostLookup;
 import dev.weft.io.internal.PoolCalls;
-import dev.weft.io.internal.nio.NioChannels;
-import dev.weft.io.internal.nio.NioDriver;
-import dev.weft.io.internal.nio.Registration;
+import dev.weft.io.internal.IoDrivers;
+import dev.weft.io.internal.nio.NioStreamSocket;
+import dev.weft.io.spi.StreamSocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,39 +18,30 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.Objects;
 
 /**
- * A TCP connection on the current runtime's I/O driver. It implements both I/O contracts:
- * the readiness traits {@link AsyncRead}/{@link AsyncWrite} (bytes are copied between the kernel
- * and the caller's buffer in the poll that returns them) and, through them, the owned-buffer
- * forms. In a sequential task it reads like {@code java.net.Socket}:
+ * A TCP connection on the current runtime's I/O driver (NIO, or io_uring where the runtime chose
+ * it). It implements both I/O contracts: the readiness traits {@link AsyncRead}/{@link AsyncWrite}
+ * and, through them, the owned-buffer forms. In a sequential task it reads like {@code java.net.Socket}:
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="echo"}
  *
- * <p><b>Cancellation.</b> A read or write is done inside one poll, so cancelling a task that waits
- * in {@code read} loses nothing: bytes the kernel has handed over are always in the caller's
- * buffer, and bytes not yet read stay in the kernel.
+ * <p><b>Cancellation.</b> Cancelling a task that waits in {@code read} loses nothing: on NIO a
+ * read is done inside one poll (bytes not yet read stay in the kernel); on io_uring the stream's
+ * own receive buffer, not the caller's, is the target of the kernel's read, and the next read
+ * returns what landed there. A write on io_uring is copied into the stream's send buffer and sent
+ * from there ({@link #flush()} waits until the kernel took it).
  *
  * <p><b>Threads.</b> One reader and one writer at a time (they may be different tasks, so a
  * connection can be read and written concurrently). Any task on any runtime may use the stream;
  * the runtime that was current when it was made reports its readiness.
  */
 public final class TcpStream implements AsyncIo, OwnedIo {
-    private final SocketChannel channel;
-    private final Registration reg;
+    private final StreamSocket socket;
 
-    private TcpStream(SocketChannel channel, Registration reg) {
-        this.channel = channel;
-        this.reg = reg;
-    }
-
-    static TcpStream accepted(SocketChannel channel, NioDriver driver) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        return new TcpStream(channel, driver.register(channel));
+    TcpStream(StreamSocket socket) {
+        this.socket = socket;
     }
 
     /**
@@ -84,25 +75,29 @@ public final class TcpStream implements AsyncIo, OwnedIo {
         return new Future<>() {
             private SocketAddress target = address;
             private Task<InetAddress> lookup;
-            private SocketChannel ch;
-            private Registration reg;
+            private Future<StreamSocket> connecting;
 
             @Override
             public Poll<TcpStream> poll(Context cx) {
                 try {
-                    if (ch == null) {
+                    if (connecting == null) {
                         if (HostLookup.needsLookup(target) && !lookedUp(cx)) {
                             return Poll.pending();
                         }
-                        NioDriver driver = NioDriver.current();
-                        ch = SocketChannel.open();
-                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                        reg = driver.register(ch);
-                        if (ch.connect(target)) {
-                            return done();
+                        if (!(target instanceof InetSocketAddress inet)) {
+                            throw new IllegalArgumentException("TcpStream connects to an InetSocketAddress, got " + target);
                         }
+                        connecting = IoDrivers.current().connect(inet);
                     }
-                    return NioChannels.finishConnect(cx, ch, reg) ? done() : Poll.pending();
+                    Poll<StreamSocket> p = connecting.poll(cx);
+                    if (p.isPending()) {
+                        return Poll.pending();
+                    }
+                    connecting = null;
+                    return Poll.ready(new TcpStream(p.value()));
+                } catch (UncheckedIOException e) {
+                    drop();
+                    throw new UncheckedIOException("cannot connect to " + address + ": " + e.getCause().getMessage(), e.getCause());
                 } catch (IOException e) {
                     drop();
                     throw new UncheckedIOException("cannot connect to " + address + ": " + e.getMessage(), e);
@@ -141,26 +136,22 @@ public final class TcpStream implements AsyncIo, OwnedIo {
                 return true;
             }
 
-            private Poll<TcpStream> done() {
-                TcpStream s = new TcpStream(ch, reg);
-                ch = null;
-                return Poll.ready(s);
-            }
-
             @Override
             public void drop() {
                 if (lookup != null) {
                     lookup.cancel();        // uninterruptible: skipped if not started, else it just ends
                     lookup = null;
                 }
-                if (ch != null) {
-                    if (reg != null) {
-                        reg.close();
-                    } else {
-                        TcpListener.closeQuietly(ch);
-                    }
-                    ch = null;
+                if (connecting != null) {
+                    Future<StreamSocket> c = connecting;
+                    connecting = null;
+                    c.drop();               // closes the half-made socket
                 }
+            }
+
+            @Override
+            public String toString() {
+                return "connect(" + address + ")";
             }
         };
     }
@@ -169,44 +160,29 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
     @Override
     public int pollRead(Context cx, IoBuf dst) {
-        ByteBuffer bb = dst.asByteBuffer();
-        int n = NioChannels.read(cx, channel, reg, bb);
-        if (n > 0) {
-            dst.advance(n);
-        }
-        return n;
+        return socket.pollRead(cx, dst);
     }
 
     @Override
     public int pollWrite(Context cx, IoBuf src) {
-        ByteBuffer bb = src.asByteBuffer();
-        int n = NioChannels.write(cx, channel, reg, bb);
-        if (n > 0) {
-            src.advance(n);
-        }
-        return n;
+        return socket.pollWrite(cx, src);
     }
 
-    /** Writes go straight to the socket: nothing to flush. */
+    /** On NIO writes go straight to the socket; on io_uring, what this stream buffered is sent. */
     @Override
     public boolean pollFlush(Context cx) {
-        return true;
+        return socket.pollFlush(cx);
     }
 
     /** Half-closes: the peer reads end-of-stream; this side can still read. */
     @Override
     public boolean pollShutdown(Context cx) {
-        try {
-            channel.shutdownOutput();
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return socket.pollShutdown(cx);
     }
 
     // ------------------------------------------------------------------ owned forms (through the readiness traits)
 
-    /** {@inheritDoc} On NIO the buffer is touched only in the poll that completes the read. */
+    /** {@inheritDoc} The buffer is touched only in the poll that completes the read. */
     @Override
     public Future<ReadResult> readOwned(IoBuf buf) {
         return OwnedIo.readVia(this, buf);
@@ -235,8 +211,26 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * until the pool thread has finished its current {@code transferTo}, then throws
      * {@link dev.weft.CancelledException}; the stream is then after a prefix of the range (treat
      * the connection as broken, as after a cancelled write-all).
+     *
+     * <p>On the io_uring driver the bytes are read with {@link AsyncFile#readAt} into a 64 KiB
+     * buffer and written to the stream (one copy through memory; no pool thread).
      */
     public long sendFile(AsyncFile file, long position, long count) throws IOException {
+        if (!(socket instanceof NioStreamSocket)) {
+            checkRange(file, position, count);
+            IoBuf buf = IoBuf.allocateDirect((int) Math.min(65_536, Math.max(1, count)));
+            long sent = 0;
+            while (sent < count) {
+                buf.clear().limit((int) Math.min(buf.capacity(), count - sent));
+                int n = file.readAt(buf, position + sent);
+                if (n < 0) {
+                    break;                  // the file ended first
+                }
+                Io.writeAll(this, buf.flip());
+                sent += n;
+            }
+            return sent;
+        }
         SendFileOp op = sendFileOp(file, position, count);
         try {
             return Blocking.await(op);
@@ -251,18 +245,28 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * {@code transferTo} on the blocking pool. Cancelling it skips a call not started yet; a call
      * already running finishes on its pool thread (it is never interrupted, so the file stays
      * open), so the stream is after a prefix of the range, perhaps longer than when it was
-     * cancelled: treat the connection as broken, as after a cancelled write-all.
+     * cancelled: treat the connection as broken, as after a cancelled write-all. NIO driver only
+     * (an {@link UnsupportedOperationException} on io_uring, where {@link #sendFile} copies).
      */
     public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
         return sendFileOp(file, position, count);
     }
 
-    private SendFileOp sendFileOp(AsyncFile file, long position, long count) {
+    private static void checkRange(AsyncFile file, long position, long count) {
         Objects.requireNonNull(file, "file");
         if (position < 0 || count < 0) {
             throw new IllegalArgumentException("position and count must be >= 0, got " + position + " and " + count);
         }
-        return new SendFileOp(file, channel, reg, position, count);
+    }
+
+    private SendFileOp sendFileOp(AsyncFile file, long position, long count) {
+        checkRange(file, position, count);
+        if (!(socket instanceof NioStreamSocket nio)) {
+            throw new UnsupportedOperationException("sendFileFuture needs a stream on the NIO driver "
+                    + "(FileChannel.transferTo on the blocking pool); this one is on " + socket.getClass().getSimpleName()
+                    + ". Use sendFile from a sequential task, which copies on this driver");
+        }
+        return new SendFileOp(file, nio.channel(), nio.registration(), position, count);
     }
 
     // ------------------------------------------------------------------ java.net-style
@@ -314,25 +318,25 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
     /** Disables (true, the default here) or enables Nagle's algorithm. */
     public TcpStream setNoDelay(boolean on) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, on);
+        socket.setNoDelay(on);
         return this;
     }
 
     /** Enables TCP keep-alive probes. */
     public TcpStream setKeepAlive(boolean on) throws IOException {
-        channel.setOption(StandardSocketOptions.SO_KEEPALIVE, on);
+        socket.setKeepAlive(on);
         return this;
     }
 
     /** Half-closes the read side: further reads see end-of-stream. */
     public void shutdownInput() throws IOException {
-        channel.shutdownInput();
+        socket.shutdownInput();
     }
 
-    /** Half-closes the write side at once: the peer reads end-of-stream (nothing is buffered here). */
+    /** Half-closes the write side: the peer reads end-of-stream after what was written. */
     @Override
     public void shutdownOutput() throws IOException {
-        channel.shutdownOutput();
+        socket.shutdownOutput();
     }
 
     /**
@@ -340,30 +344,25 @@ public final class TcpStream implements AsyncIo, OwnedIo {
      * kernel drops its unread data at once.
      */
     public void abort() {
-        try {
-            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException e) {
-            // closing anyway
-        }
-        close();
+        socket.abort();
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return socket.localAddress();
     }
 
     public InetSocketAddress remoteAddress() throws IOException {
-        return (InetSocketAddress) channel.getRemoteAddress();
+        return socket.remoteAddress();
     }
 
     public boolean isOpen() {
-        return !reg.isClosed() && channel.isOpen();
+        return socket.isOpen();
     }
 
     /** Closes the connection; a task waiting on it gets an error. Idempotent. */
     @Override
     public void close() {
-        reg.close();            // the driver thread closes the channel (see NioDriver)
+        socket.close();
     }
 
     @Override

@@ -250,6 +250,9 @@ final class QueuedLockScanner {
         if (owner.equals("java/lang/ref/Cleaner") && name.equals("register")) {
             return new Finding(Rule.CLEANER, call + " (the cleaner's list is guarded by a monitor)");
         }
+        if (owner.equals("java/lang/foreign/Arena") && name.equals("ofAuto")) {
+            return new Finding(Rule.CLEANER, call + " (an automatic arena registers with a Cleaner, whose list is guarded by a monitor)");
+        }
         if (owner.equals("java/lang/System$Logger") && name.equals("log")) {
             return new Finding(Rule.LOGGING, call + " (the default backend publishes under a lock)");
         }

@@ -51,6 +51,8 @@ class QueuedLockScannerTest {
                 .singleElement().extracting(Violation::rule).isEqualTo(Rule.ADD_SUPPRESSED);
         assertThat(found).filteredOn(v -> v.method().equals("clean"))
                 .singleElement().extracting(Violation::rule).isEqualTo(Rule.CLEANER);
+        assertThat(found).filteredOn(v -> v.method().equals("autoArena"))
+                .singleElement().extracting(Violation::rule).isEqualTo(Rule.CLEANER);
         assertThat(found).filteredOn(v -> v.method().equals("log")).extracting(Violation::rule)
                 .containsOnly(Rule.LOGGING).hasSize(4);      // System.Logger, JUL, System.err, printStackTrace()
     }
@@ -130,6 +132,10 @@ class QueuedLockScannerTest {
 
         void clean(Cleaner c, Object o) {
             c.register(o, () -> { });
+        }
+
+        java.lang.foreign.MemorySegment autoArena() {
+            return java.lang.foreign.Arena.ofAuto().allocate(8);      // registers with a Cleaner
         }
 
         void log(Exception e) {

@@ -22,7 +22,10 @@ enum Rule {
      * try-with-resources is not counted (see {@link QueuedLockScanner}).
      */
     ADD_SUPPRESSED,
-    /** {@code java.lang.ref.Cleaner.register}: inserts into the cleaner's list under a monitor. */
+    /**
+     * {@code java.lang.ref.Cleaner.register}, and {@code Arena.ofAuto()} which calls it: inserts
+     * into the cleaner's list under a monitor.
+     */
     CLEANER,
     /**
      * Logging and console output: {@code System.Logger.log} (its default backend,

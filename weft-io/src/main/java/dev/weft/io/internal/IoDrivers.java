@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IoDrivers {
     /** The built-in readiness driver: files on the blocking pool, sockets through NioDriver. */
-    public static final IoDriver NIO = () -> "nio";
+    public static final IoDriver NIO = dev.weft.io.internal.nio.NioIoDriver.INSTANCE;
 
     private static final List<IoDriverProvider> PROVIDERS = load();
     /** Runtimes (by id) already told that their driver fell back to NIO. */

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -21,7 +20,7 @@ import java.lang.invoke.VarHandle;
  * ({@link Linker.Option#captureCallState}) so nothing the JVM does in between can clobber it, and a
  * failure becomes an {@link ErrnoException} naming the call and the errno.
  *
- * <p>Thread-safe: the captured state goes to a segment per thread. No call here blocks except
+ * <p>Thread-safe: each call captures into a segment of its own from a pool. No call here blocks except
  * {@link #ioUringEnter} with {@code IORING_ENTER_GETEVENTS}, which blocks the calling OS thread.
  */
 public final class Sys {
@@ -45,11 +44,16 @@ public final class Sys {
 
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    /** Per thread, from an automatic arena: freed with the thread's map entry. */
-    private static final ThreadLocal<MemorySegment> STATE =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+    /**
+     * Capture-state segments for calls in progress: taken for one call, given back after errno is
+     * read. Native memory from {@link Native} (an automatic arena would register with a Cleaner,
+     * under a monitor: decision 12), never freed; the pool holds as many as calls ever ran at once.
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<MemorySegment> STATES =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private static final MethodHandle SYSCALL, MMAP, MUNMAP, CLOSE, EVENTFD, OPEN, STRERROR;
+    private static final MethodHandle SOCKET, BIND, LISTEN, SETSOCKOPT, GETSOCKNAME, GETPEERNAME, SHUTDOWN;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -70,13 +74,62 @@ public final class Sys {
         OPEN = linker.downcallHandle(libc.findOrThrow("open"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2), errno);
         STRERROR = linker.downcallHandle(libc.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        SOCKET = linker.downcallHandle(libc.findOrThrow("socket"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), errno);
+        BIND = linker.downcallHandle(libc.findOrThrow("bind"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        LISTEN = linker.downcallHandle(libc.findOrThrow("listen"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
+        SETSOCKOPT = linker.downcallHandle(libc.findOrThrow("setsockopt"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
+        GETSOCKNAME = linker.downcallHandle(libc.findOrThrow("getsockname"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+        GETPEERNAME = linker.downcallHandle(libc.findOrThrow("getpeername"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+        SHUTDOWN = linker.downcallHandle(libc.findOrThrow("shutdown"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
     }
 
     private Sys() { }
 
+    private static MemorySegment takeState() {
+        MemorySegment s = STATES.poll();
+        return s != null ? s : Native.allocate(CAPTURE.byteSize());
+    }
+
+    /** A downcall given the capture-state segment. */
+    @FunctionalInterface
+    private interface Downcall {
+        long call(MemorySegment state) throws Throwable;
+    }
+
+    /** Runs {@code d}; a result for which {@code failed} holds is an {@link ErrnoException} for {@code name}. */
+    private static long invoke(String name, Downcall d, java.util.function.LongPredicate failed) throws ErrnoException {
+        MemorySegment state = takeState();
+        try {
+            long rc;
+            try {
+                rc = d.call(state);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+            if (failed.test(rc)) {
+                int errno = (int) ERRNO.get(state, 0L);
+                throw new ErrnoException(name, errno, strerror(errno));
+            }
+            return rc;
+        } finally {
+            STATES.offer(state);
+        }
+    }
+
+    private static long syscall(String name, long nr, long a1, long a2, long a3, long a4, long a5, long a6) throws ErrnoException {
+        return invoke(name, st -> (long) SYSCALL.invokeExact(st, nr, a1, a2, a3, a4, a5, a6), rc -> rc == -1L);
+    }
+
     /** {@code io_uring_setup(entries, params)}: the ring's file descriptor. */
     public static int ioUringSetup(int entries, MemorySegment params) throws ErrnoException {
-        return (int) check("io_uring_setup", syscall(NR_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0));
+        return (int) syscall("io_uring_setup", NR_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
     }
 
     /**
@@ -85,7 +138,7 @@ public final class Sys {
      * completions are ready.
      */
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) throws ErrnoException {
-        return (int) check("io_uring_enter", syscall(NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0, 0));
+        return (int) syscall("io_uring_enter", NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, 0, 0);
     }
 
     /**
@@ -93,90 +146,98 @@ public final class Sys {
      * {@code IORING_ENTER_EXT_ARG}, {@code arg} is the address of a {@code struct io_uring_getevents_arg}.
      */
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) throws ErrnoException {
-        return (int) check("io_uring_enter", syscall(NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize));
+        return (int) syscall("io_uring_enter", NR_IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize);
     }
 
     /** {@code write(fd, buf, count)} through {@code syscall}: the bytes written. */
     public static long write(int fd, long buf, long count) throws ErrnoException {
-        return check("write", syscall(NR_WRITE, fd, buf, count, 0, 0, 0));
+        return syscall("write", NR_WRITE, fd, buf, count, 0, 0, 0);
     }
 
     /** {@code io_uring_register(fd, opcode, arg, nrArgs)}. */
     public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) throws ErrnoException {
-        return (int) check("io_uring_register", syscall(NR_IO_URING_REGISTER, fd, opcode, arg.address(), nrArgs, 0, 0));
+        return (int) syscall("io_uring_register", NR_IO_URING_REGISTER, fd, opcode, arg.address(), nrArgs, 0, 0);
     }
 
     /** {@code mmap(NULL, length, prot, flags, fd, offset)}: a zero-length segment at the mapping (reinterpret it). */
     public static MemorySegment mmap(long length, int prot, int flags, int fd, long offset) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        MemorySegment at;
-        try {
-            at = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, offset);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (at.address() == -1L) {   // MAP_FAILED
-            throw failure("mmap", state);
-        }
-        return at;
+        long at = invoke("mmap", st -> ((MemorySegment) MMAP.invokeExact(st, MemorySegment.NULL, length, prot, flags, fd, offset))
+                .address(), rc -> rc == -1L);   // MAP_FAILED
+        return MemorySegment.ofAddress(at);
     }
 
     /** {@code munmap(address, length)}. */
     public static void munmap(long address, long length) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int rc;
-        try {
-            rc = (int) MUNMAP.invokeExact(state, MemorySegment.ofAddress(address), length);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (rc != 0) {
-            throw failure("munmap", state);
-        }
+        invoke("munmap", st -> (int) MUNMAP.invokeExact(st, MemorySegment.ofAddress(address), length), rc -> rc != 0);
     }
 
     /** {@code close(fd)}. */
     public static void close(int fd) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int rc;
-        try {
-            rc = (int) CLOSE.invokeExact(state, fd);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (rc != 0) {
-            throw failure("close", state);
-        }
+        invoke("close", st -> (int) CLOSE.invokeExact(st, fd), rc -> rc != 0);
     }
 
     /** {@code eventfd(initial, flags)}: a new file descriptor. */
     public static int eventfd(int initial, int flags) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int fd;
-        try {
-            fd = (int) EVENTFD.invokeExact(state, initial, flags);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (fd < 0) {
-            throw failure("eventfd", state);
-        }
-        return fd;
+        return (int) invoke("eventfd", st -> (int) EVENTFD.invokeExact(st, initial, flags), rc -> rc < 0);
     }
 
     /** {@code open(path, flags, mode)}: a new file descriptor. */
     public static int open(String path, int flags, int mode) throws ErrnoException {
-        MemorySegment state = STATE.get();
-        int fd;
-        try (Arena arena = Arena.ofConfined()) {
-            fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), flags, mode);
-        } catch (Throwable t) {
-            throw rethrow(t);
+        MemorySegment cPath = Native.string(path);
+        try {
+            return (int) invoke("open " + path, st -> (int) OPEN.invokeExact(st, cPath, flags, mode), rc -> rc < 0);
+        } finally {
+            Native.free(cPath);
         }
-        if (fd < 0) {
-            throw failure("open " + path, state);
+    }
+
+    /** {@code socket(domain, type, protocol)}: a new descriptor. */
+    public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        return (int) invoke("socket", st -> (int) SOCKET.invokeExact(st, domain, type, protocol), rc -> rc < 0);
+    }
+
+    /** {@code bind(fd, addr, len)}. */
+    public static void bind(int fd, MemorySegment addr, int len) throws ErrnoException {
+        invoke("bind", st -> (int) BIND.invokeExact(st, fd, addr, len), rc -> rc != 0);
+    }
+
+    /** {@code listen(fd, backlog)}. */
+    public static void listen(int fd, int backlog) throws ErrnoException {
+        invoke("listen", st -> (int) LISTEN.invokeExact(st, fd, backlog), rc -> rc != 0);
+    }
+
+    /** {@code setsockopt(fd, level, name, &value, sizeof(int))} for an int option. */
+    public static void setsockoptInt(int fd, int level, int name, int value) throws ErrnoException {
+        MemorySegment v = Native.allocate(4);
+        try {
+            v.set(JAVA_INT, 0, value);
+            setsockopt(fd, level, name, v, 4);
+        } finally {
+            Native.free(v);
         }
-        return fd;
+    }
+
+    /** {@code setsockopt(fd, level, name, value, len)}. */
+    public static void setsockopt(int fd, int level, int name, MemorySegment value, int len) throws ErrnoException {
+        invoke("setsockopt", st -> (int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), rc -> rc != 0);
+    }
+
+    /** {@code getsockname} ({@code peer} false) or {@code getpeername} into {@code addr}; the address's length. */
+    public static int sockName(int fd, boolean peer, MemorySegment addr) throws ErrnoException {
+        MemorySegment len = Native.allocate(4);
+        try {
+            len.set(JAVA_INT, 0, (int) addr.byteSize());
+            MethodHandle h = peer ? GETPEERNAME : GETSOCKNAME;
+            invoke(peer ? "getpeername" : "getsockname", st -> (int) h.invokeExact(st, fd, addr, len), rc -> rc != 0);
+            return len.get(JAVA_INT, 0);
+        } finally {
+            Native.free(len);
+        }
+    }
+
+    /** {@code shutdown(fd, how)}. */
+    public static void shutdown(int fd, int how) throws ErrnoException {
+        invoke("shutdown", st -> (int) SHUTDOWN.invokeExact(st, fd, how), rc -> rc != 0);
     }
 
     /** libc's text for an errno ({@code "Invalid argument"}), or null. */
@@ -188,27 +249,6 @@ public final class Sys {
         } catch (Throwable t) {
             return null;
         }
-    }
-
-    /** syscall(nr, a1..a6): the raw result, -1 with errno captured on failure. */
-    private static long syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6) {
-        try {
-            return (long) SYSCALL.invokeExact(STATE.get(), nr, a1, a2, a3, a4, a5, a6);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-    }
-
-    private static long check(String call, long rc) throws ErrnoException {
-        if (rc == -1L) {
-            throw failure(call, STATE.get());
-        }
-        return rc;
-    }
-
-    private static ErrnoException failure(String call, MemorySegment state) {
-        int errno = (int) ERRNO.get(state, 0L);
-        return new ErrnoException(call, errno, strerror(errno));
     }
 
     private static RuntimeException rethrow(Throwable t) {

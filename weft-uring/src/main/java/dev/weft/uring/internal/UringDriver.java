@@ -1,7 +1,6 @@
 package dev.weft.uring.internal;
 
 import dev.weft.Runtime;
-import dev.weft.Waker;
 import dev.weft.internal.ExecutionContext;
 import dev.weft.internal.SpinLock;
 import dev.weft.io.spi.FileHandle;
@@ -9,7 +8,6 @@ import dev.weft.io.spi.IoDriver;
 import dev.weft.spi.Driver;
 import dev.weft.spi.Faults;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.OpenOption;
@@ -108,11 +106,11 @@ public final class UringDriver implements Driver, IoDriver {
             throw new IllegalStateException("eventfd failed: " + e.getMessage(), e);
         }
         this.eventFd = efd;
-        Arena arena = Arena.ofAuto();      // lives as long as this driver (the kernel may write wakeRead until the ring closes)
-        this.wakeRead = arena.allocate(8, 8);
-        this.wakeWrite = arena.allocate(8, 8);
+        // freed in close(), after the ring (the kernel may write wakeRead until then)
+        this.wakeRead = Native.allocate(8);
+        this.wakeWrite = Native.allocate(8);
         this.wakeWrite.set(ValueLayout.JAVA_LONG, 0, 1L);
-        this.waitArg = arena.allocate(Abi.GETEVENTS_ARG_SIZE + Abi.TIMESPEC_SIZE, 8);
+        this.waitArg = Native.allocate(Abi.GETEVENTS_ARG_SIZE + Abi.TIMESPEC_SIZE);
         this.waitArg.set(ValueLayout.JAVA_LONG, Abi.GETEVENTS_ARG_TS, waitArg.address() + Abi.GETEVENTS_ARG_SIZE);
     }
 
@@ -124,6 +122,16 @@ public final class UringDriver implements Driver, IoDriver {
     @Override
     public FileHandle openFile(Path path, Set<? extends OpenOption> options) throws IOException {
         return UringFile.open(this, path, options);
+    }
+
+    @Override
+    public dev.weft.Future<dev.weft.io.spi.StreamSocket> connect(java.net.InetSocketAddress address) {
+        return UringSockets.connect(this, address);
+    }
+
+    @Override
+    public dev.weft.io.spi.ListenSocket listen(java.net.InetSocketAddress address, int backlog) throws IOException {
+        return UringListenSocket.bind(this, address, backlog);
     }
 
     // ------------------------------------------------------------------ submission
@@ -139,7 +147,7 @@ public final class UringDriver implements Driver, IoDriver {
             wakeup();
             return;
         }
-        List<Waker> wakes = new ArrayList<>(2);
+        List<UringOp> wakes = new ArrayList<>(2);
         lock.lock();
         try {
             prepareLocked(op, wakes);
@@ -157,12 +165,10 @@ public final class UringDriver implements Driver, IoDriver {
         if (op.isDone() || closed) {
             return;
         }
-        if (!onDrivingThread()) {
-            pending.offer(new Cancel(op));
-            wakeup();
-            return;
-        }
-        List<Waker> wakes = new ArrayList<>(1);
+        // Any thread submits a cancel itself: it completes inside this io_uring_enter (it does not
+        // outlive the caller's thread), and the operation it cancels lets go of its file now, even
+        // when nobody drives the ring (a current-thread runtime closed from outside).
+        List<UringOp> wakes = new ArrayList<>(1);
         lock.lock();
         try {
             cancelLocked(op);
@@ -175,6 +181,61 @@ public final class UringDriver implements Driver, IoDriver {
     }
 
     private record Cancel(UringOp op) { }
+
+    /** Reaps what is in the CQ now and runs the completions, on the calling thread (any thread). */
+    void reapNow() {
+        List<UringOp> wakes = new ArrayList<>();
+        lock.lock();
+        try {
+            reapLocked(wakes);
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+    }
+
+    /**
+     * Waits for {@code op}'s terminal CQE, reaping on the calling thread so that it works when
+     * nobody drives the ring; at most {@code timeoutNanos}. Sleeps between looks (parks a
+     * sequential task, a plain thread sleeps).
+     */
+    void awaitTerminal(UringOp op, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!op.isDone() && System.nanoTime() < deadline) {
+            reapNow();
+            if (!op.isDone()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000L);
+            }
+        }
+    }
+
+    /** Sockets this driver made and has not closed: closed with the driver (the runtime closed). */
+    private final java.util.Set<OpenSocket> open = new java.util.HashSet<>();
+    private final SpinLock openLock = new SpinLock();
+
+    /** A socket that the driver closes when it closes itself. */
+    interface OpenSocket {
+        /** The runtime is closing: close the descriptor now (its operations are done or abandoned). */
+        void closeForShutdown();
+    }
+
+    void opened(OpenSocket s) {
+        openLock.lock();
+        try {
+            open.add(s);
+        } finally {
+            openLock.unlock();
+        }
+    }
+
+    void closed(OpenSocket s) {
+        openLock.lock();
+        try {
+            open.remove(s);
+        } finally {
+            openLock.unlock();
+        }
+    }
 
     private boolean onDrivingThread() {
         Thread os = ExecutionContext.currentOsThread();
@@ -189,9 +250,10 @@ public final class UringDriver implements Driver, IoDriver {
         return false;
     }
 
-    private void prepareLocked(UringOp op, List<Waker> wakes) {
+    private void prepareLocked(UringOp op, List<UringOp> wakes) {
         if (op.abandoned) {
-            addWake(wakes, op.complete(-Errno.ECANCELED));   // cancelled before it reached the kernel: its memory was never used
+            op.complete(-Errno.ECANCELED);   // cancelled before it reached the kernel: its memory was never used
+            wakes.add(op);
             return;
         }
         int slot = allocateSlot();
@@ -215,7 +277,7 @@ public final class UringDriver implements Driver, IoDriver {
     }
 
     /** The SQ is full: submit what is prepared (reaping first if the kernel asks, EBUSY). */
-    private void makeRoomLocked(List<Waker> wakes) {
+    private void makeRoomLocked(List<UringOp> wakes) {
         try {
             ring.submit();
         } catch (ErrnoException e) {
@@ -228,7 +290,7 @@ public final class UringDriver implements Driver, IoDriver {
         }
     }
 
-    private void submitLocked(List<Waker> wakes) {
+    private void submitLocked(List<UringOp> wakes) {
         while (true) {
             try {
                 ring.submit();
@@ -246,7 +308,7 @@ public final class UringDriver implements Driver, IoDriver {
     }
 
     /** io_uring_enter refused the batch itself (not one operation): report it; the SQEs stay for the next turn. */
-    private void failPreparedLocked(ErrnoException e, List<Waker> wakes) {
+    private void failPreparedLocked(ErrnoException e, List<UringOp> wakes) {
         Faults.report("io_uring driver of runtime '" + runtimeName + "' (submit)", this, e);
     }
 
@@ -265,12 +327,12 @@ public final class UringDriver implements Driver, IoDriver {
 
     // ------------------------------------------------------------------ completion
 
-    private void reapLocked(List<Waker> wakes) {
+    private void reapLocked(List<UringOp> wakes) {
         ring.reap((userData, res, flags) -> onCqe(userData, res, flags, wakes));
     }
 
     /** Keeps the eventfd read in the ring (prepared here, in the kernel after the caller's submit). */
-    private void armWakeLocked(List<Waker> wakes) {
+    private void armWakeLocked(List<UringOp> wakes) {
         if (!wakeArmed && !closed) {
             while (!ring.prepare(Opcode.READ, eventFd, wakeRead.address(), 8, 0, 0, WAKE_TAG)) {
                 makeRoomLocked(wakes);
@@ -279,7 +341,7 @@ public final class UringDriver implements Driver, IoDriver {
         }
     }
 
-    private void onCqe(long userData, int res, int flags, List<Waker> wakes) {
+    private void onCqe(long userData, int res, int flags, List<UringOp> wakes) {
         if (userData == WAKE_TAG) {
             wakeArmed = false;
             woken = true;
@@ -302,22 +364,14 @@ public final class UringDriver implements Driver, IoDriver {
         generations[slot]++;
         free[freeCount++] = slot;
         inFlight--;
-        addWake(wakes, op.complete(res));
+        op.complete(res);
+        wakes.add(op);
     }
 
-    private static void addWake(List<Waker> wakes, Waker w) {
-        if (w != null) {
-            wakes.add(w);
-        }
-    }
-
-    private void wake(List<Waker> wakes) {
-        for (Waker w : wakes) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                Faults.report("io_uring driver of runtime '" + runtimeName + "' (a waker)", w, t);
-            }
+    /** Completed operations' callbacks and wakers, run after the lock is released (each guarded in {@link UringOp#fire}). */
+    private static void wake(List<UringOp> completed) {
+        for (UringOp op : completed) {
+            op.fire();
         }
     }
 
@@ -326,7 +380,7 @@ public final class UringDriver implements Driver, IoDriver {
     @Override
     public void park(long timeoutNanos) {
         registerDriving();
-        List<Waker> wakes = new ArrayList<>();
+        List<UringOp> wakes = new ArrayList<>();
         boolean wasWoken;
         lock.lock();
         try {
@@ -376,7 +430,7 @@ public final class UringDriver implements Driver, IoDriver {
         }
     }
 
-    private void drainPendingLocked(List<Waker> wakes) {
+    private void drainPendingLocked(List<UringOp> wakes) {
         Object request;
         while ((request = pending.poll()) != null) {
             if (request instanceof UringOp op) {
@@ -433,7 +487,7 @@ public final class UringDriver implements Driver, IoDriver {
         if (closed) {
             return;
         }
-        List<Waker> wakes = new ArrayList<>();
+        List<UringOp> wakes = new ArrayList<>();
         lock.lock();
         try {
             drainPendingLocked(wakes);
@@ -465,12 +519,31 @@ public final class UringDriver implements Driver, IoDriver {
             }
             waitForCompletions(10_000_000L);
         }
+        List<OpenSocket> left;
+        openLock.lock();
+        try {
+            left = new ArrayList<>(open);
+            open.clear();
+        } finally {
+            openLock.unlock();
+        }
+        for (OpenSocket s : left) {
+            try {
+                s.closeForShutdown();
+            } catch (Throwable t) {
+                Faults.report("io_uring driver of runtime '" + runtimeName + "' (closing a socket)", s, t);
+            }
+        }
         ring.close();
         try {
             Sys.close(eventFd);
         } catch (ErrnoException e) {
             // closing anyway
         }
+        Native.free(wakeWrite);
+        Native.free(waitArg);
+        // wakeRead is left to the process: the kernel tears a closed ring down asynchronously, and an
+        // armed read of the eventfd could still be cancelled into it (8 bytes per closed runtime).
     }
 
     /** For tests and dumps: operations submitted and not yet completed. */

@@ -3,7 +3,6 @@ package dev.weft.uring.internal;
 import dev.weft.io.IoBuf;
 import dev.weft.io.spi.FileHandle;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.AccessDeniedException;
@@ -39,11 +38,15 @@ final class UringFile implements FileHandle {
 
     static UringFile open(UringDriver driver, Path path, Set<? extends OpenOption> options) throws IOException {
         int flags = openFlags(options);
-        Arena arena = Arena.ofAuto();
-        MemorySegment cPath = arena.allocateFrom(path.toAbsolutePath().toString());
-        UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags, cPath,
-                "openat " + path);
-        int res = op.awaitIn(late -> closeQuietly(late));   // an open that completes after its cancel closes what it opened
+        MemorySegment cPath = Native.string(path.toAbsolutePath().toString());
+        int res;
+        try {
+            UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags, cPath,
+                    "openat " + path);
+            res = op.awaitIn(late -> closeQuietly(late));   // an open that completes after its cancel closes what it opened
+        } finally {
+            Native.free(cPath);     // awaitIn returns or throws only after the terminal CQE
+        }
         if (res < 0) {
             throw error(-res, "cannot open " + path, path);
         }
@@ -97,18 +100,24 @@ final class UringFile implements FileHandle {
             return 0;
         }
         boolean direct = dst.isDirect();
-        MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Arena.ofAuto().allocate(want);
-        UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0, target,
-                "read " + path + " @" + position);
-        int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
-        if (res < 0) {
-            throw error(-res, "cannot read " + path, path);
+        MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Native.allocate(want);
+        try {
+            UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0, target,
+                    "read " + path + " @" + position);
+            int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
+            if (res < 0) {
+                throw error(-res, "cannot read " + path, path);
+            }
+            if (res == 0) {
+                return -1;
+            }
+            took(dst, target, direct, res);
+            return res;
+        } finally {
+            if (!direct) {
+                Native.free(target);    // after the terminal CQE (awaitIn waits for it, also when cancelled)
+            }
         }
-        if (res == 0) {
-            return -1;
-        }
-        took(dst, target, direct, res);
-        return res;
     }
 
     /** Accounts {@code n} bytes the kernel read into {@code target} (copied into {@code dst} if it bounced). */
@@ -136,16 +145,23 @@ final class UringFile implements FileHandle {
             if (direct) {
                 from = src.segment().asSlice(src.position(), want);
             } else {
-                from = Arena.ofAuto().allocate(want);
+                from = Native.allocate(want);
                 MemorySegment.copy(src.segment(), src.position(), from, 0, want);
             }
-            UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0, from,
-                    "write " + path + " @" + (position + total));
-            int res = op.awaitIn(wrote -> {
-                if (wrote > 0) {
-                    src.advance(wrote);     // the bytes a cancelled write did write are consumed
+            int res;
+            try {
+                UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0, from,
+                        "write " + path + " @" + (position + total));
+                res = op.awaitIn(wrote -> {
+                    if (wrote > 0) {
+                        src.advance(wrote);     // the bytes a cancelled write did write are consumed
+                    }
+                });
+            } finally {
+                if (!direct) {
+                    Native.free(from);
                 }
-            });
+            }
             if (res < 0) {
                 throw error(-res, "cannot write " + path, path);
             }
@@ -158,17 +174,21 @@ final class UringFile implements FileHandle {
     @Override
     public long size() throws IOException {
         checkOpen();
-        Arena arena = Arena.ofAuto();
-        MemorySegment empty = arena.allocateFrom("");
-        MemorySegment statx = arena.allocate(Abi.STATX_BYTES, 8);
-        // statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &buf): the SQE's off field carries the buffer.
-        UringOp op = new UringOp(driver, Opcode.STATX, fd, empty.address(), Abi.STATX_SIZE, statx.address(),
-                Abi.AT_EMPTY_PATH, new Object[] {empty, statx}, "statx " + path);
-        int res = op.awaitIn(ignored -> { });
-        if (res < 0) {
-            throw error(-res, "cannot read the size of " + path, path);
+        MemorySegment empty = Native.string("");
+        MemorySegment statx = Native.allocate(Abi.STATX_BYTES);
+        try {
+            // statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &buf): the SQE's off field carries the buffer.
+            UringOp op = new UringOp(driver, Opcode.STATX, fd, empty.address(), Abi.STATX_SIZE, statx.address(),
+                    Abi.AT_EMPTY_PATH, null, "statx " + path);
+            int res = op.awaitIn(ignored -> { });
+            if (res < 0) {
+                throw error(-res, "cannot read the size of " + path, path);
+            }
+            return statx.get(ValueLayout.JAVA_LONG, Abi.STATX_SIZE_OFF);
+        } finally {
+            Native.free(empty);
+            Native.free(statx);
         }
-        return statx.get(ValueLayout.JAVA_LONG, Abi.STATX_SIZE_OFF);
     }
 
     @Override

@@ -47,6 +47,8 @@ final class UringOp implements Future<Integer> {
     private int res;
     private volatile boolean done;
     private volatile Waker waker;
+    /** Run with the result on the reaping thread, after the driver's lock is released; set before submit. */
+    private java.util.function.IntConsumer onComplete;
 
     UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, Object keep, String what) {
         this.driver = driver;
@@ -88,14 +90,44 @@ final class UringOp implements Future<Integer> {
         return done;
     }
 
-    /** Called by the reaping thread with the terminal CQE's result; returns the waker to wake (after the driver's lock is released). */
-    Waker complete(int result) {
+    /** Sets what runs when the terminal CQE arrives (before the waker is woken); before {@link #submit}. Returns this. */
+    UringOp onComplete(java.util.function.IntConsumer callback) {
+        this.onComplete = callback;
+        return this;
+    }
+
+    /** Called by the reaping thread, under the driver's lock, with the terminal CQE's result. */
+    void complete(int result) {
         res = result;
         keep = null;
         done = true;
+    }
+
+    /** After {@link #complete}, outside the driver's lock: the callback, then the waker. Each guarded. */
+    void fire() {
+        java.util.function.IntConsumer callback = onComplete;
+        if (callback != null) {
+            onComplete = null;
+            try {
+                callback.accept(res);
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report("io_uring " + what + " (its completion)", callback, t);
+            }
+        }
         Waker w = waker;
-        waker = null;
-        return w;
+        if (w != null) {
+            waker = null;
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report("io_uring " + what + " (a waker)", w, t);
+            }
+        }
+    }
+
+    /** The result; valid once {@link #isDone()}. */
+    int result() {
+        return res;
     }
 
     /** A view that waits for the terminal CQE and does not cancel when dropped. */

@@ -1,0 +1,101 @@
+package dev.weft.io.internal.nio;
+
+import dev.weft.Context;
+import dev.weft.Future;
+import dev.weft.Poll;
+import dev.weft.io.internal.PoolFile;
+import dev.weft.io.spi.FileHandle;
+import dev.weft.io.spi.IoDriver;
+import dev.weft.io.spi.ListenSocket;
+import dev.weft.io.spi.StreamSocket;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * The built-in readiness driver as weft-io's {@link IoDriver}: sockets through the current
+ * runtime's {@link NioDriver} (a selector), files on the blocking pool ({@link PoolFile}: file
+ * systems offer no readiness).
+ */
+public final class NioIoDriver implements IoDriver {
+    public static final NioIoDriver INSTANCE = new NioIoDriver();
+
+    private NioIoDriver() { }
+
+    @Override
+    public String name() {
+        return "nio";
+    }
+
+    @Override
+    public FileHandle openFile(Path path, Set<? extends OpenOption> options) throws IOException {
+        return PoolFile.open(path, options);
+    }
+
+    @Override
+    public ListenSocket listen(InetSocketAddress address, int backlog) throws IOException {
+        return NioListenSocket.bind(NioDriver.current(), address, backlog);
+    }
+
+    @Override
+    public Future<StreamSocket> connect(InetSocketAddress address) {
+        return new Future<>() {
+            private SocketChannel ch;
+            private Registration reg;
+
+            @Override
+            public Poll<StreamSocket> poll(Context cx) {
+                try {
+                    if (ch == null) {
+                        NioDriver driver = NioDriver.current();
+                        ch = SocketChannel.open();
+                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        reg = driver.register(ch);
+                        if (ch.connect(address)) {
+                            return done();
+                        }
+                    }
+                    return NioChannels.finishConnect(cx, ch, reg) ? done() : Poll.pending();
+                } catch (IOException e) {
+                    drop();
+                    throw new UncheckedIOException(e);
+                } catch (RuntimeException e) {
+                    drop();
+                    throw e;
+                }
+            }
+
+            private Poll<StreamSocket> done() {
+                StreamSocket s = new NioStreamSocket(ch, reg);
+                ch = null;
+                return Poll.ready(s);
+            }
+
+            @Override
+            public void drop() {
+                if (ch != null) {
+                    if (reg != null) {
+                        reg.close();
+                    } else {
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
+                    ch = null;
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "connect(" + address + ")";
+            }
+        };
+    }
+}

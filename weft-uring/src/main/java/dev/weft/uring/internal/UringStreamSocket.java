@@ -1,0 +1,472 @@
+package dev.weft.uring.internal;
+
+import dev.weft.Context;
+import dev.weft.Waker;
+import dev.weft.Weft;
+import dev.weft.internal.SpinLock;
+import dev.weft.io.AsyncRead;
+import dev.weft.io.IoBuf;
+import dev.weft.io.spi.StreamSocket;
+import dev.weft.spi.Coop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+
+/**
+ * A TCP connection on io_uring, serving the readiness traits from the socket's own buffers.
+ *
+ * <p><b>Reads.</b> The kernel receives into this socket's 64 KiB receive buffer ({@code RECV}), never
+ * into a caller's buffer; a read copies out what is there, else starts a receive (if none is in
+ * flight) and returns pending. A reader that gives up (cancelled, timed out, lost a select) leaves
+ * the receive in flight: what lands is returned by the next read, so nothing is lost and no
+ * caller's memory is ever written after its call ended.
+ *
+ * <p><b>Writes.</b> A write copies into the 64 KiB send buffer and returns its count; the buffer is
+ * sent by {@code SEND} operations ({@code MSG_NOSIGNAL}), the next one started from the previous
+ * one's completion, until it is empty. A full buffer makes the writer wait; {@link #pollFlush}
+ * waits until the kernel took everything. A send error is thrown from the next write or flush.
+ *
+ * <p><b>Close.</b> Cancels the receive, lets the send buffer drain (or cancels it too, on
+ * {@link #abort()}), and closes the descriptor only once no operation on it is in flight.
+ *
+ * <h2>Implementation notes</h2>
+ * The buffers' indices, the operations in flight, the wakers and the error and close states are
+ * guarded by {@link #lock} (a spin lock: the reader, the writer and the driver's reaping thread
+ * take it for a few field updates each). Operations are submitted and wakers woken after it is
+ * released. The buffers are native memory ({@link Native}), freed once the descriptor is closed and
+ * no operation is in flight.
+ */
+final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
+    static final int BUFFER = 64 * 1024;
+
+    private final UringDriver driver;
+    private final int fd;
+    private final SpinLock lock = new SpinLock();
+    private final MemorySegment rbuf;
+    private final MemorySegment wbuf;
+    // guarded by lock
+    private int rStart;
+    private int rEnd;
+    private UringOp recvOp;
+    private boolean eof;
+    private IOException readError;
+    private Waker readWaker;
+    private int wStart;
+    private int wEnd;
+    private UringOp sendOp;
+    private IOException writeError;
+    private Waker writeWaker;
+    private boolean closing;
+    private boolean fdClosed;
+    private boolean buffersFreed;
+
+    UringStreamSocket(UringDriver driver, int fd) {
+        this.driver = driver;
+        this.fd = fd;
+        this.rbuf = Native.allocate(BUFFER);
+        this.wbuf = Native.allocate(BUFFER);
+    }
+
+    /** A connected or accepted descriptor: no-delay on; closed with the driver if nobody closes it. */
+    static UringStreamSocket of(UringDriver driver, int fd) {
+        try {
+            Sys.setsockoptInt(fd, Sockaddr.IPPROTO_TCP, Sockaddr.TCP_NODELAY, 1);
+        } catch (ErrnoException e) {
+            // not fatal: the stream works without it
+        }
+        UringStreamSocket s = new UringStreamSocket(driver, fd);
+        driver.opened(s);
+        return s;
+    }
+
+    /** The runtime is closing: its operations were cancelled; the descriptor closes now. */
+    @Override
+    public void closeForShutdown() {
+        boolean closeNow;
+        Waker r;
+        Waker w;
+        lock.lock();
+        try {
+            closing = true;
+            closeNow = !fdClosed;
+            fdClosed = true;
+            if (recvOp == null && sendOp == null) {
+                freeBuffersLocked();        // else an operation the kernel never finished may still use them: left
+            }
+            r = readWaker;
+            w = writeWaker;
+            readWaker = null;
+            writeWaker = null;
+        } finally {
+            lock.unlock();
+        }
+        if (closeNow) {
+            UringSockets.closeQuietly(fd);
+        }
+        wakeGuarded(r);
+        wakeGuarded(w);
+    }
+
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public int pollRead(Context cx, IoBuf dst) {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        if (!Coop.proceed(cx)) {
+            return AsyncRead.PENDING;
+        }
+        UringOp start = null;
+        lock.lock();
+        try {
+            if (rEnd > rStart) {
+                int n = Math.min(rEnd - rStart, dst.remaining());
+                MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
+                dst.advance(n);
+                rStart += n;
+                if (rStart == rEnd) {
+                    rStart = 0;
+                    rEnd = 0;
+                }
+                return n;
+            }
+            if (readError != null) {
+                throw new UncheckedIOException(readError);
+            }
+            if (eof) {
+                return AsyncRead.EOF;
+            }
+            if (closing) {
+                throw new UncheckedIOException(new ClosedChannelException());
+            }
+            readWaker = cx.waker();
+            if (recvOp == null) {
+                start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, rbuf, "recv fd " + fd)
+                        .onComplete(this::received);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (start != null) {
+            submitOrFail(start);
+        }
+        return AsyncRead.PENDING;
+    }
+
+    private void received(int res) {
+        Waker w;
+        boolean closeNow;
+        lock.lock();
+        try {
+            recvOp = null;
+            if (res > 0) {
+                rStart = 0;
+                rEnd = res;
+            } else if (res == 0) {
+                eof = true;
+            } else if (!closing) {
+                readError = UringSockets.error(-res, "recv");
+            }
+            w = readWaker;
+            readWaker = null;
+            closeNow = readyToCloseLocked();
+        } finally {
+            lock.unlock();
+        }
+        afterUnlock(w, closeNow);
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    @Override
+    public int pollWrite(Context cx, IoBuf src) {
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        if (!Coop.proceed(cx)) {
+            return AsyncRead.PENDING;
+        }
+        UringOp start = null;
+        int n;
+        lock.lock();
+        try {
+            if (writeError != null) {
+                throw new UncheckedIOException(writeError);
+            }
+            if (closing) {
+                throw new UncheckedIOException(new ClosedChannelException());
+            }
+            if (wStart == wEnd) {
+                wStart = 0;
+                wEnd = 0;
+            }
+            int space = BUFFER - wEnd;
+            if (space == 0) {
+                writeWaker = cx.waker();
+                return AsyncRead.PENDING;
+            }
+            n = Math.min(space, src.remaining());
+            MemorySegment.copy(src.segment(), src.position(), wbuf, wEnd, n);
+            wEnd += n;
+            if (sendOp == null) {
+                start = sendOp = sendLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        src.advance(n);
+        if (start != null) {
+            submitOrFail(start);
+        }
+        return n;
+    }
+
+    private UringOp sendLocked() {
+        return new UringOp(driver, Opcode.SEND, fd, wbuf.address() + wStart, wEnd - wStart, 0, Sockaddr.MSG_NOSIGNAL, wbuf,
+                "send fd " + fd).onComplete(this::sent);
+    }
+
+    private void sent(int res) {
+        Waker w;
+        UringOp next = null;
+        boolean closeNow;
+        lock.lock();
+        try {
+            sendOp = null;
+            if (res > 0) {
+                wStart += res;
+                if (wStart == wEnd) {
+                    wStart = 0;
+                    wEnd = 0;
+                }
+            } else if (res < 0 && writeError == null) {
+                writeError = res == -Errno.ECANCELED && closing ? new ClosedChannelException() : UringSockets.error(-res, "send");
+                wStart = wEnd;      // what is left cannot be sent
+            }
+            if (wStart < wEnd && writeError == null) {
+                next = sendOp = sendLocked();
+            }
+            w = writeWaker;
+            writeWaker = null;
+            closeNow = readyToCloseLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (next != null) {
+            submitOrFail(next);
+        }
+        afterUnlock(w, closeNow);
+    }
+
+    /** True once the kernel took every byte written. */
+    @Override
+    public boolean pollFlush(Context cx) {
+        lock.lock();
+        try {
+            if (writeError != null) {
+                throw new UncheckedIOException(writeError);
+            }
+            if (wStart == wEnd && sendOp == null) {
+                return true;
+            }
+            writeWaker = cx.waker();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean pollShutdown(Context cx) {
+        if (!pollFlush(cx)) {
+            return false;
+        }
+        try {
+            Sys.shutdown(fd, Sockaddr.SHUT_WR);
+            return true;
+        } catch (ErrnoException e) {
+            throw new UncheckedIOException(UringSockets.error(e.errno(), "shutdown"));
+        }
+    }
+
+    /** A submit refused (the driver closed): the operation completes with an error instead of hanging. */
+    private void submitOrFail(UringOp op) {
+        try {
+            op.submit();
+        } catch (IllegalStateException driverClosed) {
+            op.complete(-Errno.ECANCELED);
+            op.fire();
+        }
+    }
+
+    // ------------------------------------------------------------------ options and lifecycle
+
+    @Override
+    public void setNoDelay(boolean on) throws IOException {
+        setInt(Sockaddr.IPPROTO_TCP, Sockaddr.TCP_NODELAY, on ? 1 : 0);
+    }
+
+    @Override
+    public void setKeepAlive(boolean on) throws IOException {
+        setInt(Sockaddr.SOL_SOCKET, Sockaddr.SO_KEEPALIVE, on ? 1 : 0);
+    }
+
+    private void setInt(int level, int name, int value) throws IOException {
+        try {
+            Sys.setsockoptInt(fd, level, name, value);
+        } catch (ErrnoException e) {
+            throw UringSockets.error(e.errno(), "setsockopt");
+        }
+    }
+
+    @Override
+    public void shutdownInput() throws IOException {
+        try {
+            Sys.shutdown(fd, Sockaddr.SHUT_RD);
+        } catch (ErrnoException e) {
+            throw UringSockets.error(e.errno(), "shutdown");
+        }
+    }
+
+    /** Waits (parked) until what was written is sent, then half-closes; from a sequential task. */
+    @Override
+    public void shutdownOutput() throws IOException {
+        try {
+            Weft.await(shutdownFuture());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** A reset: unsent bytes are dropped, the kernel discards unread data. */
+    @Override
+    public void abort() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment linger = arena.allocate(8, 4);
+            linger.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, 1);
+            linger.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0);
+            Sys.setsockopt(fd, Sockaddr.SOL_SOCKET, Sockaddr.SO_LINGER, linger, 8);
+        } catch (ErrnoException e) {
+            // closing anyway
+        }
+        close(true);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws IOException {
+        return address(false);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() throws IOException {
+        return address(true);
+    }
+
+    private InetSocketAddress address(boolean peer) throws IOException {
+        try {
+            return Sockaddr.of(fd, peer);
+        } catch (ErrnoException e) {
+            throw UringSockets.error(e.errno(), peer ? "getpeername" : "getsockname");
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        lock.lock();
+        try {
+            return !closing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Cancels the receive; what was written is still sent, then the descriptor is closed. Idempotent. */
+    @Override
+    public void close() {
+        close(false);
+    }
+
+    private void close(boolean dropUnsent) {
+        UringOp recv;
+        UringOp send;
+        Waker r;
+        Waker w;
+        boolean closeNow;
+        lock.lock();
+        try {
+            if (closing && !dropUnsent) {
+                return;
+            }
+            closing = true;
+            recv = recvOp;
+            send = dropUnsent ? sendOp : null;
+            r = readWaker;
+            w = writeWaker;
+            readWaker = null;
+            writeWaker = null;
+            closeNow = readyToCloseLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (recv != null) {
+            recv.drop();
+        }
+        if (send != null) {
+            send.drop();
+        }
+        afterUnlock(r, closeNow);
+        wakeGuarded(w);
+    }
+
+    /**
+     * Closing and nothing in flight: this caller closes the descriptor (once), and the buffers are
+     * freed here, under the lock, with their indices emptied (a later read or write sees the
+     * socket closed and never touches them).
+     */
+    private boolean readyToCloseLocked() {
+        if (closing && !fdClosed && recvOp == null && sendOp == null) {
+            fdClosed = true;
+            freeBuffersLocked();
+            return true;
+        }
+        return false;
+    }
+
+    private void freeBuffersLocked() {
+        rStart = rEnd = 0;
+        wStart = wEnd = 0;
+        if (!buffersFreed) {
+            buffersFreed = true;
+            Native.free(rbuf);
+            Native.free(wbuf);
+        }
+    }
+
+    private void afterUnlock(Waker w, boolean closeNow) {
+        if (closeNow) {
+            driver.closed(this);
+            UringSockets.closeQuietly(fd);
+        }
+        wakeGuarded(w);
+    }
+
+    private void wakeGuarded(Waker w) {
+        if (w != null) {
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report("io_uring stream fd " + fd + " (a waker)", w, t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring fd " + fd;
+    }
+}
