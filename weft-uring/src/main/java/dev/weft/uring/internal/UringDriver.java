@@ -88,12 +88,21 @@ public final class UringDriver implements Driver, IoDriver {
     private int freeCount;
     private int nextSlot;
     private int inFlight;
+    /** Times the SQ was full when an SQE was wanted, and times the kernel answered EBUSY/EAGAIN (CQ backlog). */
+    private long sqFull;
+    private long busy;
+    private long overflowSeen;
 
-    /** Opens a ring and its eventfd for runtime {@code runtime}. */
+    /** Opens a ring ({@value #ENTRIES} SQ entries) and its eventfd for runtime {@code runtime}. */
     public UringDriver(Runtime runtime) {
+        this(runtime, ENTRIES);
+    }
+
+    /** As above with {@code entries} SQ entries (tests use tiny rings to reach the full-SQ and CQ-overflow paths). */
+    UringDriver(Runtime runtime, int entries) {
         this.runtimeName = runtime.name();
         try {
-            this.ring = new Ring(ENTRIES, SETUP);
+            this.ring = new Ring(entries, SETUP);
         } catch (ErrnoException e) {
             throw new IllegalStateException("io_uring_setup failed for runtime '" + runtimeName + "': " + e.getMessage()
                     + ". Use the NIO driver (ioDriver(\"nio\")), or see Uring.unavailabilityCause().", e);
@@ -278,10 +287,12 @@ public final class UringDriver implements Driver, IoDriver {
 
     /** The SQ is full: submit what is prepared (reaping first if the kernel asks, EBUSY). */
     private void makeRoomLocked(List<UringOp> wakes) {
+        sqFull++;
         try {
             ring.submit();
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EBUSY || e.errno() == Errno.EAGAIN) {
+                busy++;
                 reapLocked(wakes == null ? new ArrayList<>() : wakes);
                 Thread.onSpinWait();
             } else {
@@ -297,6 +308,7 @@ public final class UringDriver implements Driver, IoDriver {
                 return;
             } catch (ErrnoException e) {
                 if (e.errno() == Errno.EBUSY || e.errno() == Errno.EAGAIN) {
+                    busy++;
                     reapLocked(wakes);      // completions wait in the overflow list: make room, then go again
                     Thread.onSpinWait();
                 } else {
@@ -328,6 +340,14 @@ public final class UringDriver implements Driver, IoDriver {
     // ------------------------------------------------------------------ completion
 
     private void reapLocked(List<UringOp> wakes) {
+        if (ring.cqOverflowPending()) {
+            overflowSeen++;
+            try {
+                ring.submitAndWait(0);      // GETEVENTS moves the overflowed completions into the CQ
+            } catch (ErrnoException e) {
+                // EBUSY: the CQ is still full; the reap below makes room and the next turn flushes more
+            }
+        }
         ring.reap((userData, res, flags) -> onCqe(userData, res, flags, wakes));
     }
 
@@ -544,6 +564,16 @@ public final class UringDriver implements Driver, IoDriver {
         Native.free(waitArg);
         // wakeRead is left to the process: the kernel tears a closed ring down asynchronously, and an
         // armed read of the eventfd could still be cancelled into it (8 bytes per closed runtime).
+    }
+
+    /** Counters for tests and diagnostics: {SQ full, EBUSY/EAGAIN answers, CQ overflow seen, in flight}. */
+    long[] counters() {
+        lock.lock();
+        try {
+            return new long[] {sqFull, busy, overflowSeen, inFlight};
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** For tests and dumps: operations submitted and not yet completed. */

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * The driver conformance suite that NIO passes, on io_uring: TCP streams and listeners go through
- * the io_uring driver (UDP still through NIO on the same runtime), on the multi-thread and the
- * current-thread runtime.
+ * the io_uring driver (UDP still through NIO on the same runtime), on all three runtimes.
  */
 class UringDriverConformanceTest {
     @BeforeAll
@@ -24,6 +23,15 @@ class UringDriverConformanceTest {
         @Override
         protected Runtime newRuntime() {
             return Runtimes.multiThreadBuilder().name("uring-multi").workers(2).ioDriver("io_uring").build();
+        }
+    }
+
+    /** The JDK-default runtime gives the driver a thread of its own; its tasks' requests are queued to it. */
+    @Nested
+    class JdkDefault extends DriverConformanceTest {
+        @Override
+        protected Runtime newRuntime() {
+            return Runtimes.jdkDefault("uring-jdk").ioDriver("io_uring");
         }
     }
 
