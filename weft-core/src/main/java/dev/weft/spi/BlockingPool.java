@@ -142,13 +142,16 @@ public final class BlockingPool implements Executor {
     /**
      * Refuses new calls and drops queued ones (their tasks were completed by the closing runtime);
      * idle threads are handed a no-op so that they look again and exit now, not after their
-     * keep-alive (issue 18, fault 7: a pool thread outlived its runtime).
+     * keep-alive (issue 18, fault 7: a pool thread outlived its runtime). One no-op per thread is
+     * left in the queue rather than handed over: a thread that finished its call and read the
+     * flag just before it was set reaches its {@code poll} only afterwards, and must find one
+     * there (a hand-over would have found nobody waiting, and it would wait out its keep-alive).
      */
     public void shutdown() {
         shutdown = true;
         queue.clear();
-        while (queue.tryTransfer(NO_OP)) {
-            // one per thread waiting in poll: it runs the no-op, sees the shutdown and exits
+        for (int i = threads.get(); i > 0; i--) {
+            queue.offer(NO_OP);     // each thread that polls from now on runs one, sees the flag and exits
         }
     }
 

@@ -56,4 +56,25 @@ class BlockingPoolTest {
         assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
         pool.shutdown();
     }
+
+    /**
+     * Issue 18, fault 7's race: a thread that has just finished a call and is on its way back to
+     * the queue when the pool shuts down must still exit at once, not after its keep-alive (it
+     * reached its poll after the shutdown's hand-over found nobody waiting).
+     */
+    @Test
+    void aThreadReturningFromACallAsThePoolShutsDownExitsAtOnce() throws Exception {
+        for (int round = 0; round < 300; round++) {
+            BlockingPool pool = new BlockingPool("return-race", 4, TimeUnit.SECONDS.toNanos(30));
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(ran::countDown);
+            ran.await();
+            pool.shutdown();            // the thread is somewhere between the call's end and its next poll
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (pool.threads() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(pool.threads()).as("round %d: threads left 2 s after shutdown (keep-alive 30 s)", round).isZero();
+        }
+    }
 }
