@@ -15,4 +15,5 @@ module dev.weft.core {
 
     uses dev.weft.spi.RuntimeProvider;
     uses dev.weft.spi.DiagnosticsAgent;
+    uses dev.weft.spi.ExtensionProvider;
 }

@@ -15,4 +15,5 @@ module dev.weft.uring {
     exports dev.weft.uring;
 
     provides dev.weft.io.spi.IoDriverProvider with dev.weft.uring.internal.UringProvider;
+    provides dev.weft.spi.ExtensionProvider with dev.weft.uring.internal.UringExtensions;
 }

@@ -112,7 +112,12 @@ public interface Runtime extends AutoCloseable {
      */
     <D extends dev.weft.spi.Driver> D driver(Class<D> type, java.util.function.Function<? super Runtime, ? extends D> factory);
 
-    /** A runtime-specific capability, if this runtime has it. */
+    /**
+     * A runtime-specific capability, if this runtime has it: the runtime itself when it is of
+     * {@code type}, else what its drivers or an installed {@link dev.weft.spi.ExtensionProvider}
+     * offer (for example {@code extension(Uring.class)} on a runtime that uses io_uring). Empty
+     * otherwise, never an exception.
+     */
     default <E> Optional<E> extension(Class<E> type) {
         return type.isInstance(this) ? Optional.of(type.cast(this)) : Optional.empty();
     }

@@ -215,6 +215,54 @@ public abstract class AbstractRuntime implements Runtime {
         return blockingPool;
     }
 
+    private static final java.util.List<ExtensionProvider> EXTENSIONS = loadExtensions();
+
+    private static java.util.List<ExtensionProvider> loadExtensions() {
+        java.util.List<ExtensionProvider> found = new java.util.ArrayList<>();
+        try {
+            for (ExtensionProvider p : java.util.ServiceLoader.load(ExtensionProvider.class, AbstractRuntime.class.getClassLoader())) {
+                found.add(p);
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            Faults.report("loading runtime extension providers", ExtensionProvider.class, e);
+        }
+        return java.util.List.copyOf(found);
+    }
+
+    /**
+     * The runtime itself if it is of {@code type}; else the first installed driver that offers
+     * one ({@link Driver#extension}); else the first {@link ExtensionProvider} that does. Never
+     * throws: a provider that fails is reported and skipped.
+     */
+    @Override
+    public <E> java.util.Optional<E> extension(Class<E> type) {
+        Objects.requireNonNull(type, "type");
+        if (type.isInstance(this)) {
+            return java.util.Optional.of(type.cast(this));
+        }
+        for (DriverEntry e : drivers) {
+            try {
+                java.util.Optional<E> x = e.driver.extension(type);
+                if (x.isPresent()) {
+                    return x;
+                }
+            } catch (RuntimeException | Error t) {
+                Faults.report("driver " + e.driver.getClass().getSimpleName() + " of runtime '" + name + "' (extension)", e.driver, t);
+            }
+        }
+        for (ExtensionProvider p : EXTENSIONS) {
+            try {
+                java.util.Optional<E> x = p.extension(this, type);
+                if (x.isPresent()) {
+                    return x;
+                }
+            } catch (RuntimeException | Error t) {
+                Faults.report("extension provider " + p.getClass().getName() + " for runtime '" + name + "'", p, t);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The simple names of the drivers installed on this runtime, comma-separated (empty if none). */
     public final String driverNames() {
         StringBuilder sb = new StringBuilder();

@@ -31,6 +31,15 @@ public interface Driver {
     void wakeup();
 
     /**
+     * An extra this driver offers through {@link dev.weft.Runtime#extension(Class)} (ring
+     * statistics, fixed buffers, ...), or empty; the default offers the driver itself if it is of
+     * that type.
+     */
+    default <E> java.util.Optional<E> extension(Class<E> type) {
+        return type.isInstance(this) ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
+    }
+
+    /**
      * Releases the driver's resources. Called once by its runtime as it shuts down, after the
      * runtime's tasks have finished (or the close grace period ran out) and no thread parks in it.
      */

@@ -5,35 +5,32 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.HostLookup;
-import dev.weft.io.internal.nio.NioChannels;
-import dev.weft.io.internal.nio.NioDriver;
-import dev.weft.io.internal.nio.Registration;
+import dev.weft.io.internal.IoDrivers;
+import dev.weft.io.spi.DatagramSocket;
+import dev.weft.io.spi.IoDriver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 
 /**
- * A UDP socket on the current runtime's I/O driver. Each receive takes one datagram into the
- * caller's buffer (at its position; a datagram longer than the room left is truncated, as with
- * {@link DatagramChannel}); each send sends one datagram from the buffer's remaining bytes.
+ * A UDP socket on the current runtime's I/O driver (NIO, or io_uring where the runtime chose it).
+ * Each receive takes one datagram into the caller's buffer (at its position; a datagram longer than
+ * the room left is truncated, as with {@link java.nio.channels.DatagramChannel}); each send sends
+ * one datagram from the buffer's remaining bytes.
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="udp"}
  *
- * <p>One receiver and one sender at a time. Cancelling a receive loses no datagram: one is taken
- * from the kernel only in the poll that returns it. After {@link #close()}, receives and sends
+ * <p>One receiver and one sender at a time. Cancelling a receive loses no datagram: the next
+ * receive gets it (on io_uring the kernel receives into the socket's own buffer, never the
+ * caller's). After {@link #close()}, receives and sends
  * fail with {@link java.nio.channels.ClosedChannelException}.
  */
 public final class UdpSocket implements AutoCloseable {
-    private final DatagramChannel channel;
-    private final Registration reg;
+    private final DatagramSocket socket;
 
-    private UdpSocket(DatagramChannel channel, Registration reg) {
-        this.channel = channel;
-        this.reg = reg;
+    private UdpSocket(DatagramSocket socket) {
+        this.socket = socket;
     }
 
     /**
@@ -41,16 +38,12 @@ public final class UdpSocket implements AutoCloseable {
      * address is looked up on the blocking pool first (the caller parks).
      */
     public static UdpSocket bind(SocketAddress address) throws IOException {
-        NioDriver driver = NioDriver.current();
+        IoDriver driver = IoDrivers.current();
         SocketAddress local = HostLookup.resolve(address, "UdpSocket.bind");
-        DatagramChannel ch = DatagramChannel.open();
-        try {
-            ch.bind(local);
-            return new UdpSocket(ch, driver.register(ch));
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
+        if (!(local instanceof InetSocketAddress inet)) {
+            throw new IllegalArgumentException("UdpSocket binds to an InetSocketAddress, got " + local);
         }
+        return new UdpSocket(driver.bindUdp(inet));
     }
 
     /** Binds to {@code host:port}; a host name is looked up on the blocking pool (the caller parks). */
@@ -64,16 +57,16 @@ public final class UdpSocket implements AutoCloseable {
      * address. An unresolved address is looked up on the blocking pool first (the caller parks).
      */
     public UdpSocket connect(SocketAddress peer) throws IOException {
-        channel.connect(HostLookup.resolve(Objects.requireNonNull(peer, "peer"), "UdpSocket.connect"));
+        SocketAddress resolved = HostLookup.resolve(Objects.requireNonNull(peer, "peer"), "UdpSocket.connect");
+        if (!(resolved instanceof InetSocketAddress inet)) {
+            throw new IllegalArgumentException("UdpSocket connects to an InetSocketAddress, got " + resolved);
+        }
+        socket.connect(inet);
         return this;
     }
 
     public InetSocketAddress localAddress() {
-        try {
-            return (InetSocketAddress) channel.getLocalAddress();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return socket.localAddress();
     }
 
     // ------------------------------------------------------------------ receive
@@ -91,14 +84,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Poll form of {@link #receive}: the sender, or pending with the waker registered. */
     public Poll<SocketAddress> pollReceive(Context cx, IoBuf dst) {
-        ByteBuffer bb = dst.asByteBuffer();
-        int before = bb.position();
-        SocketAddress from = NioChannels.receive(cx, channel, reg, bb);
-        if (from == null) {
-            return Poll.pending();
-        }
-        dst.advance(bb.position() - before);
-        return Poll.ready(from);
+        return socket.pollReceive(cx, dst);
     }
 
     // ------------------------------------------------------------------ send
@@ -111,7 +97,7 @@ public final class UdpSocket implements AutoCloseable {
 
     /** Sends {@code src}'s remaining bytes as one datagram to the {@linkplain #connect connected} peer. */
     public void send(IoBuf src) throws IOException {
-        if (!channel.isConnected()) {
+        if (!socket.isConnected()) {
             throw new IllegalStateException("this UdpSocket is not connected: call connect(peer) first, or use sendTo(buf, address)");
         }
         Blocking.await(sendFuture(src, null));
@@ -130,15 +116,10 @@ public final class UdpSocket implements AutoCloseable {
                     + "was made with InetSocketAddress.createUnresolved). Look the host up once (UdpSocket.connect does, "
                     + "on the blocking pool) and send to the resolved address");
         }
-        return cx -> {
-            ByteBuffer bb = src.asByteBuffer();
-            int before = bb.position();
-            if (!NioChannels.send(cx, channel, reg, bb, to)) {
-                return Poll.pending();
-            }
-            src.advance(bb.position() - before);
-            return Poll.ready(null);
-        };
+        if (to != null && !(to instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("UdpSocket sends to an InetSocketAddress, got " + to);
+        }
+        return socket.send(src, (InetSocketAddress) to);
     }
 
     /**
@@ -147,11 +128,11 @@ public final class UdpSocket implements AutoCloseable {
      */
     @Override
     public void close() {
-        reg.driver().closeAndWait(reg);
+        socket.close();
     }
 
     @Override
     public String toString() {
-        return "UdpSocket[" + (!reg.isClosed() && channel.isOpen() ? localAddress() : "closed") + "]";
+        return "UdpSocket[" + (socket.isOpen() ? localAddress() : "closed") + "]";
     }
 }

@@ -16,7 +16,14 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Whether this process can use Linux io_uring, and if not, why not in one sentence with the fix.
+ * Whether this process can use Linux io_uring, and if not, why not in one sentence with the fix
+ * (static methods); and, as an instance, the extras of a runtime whose I/O driver is io_uring,
+ * reached on purpose through {@code Runtime.current().extension(Uring.class)} (empty on any other
+ * runtime, never an exception):
+ * {@snippet :
+ * Runtime.current().extension(Uring.class).ifPresent(uring ->
+ *         log.info("ring " + uring.stats()));           // SQ/CQ sizes, operations in flight, overflows
+ * }
  *
  * <p>The answer is worked out once, on first use, by reading
  * {@code /proc/sys/kernel/io_uring_disabled} and creating (and closing) a small ring on the
@@ -31,7 +38,50 @@ import java.util.TreeSet;
 public final class Uring {
     private static final Path DISABLED_SYSCTL = Path.of("/proc/sys/kernel/io_uring_disabled");
 
-    private Uring() { }
+    static {
+        dev.weft.uring.internal.UringAccess.install(Uring::new);
+    }
+
+    private final dev.weft.uring.internal.UringAccess.DriverView driver;
+
+    private Uring(dev.weft.uring.internal.UringAccess.DriverView driver) {
+        this.driver = driver;
+    }
+
+    /**
+     * A runtime's ring, counted since it was made.
+     *
+     * @param sqEntries   submission queue size
+     * @param cqEntries   completion queue size
+     * @param inFlight    operations given to the kernel and not yet completed
+     * @param submitted   operations given to the kernel
+     * @param completed   operations completed (their last CQE reaped)
+     * @param sqFull      times an operation waited for room in the SQ
+     * @param cqOverflows times completions waited in the kernel's overflow list (the CQ was full)
+     */
+    public record Stats(int sqEntries, int cqEntries, long inFlight, long submitted, long completed, long sqFull,
+                        long cqOverflows) { }
+
+    /** The runtime's ring statistics now. */
+    public Stats stats() {
+        long[] s = driver.snapshot();
+        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5]);
+    }
+
+    /** The name of the runtime this ring serves. */
+    public String runtimeName() {
+        return driver.runtimeName();
+    }
+
+    /** Whether the kernel supports operation {@code name} ({@link #supportedOperations()}). */
+    public boolean supports(String name) {
+        return supportedOperations().contains(name);
+    }
+
+    @Override
+    public String toString() {
+        return "Uring[runtime '" + runtimeName() + "', " + stats() + "]";
+    }
 
     /** Computed on first use (class initialisation is the lock). */
     private static final class Check {

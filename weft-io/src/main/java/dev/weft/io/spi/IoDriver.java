@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The I/O driver behind a runtime's I/O types: what {@link dev.weft.io.AsyncFile},
- * {@link dev.weft.io.TcpStream} and {@link dev.weft.io.TcpListener} ask to do their work. One per
+ * {@link dev.weft.io.TcpStream}, {@link dev.weft.io.TcpListener} and {@link dev.weft.io.UdpSocket} ask to do their work. One per
  * runtime, chosen by name ({@link IoDriverProvider}): {@code nio} (readiness, built in) or
  * {@code io_uring} (completion, module weft-uring). The I/O types find it through the current
  * runtime; user code does not call it.
@@ -29,4 +29,7 @@ public interface IoDriver {
 
     /** A listening TCP socket bound to {@code address} (resolved; port 0 picks one), address reuse on. */
     ListenSocket listen(InetSocketAddress address, int backlog) throws IOException;
+
+    /** A UDP socket bound to {@code address} (resolved; port 0 picks one). */
+    DatagramSocket bindUdp(InetSocketAddress address) throws IOException;
 }

@@ -348,6 +348,44 @@ public abstract class DriverConformanceTest {
     }
 
     /**
+     * Datagrams both ways, addressed and connected; a datagram longer than the buffer's room is
+     * truncated; a receive abandoned while it waits (it lost a select) loses no datagram.
+     */
+    @Test
+    void udpDatagramsArriveWholeAndAnAbandonedReceiveLosesNone() {
+        onRuntime(() -> {
+            try (UdpSocket a = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0));
+                 UdpSocket b = UdpSocket.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                Random rnd = new Random(11);
+                for (int i = 0; i < 50; i++) {
+                    byte[] msg = new byte[1 + rnd.nextInt(8000)];
+                    rnd.nextBytes(msg);
+                    IoBuf src = IoBuf.wrap(msg);
+                    a.sendTo(src, b.localAddress());
+                    assertThat(src.hasRemaining()).as("the datagram was taken whole").isFalse();
+                    IoBuf in = IoBuf.allocate(9000);
+                    java.net.SocketAddress from = b.receive(in);
+                    assertThat(from).isEqualTo(a.localAddress());
+                    assertThat(in.flip().toByteArray()).isEqualTo(msg);
+                }
+                b.connect(a.localAddress());
+                b.send(IoBuf.wrap("0123456789".getBytes()));
+                IoBuf small = IoBuf.allocate(4);
+                a.receive(small);
+                assertThat(new String(small.flip().toByteArray())).as("truncated to the room").isEqualTo("0123");
+                // a receive that waits, then loses a select: the datagram sent after it is not lost
+                Either<java.net.SocketAddress, Void> lost = Weft.select(a.receiveFuture(IoBuf.allocate(64)),
+                        Future.sleep(Duration.ofMillis(30)));
+                assertThat(lost).isInstanceOf(Either.Second.class);
+                b.send(IoBuf.wrap("after".getBytes()));
+                IoBuf got = IoBuf.allocate(64);
+                a.receive(got);
+                assertThat(new String(got.flip().toByteArray())).isEqualTo("after");
+            }
+        });
+    }
+
+    /**
      * A closed UDP socket neither receives nor sends (issue 12, fault 5): both fail at once with
      * {@code ClosedChannelException}, as reads and writes of a closed TCP stream do, even while
      * the driver has not closed the channel yet.

@@ -53,7 +53,7 @@ public final class Sys {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private static final MethodHandle SYSCALL, MMAP, MUNMAP, CLOSE, EVENTFD, OPEN, STRERROR;
-    private static final MethodHandle SOCKET, BIND, LISTEN, SETSOCKOPT, GETSOCKNAME, GETPEERNAME, SHUTDOWN;
+    private static final MethodHandle SOCKET, BIND, LISTEN, SETSOCKOPT, GETSOCKNAME, GETPEERNAME, SHUTDOWN, CONNECT;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -86,6 +86,8 @@ public final class Sys {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
         GETPEERNAME = linker.downcallHandle(libc.findOrThrow("getpeername"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), errno);
+        CONNECT = linker.downcallHandle(libc.findOrThrow("connect"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), errno);
         SHUTDOWN = linker.downcallHandle(libc.findOrThrow("shutdown"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), errno);
     }
@@ -199,6 +201,11 @@ public final class Sys {
     /** {@code bind(fd, addr, len)}. */
     public static void bind(int fd, MemorySegment addr, int len) throws ErrnoException {
         invoke("bind", st -> (int) BIND.invokeExact(st, fd, addr, len), rc -> rc != 0);
+    }
+
+    /** {@code connect(fd, addr, len)}: for a UDP socket, immediate (it sets the peer). */
+    public static void connect(int fd, MemorySegment addr, int len) throws ErrnoException {
+        invoke("connect", st -> (int) CONNECT.invokeExact(st, fd, addr, len), rc -> rc != 0);
     }
 
     /** {@code listen(fd, backlog)}. */

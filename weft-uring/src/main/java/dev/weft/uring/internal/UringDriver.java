@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       woken; wakes run after the lock is released.</li>
  * </ul>
  */
-public final class UringDriver implements Driver, IoDriver {
+public final class UringDriver implements Driver, IoDriver, UringAccess.DriverView {
     /** SQ entries; the CQ has twice as many. */
     static final int ENTRIES = 256;
     static final long WAKE_TAG = -1L;
@@ -141,6 +141,11 @@ public final class UringDriver implements Driver, IoDriver {
     @Override
     public dev.weft.io.spi.ListenSocket listen(java.net.InetSocketAddress address, int backlog) throws IOException {
         return UringListenSocket.bind(this, address, backlog);
+    }
+
+    @Override
+    public dev.weft.io.spi.DatagramSocket bindUdp(java.net.InetSocketAddress address) throws IOException {
+        return UringDatagramSocket.bind(this, address);
     }
 
     // ------------------------------------------------------------------ submission
@@ -270,6 +275,7 @@ public final class UringDriver implements Driver, IoDriver {
         op.slot = slot;
         op.userData = ((long) generations[slot] << 32) | slot;
         inFlight++;
+        submittedOps++;
         while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData)) {
             makeRoomLocked(wakes);
         }
@@ -384,6 +390,7 @@ public final class UringDriver implements Driver, IoDriver {
         generations[slot]++;
         free[freeCount++] = slot;
         inFlight--;
+        completedOps++;
         op.complete(res);
         wakes.add(op);
     }
@@ -564,6 +571,40 @@ public final class UringDriver implements Driver, IoDriver {
         Native.free(waitArg);
         // wakeRead is left to the process: the kernel tears a closed ring down asynchronously, and an
         // armed read of the eventfd could still be cancelled into it (8 bytes per closed runtime).
+    }
+
+    private volatile dev.weft.uring.Uring extras;
+    /** Operations given to the kernel and operations completed (their terminal CQE), for {@link dev.weft.uring.Uring.Stats}. */
+    private long submittedOps;
+    private long completedOps;
+
+    @Override
+    public String runtimeName() {
+        return runtimeName;
+    }
+
+    @Override
+    public long[] snapshot() {
+        lock.lock();
+        try {
+            return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps};
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@code Uring.class}: this driver's extras (statistics, the kernel's operations); the driver itself for its own type. */
+    @Override
+    public <E> java.util.Optional<E> extension(Class<E> type) {
+        if (type == dev.weft.uring.Uring.class) {
+            dev.weft.uring.Uring u = extras;
+            if (u == null) {
+                u = UringAccess.newUring(this);     // a race makes two equal views, keeps one
+                extras = u;
+            }
+            return java.util.Optional.of(type.cast(u));
+        }
+        return Driver.super.extension(type);
     }
 
     /** Counters for tests and diagnostics: {SQ full, EBUSY/EAGAIN answers, CQ overflow seen, in flight}. */

@@ -43,6 +43,11 @@ public final class NioIoDriver implements IoDriver {
     }
 
     @Override
+    public dev.weft.io.spi.DatagramSocket bindUdp(InetSocketAddress address) throws IOException {
+        return NioDatagramSocket.bind(NioDriver.current(), address);
+    }
+
+    @Override
     public Future<StreamSocket> connect(InetSocketAddress address) {
         return new Future<>() {
             private SocketChannel ch;
