@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
  * ({@link Launches}). The server JVM prints its port on stdout; everything else goes to stderr.
  */
 public final class EchoSuite {
-    static final List<String> RUNNERS = List.of("weft-nio/poll", "weft-nio/vthread", "jdk/vthread", "netty/nio");
+    static final List<String> RUNNERS = List.of("weft-nio/poll", "weft-nio/vthread", "weft-uring/poll", "weft-uring/vthread",
+            "jdk/vthread", "netty/nio");
     /** The workloads' connection counts; {@code -Dweft.bench.echo.connections=50,500} runs only those. */
     static final int[] CONNECTIONS = java.util.Arrays.stream(System.getProperty("weft.bench.echo.connections", "1,50,500")
             .split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
@@ -31,6 +32,8 @@ public final class EchoSuite {
     private static final Map<String, Callable<EchoServer>> SERVERS = Map.of(
             "weft-nio/poll", () -> WeftEchoServer.poll(),
             "weft-nio/vthread", () -> WeftEchoServer.sequential(),
+            "weft-uring/poll", () -> WeftEchoServer.uringPoll(),
+            "weft-uring/vthread", () -> WeftEchoServer.uringSequential(),
             "jdk/vthread", JdkEchoServer::new,
             "netty/nio", NettyEchoServer::new);
 

@@ -165,9 +165,11 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         lock.lock();
         try {
             prepareLocked(op, wakes);
-            reapLocked(wakes);
             armWakeLocked(wakes);
             submitLocked(wakes);
+            // After the submit: an operation that completed inside it (a read from the page cache,
+            // a receive with data waiting) is delivered now, so its task need not park at all.
+            reapLocked(wakes);
         } finally {
             lock.unlock();
         }
@@ -186,8 +188,8 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         lock.lock();
         try {
             cancelLocked(op);
-            reapLocked(wakes);
             submitLocked(wakes);
+            reapLocked(wakes);
         } finally {
             lock.unlock();
         }

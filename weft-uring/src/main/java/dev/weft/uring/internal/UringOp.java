@@ -152,6 +152,13 @@ final class UringOp implements Future<Integer> {
      * {@link CancelledException}.
      */
     int awaitIn(IntConsumer onCancelled) {
+        // An operation that completes inside its submit (a page-cache read) never parks the task:
+        // spend its budget, so a loop of them still lets the other tasks on its worker run. One
+        // unit per operation and one more per 64 KiB it moves (a 1 MiB read is a lot of copying:
+        // 128 of them between two yields held a current-thread runtime for over 100 ms).
+        for (int units = 1 + Math.max(0, len) / 65_536; units > 0; units--) {
+            dev.weft.spi.Coop.proceedBlocking();
+        }
         submit();
         try {
             return Weft.await(this);

@@ -154,6 +154,26 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         }
         if (start != null) {
             submitOrFail(start);
+            // The receive may have completed inside the submit (data was waiting): take it now.
+            lock.lock();
+            try {
+                if (rEnd > rStart) {
+                    int n = Math.min(rEnd - rStart, dst.remaining());
+                    MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
+                    dst.advance(n);
+                    rStart += n;
+                    if (rStart == rEnd) {
+                        rStart = 0;
+                        rEnd = 0;
+                    }
+                    return n;
+                }
+                if (eof && readError == null) {
+                    return AsyncRead.EOF;
+                }
+            } finally {
+                lock.unlock();
+            }
         }
         return AsyncRead.PENDING;
     }
