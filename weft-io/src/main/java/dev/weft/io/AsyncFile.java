@@ -18,7 +18,7 @@ import java.util.Set;
  * (open, read, write, size, force, close) runs there. On the io_uring driver (the runtime's
  * {@code ioDriver("io_uring")}, module weft-uring) the kernel does the work: open, read, write,
  * sync and close are io_uring operations and no pool thread is used. In a sequential task the calls read like {@link FileChannel}'s; they park the task,
- * so they cannot be called from a poll.
+ * so they cannot be called from a poll; poll tasks read with {@link #readAtFuture}.
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="file"}
  *
@@ -58,6 +58,21 @@ public final class AsyncFile implements AutoCloseable {
     /** Reads into {@code dst} at file offset {@code position}: the count read, or -1 at end of file. */
     public int readAt(IoBuf dst, long position) throws IOException {
         return handle.readAt(dst, position);
+    }
+
+    /**
+     * Reads into {@code dst} at {@code position}, as a future for poll tasks: the count, or -1 at
+     * end of file. The bytes land in memory of the read's own and are copied into {@code dst} (at
+     * its position, which advances) in the poll that completes it; dropping the future before
+     * then leaves {@code dst} untouched. On io_uring the kernel reads (no pool thread); on NIO the
+     * read runs on the blocking pool.
+     */
+    public dev.weft.Future<Integer> readAtFuture(IoBuf dst, long position) {
+        java.util.Objects.requireNonNull(dst, "dst");
+        if (position < 0) {
+            throw new IllegalArgumentException("a negative file position: " + position);
+        }
+        return handle.readAtFuture(dst, position);
     }
 
     /** Writes {@code src}'s remaining bytes at file offset {@code position}, all of them; returns the count. */

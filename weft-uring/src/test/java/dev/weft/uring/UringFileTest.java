@@ -185,4 +185,59 @@ class UringFileTest {
             });
         }
     }
+
+    /** The poll form: a poll task reads the whole file; a read dropped before it completes leaves its buffer untouched. */
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void pollTasksReadWithTheFutureFormAndADroppedReadTouchesNothing(Rt kind, @TempDir Path dir) throws Exception {
+        byte[] data = new byte[200_000];
+        new Random(3).nextBytes(data);
+        Path path = Files.write(dir.resolve("poll.bin"), data);
+        try (Runtime rt = kind.factory().get()) {
+            AsyncFile file = rt.run(() -> AsyncFile.open(path));
+            IoBuf all = IoBuf.allocate(data.length);
+            Task<Integer> reader = rt.spawnFuture(new dev.weft.Future<Integer>() {
+                private dev.weft.Future<Integer> current;
+
+                @Override
+                public dev.weft.Poll<Integer> poll(dev.weft.Context cx) {
+                    for (;;) {
+                        if (current == null) {
+                            current = file.readAtFuture(all.limit(Math.min(all.capacity(), all.position() + 7_000)), all.position());
+                        }
+                        dev.weft.Poll<Integer> p = current.poll(cx);
+                        if (p.isPending()) {
+                            return dev.weft.Poll.pending();
+                        }
+                        current = null;
+                        if (p.value() < 0 || all.position() == all.capacity()) {
+                            return dev.weft.Poll.ready(all.position());
+                        }
+                    }
+                }
+            });
+            assertThat(rt.run(reader::join)).isEqualTo(data.length);
+            assertThat(all.flip().toByteArray()).isEqualTo(data);
+            IoBuf untouched = IoBuf.allocate(64);
+            file.readAtFuture(untouched, 0).drop();     // never polled: nothing started
+            rt.run(file::close);
+            // a read waiting in the kernel (a FIFO nobody writes yet) loses a select: dropped in flight
+            Path fifo = dir.resolve("fifo");
+            Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor() == 0, "mkfifo failed");
+            AsyncFile pipe = rt.run(() -> AsyncFile.open(fifo, java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE));
+            Task<Object> raced = rt.spawnFuture(dev.weft.Future.select(pipe.readAtFuture(untouched, 0),
+                    dev.weft.Future.sleep(Duration.ofMillis(30))).map(e -> (Object) e));
+            assertThat(rt.run(raced::join)).isInstanceOf(dev.weft.Either.Second.class);
+            String after = rt.run(() -> {
+                pipe.writeAllAt(IoBuf.wrap("ping".getBytes()), 0);
+                IoBuf in = IoBuf.allocate(16);
+                pipe.readAt(in, 0);
+                return new String(in.flip().toByteArray());
+            });
+            assertThat(after).as("the dropped read took nothing from the pipe").isEqualTo("ping");
+            assertThat(untouched.position()).as("the read that lost the select advanced nothing").isZero();
+            assertThat(untouched.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0)).isZero();
+            rt.run(pipe::close);
+        }
+    }
 }

@@ -25,6 +25,8 @@ import java.util.SplittableRandom;
  * <p>{@code FilesSuite prepare <path>} writes the file ({@code weft.bench.files.bytes}, 1 GiB) and reads it once (the page cache
  * is warm for every runner alike); {@code FilesSuite <runner> <path>} measures one runner:
  * <ul>
+ *   <li>{@code weft-uring/poll}: one poll task per reader, {@code AsyncFile.readAtFuture} on the
+ *       io_uring driver;</li>
  *   <li>{@code weft-uring/vthread}: one sequential task per reader, {@code AsyncFile.readAt} on the
  *       io_uring driver (the kernel does the read; no pool thread);</li>
  *   <li>{@code weft-nio/vthread}: the same code on the NIO driver (each read on the blocking pool);</li>
@@ -43,7 +45,7 @@ public final class FilesSuite {
         }
     }
 
-    static final List<String> RUNNERS = List.of("weft-uring/vthread", "weft-nio/vthread", "jdk/vthread");
+    static final List<String> RUNNERS = List.of("weft-uring/poll", "weft-uring/vthread", "weft-nio/vthread", "jdk/vthread");
     private static final int BUCKETS = 1_000_000;
 
     private FilesSuite() { }
@@ -71,6 +73,7 @@ public final class FilesSuite {
         for (int depth : DEPTHS) {
             long[] histogram = new long[BUCKETS + 1];
             long ops = switch (runner) {
+                case "weft-uring/poll" -> weftPoll(path, blocks, depth, settings, histogram);
                 case "weft-uring/vthread" -> weft(path, blocks, depth, "io_uring", settings, histogram);
                 case "weft-nio/vthread" -> weft(path, blocks, depth, "nio", settings, histogram);
                 default -> jdk(path, blocks, depth, settings, histogram);
@@ -139,6 +142,54 @@ public final class FilesSuite {
                     return merge(readers.stream().map(Task::join).toList(), histogram);
                 }
             });
+        }
+    }
+
+    /** {@code depth} poll tasks, each a loop of {@link AsyncFile#readAtFuture} on the io_uring driver. */
+    private static long weftPoll(Path path, long blocks, int depth, Settings settings, long[] histogram) throws Exception {
+        try (Runtime rt = Runtimes.multiThreadBuilder().name("files-poll").workers(2).ioDriver("io_uring").build()) {
+            AsyncFile file = rt.run(() -> AsyncFile.open(path));
+            try {
+                long start = System.nanoTime();
+                long from = start + (long) (settings.warmup() * 1e9);
+                long to = from + (long) (settings.seconds() * 1e9);
+                List<Task<long[]>> readers = new ArrayList<>();
+                for (int r = 0; r < depth; r++) {
+                    SplittableRandom rnd = new SplittableRandom(r);
+                    readers.add(rt.spawnFuture(new dev.weft.Future<long[]>() {
+                        private final long[] mine = new long[BUCKETS + 1];
+                        private final IoBuf buf = IoBuf.allocateDirect(BLOCK);
+                        private dev.weft.Future<Integer> current;
+                        private long began;
+                        private long count;
+
+                        @Override
+                        public dev.weft.Poll<long[]> poll(dev.weft.Context cx) {
+                            for (;;) {
+                                if (current == null) {
+                                    began = System.nanoTime();
+                                    if (began >= to) {
+                                        return dev.weft.Poll.ready(withCount(mine, count));
+                                    }
+                                    current = file.readAtFuture(buf.clear(), rnd.nextLong(blocks) * BLOCK);
+                                }
+                                if (current.poll(cx).isPending()) {
+                                    return dev.weft.Poll.pending();
+                                }
+                                current = null;
+                                long done = System.nanoTime();
+                                if (began >= from) {
+                                    mine[(int) Math.min((done - began) / 1_000, BUCKETS)]++;
+                                    count++;
+                                }
+                            }
+                        }
+                    }));
+                }
+                return merge(rt.run(() -> readers.stream().map(Task::join).toList()), histogram);
+            } finally {
+                rt.run(file::close);
+            }
         }
     }
 

@@ -51,6 +51,46 @@ public final class PoolFile implements FileHandle {
         return n;
     }
 
+    /** On the blocking pool, into a heap buffer of the call's own; copied into {@code dst} when polled done. */
+    @Override
+    public dev.weft.Future<Integer> readAtFuture(IoBuf dst, long position) {
+        return new dev.weft.Future<>() {
+            private dev.weft.Task<ByteBuffer> call;
+
+            @Override
+            public dev.weft.Poll<Integer> poll(dev.weft.Context cx) {
+                if (call == null) {
+                    int want = dst.remaining();
+                    call = dev.weft.Runtime.current().spawnBlocking(() -> {
+                        ByteBuffer mine = ByteBuffer.allocate(want);
+                        int n = want == 0 ? 0 : channel.read(mine, position);
+                        return n < 0 ? null : mine.flip();
+                    });
+                }
+                dev.weft.Poll<ByteBuffer> p = call.poll(cx);
+                if (p.isPending()) {
+                    return dev.weft.Poll.pending();
+                }
+                ByteBuffer got = p.value();
+                call = null;
+                if (got == null) {
+                    return dev.weft.Poll.ready(-1);
+                }
+                int n = got.remaining();
+                dst.put(got.array(), 0, n);
+                return dev.weft.Poll.ready(n);
+            }
+
+            @Override
+            public void drop() {
+                if (call != null) {
+                    call.cancel();      // never interrupted (the channel stays open); it reads into its own buffer
+                    call = null;
+                }
+            }
+        };
+    }
+
     @Override
     public int writeAllAt(IoBuf src, long position) throws IOException {
         ByteBuffer bb = src.asByteBuffer();

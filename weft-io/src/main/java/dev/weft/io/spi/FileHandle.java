@@ -14,6 +14,15 @@ public interface FileHandle {
     /** Reads into {@code dst} at {@code position}: the count (advancing {@code dst}), or -1 at end of file. */
     int readAt(IoBuf dst, long position) throws IOException;
 
+    /**
+     * Poll form of {@link #readAt}: reads up to {@code dst.remaining()} bytes at {@code position}
+     * into memory of the operation's own, copied into {@code dst} (and {@code dst} advanced) only
+     * in the poll that completes it; the result is the count, or -1 at end of file. Dropping it
+     * earlier leaves {@code dst} untouched (the operation's memory is freed once the operation
+     * has let go of it).
+     */
+    dev.weft.Future<Integer> readAtFuture(IoBuf dst, long position);
+
     /** Writes all of {@code src}'s remaining bytes at {@code position} (advancing {@code src}); returns the count. */
     int writeAllAt(IoBuf src, long position) throws IOException;
 

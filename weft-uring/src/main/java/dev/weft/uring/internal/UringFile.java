@@ -120,6 +120,95 @@ final class UringFile implements FileHandle {
         }
     }
 
+    /**
+     * A read into native memory of the operation's own, copied into {@code dst} in the poll that
+     * completes it. Who frees that memory is decided by one state word: the poll that takes the
+     * result, or the completion of an operation whose future was dropped, or the drop of a future
+     * whose operation had completed.
+     */
+    @Override
+    public dev.weft.Future<Integer> readAtFuture(IoBuf dst, long position) {
+        return new dev.weft.Future<>() {
+            private static final int IN_FLIGHT = 0;
+            private static final int COMPLETED = 1;
+            private static final int DROPPED = 2;
+            private static final int TAKEN = 3;
+            private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+            private UringOp op;
+            private MemorySegment mem;
+
+            @Override
+            public dev.weft.Poll<Integer> poll(dev.weft.Context cx) {
+                if (op == null) {
+                    if (closed.get()) {
+                        throw new java.io.UncheckedIOException(new java.nio.channels.ClosedChannelException());
+                    }
+                    if (!dev.weft.spi.Coop.proceed(cx)) {
+                        return dev.weft.Poll.pending();
+                    }
+                    int want = dst.remaining();
+                    MemorySegment m = Native.allocate(want);
+                    mem = m;
+                    UringOp created = new UringOp(driver, Opcode.READ, fd, m.address(), want, position, 0, null,
+                            "read " + path + " @" + position);
+                    created.onComplete(res -> {
+                        if (!state.compareAndSet(IN_FLIGHT, COMPLETED)) {
+                            Native.free(m);     // dropped meanwhile: nobody will take the bytes
+                        }
+                    });
+                    op = created;
+                    try {
+                        created.submit();
+                    } catch (RuntimeException refused) {
+                        op = null;
+                        Native.free(m);
+                        throw refused;
+                    }
+                }
+                dev.weft.Poll<Integer> p = op.poll(cx);
+                if (p.isPending() || state.get() != COMPLETED) {
+                    if (p.isReady()) {
+                        cx.waker().wake();      // done, its callback about to run: look again at once
+                    }
+                    return dev.weft.Poll.pending();
+                }
+                state.set(TAKEN);
+                int res = p.value();
+                try {
+                    if (res < 0) {
+                        throw new java.io.UncheckedIOException(error(-res, "cannot read " + path, path));
+                    }
+                    if (res == 0) {
+                        return dev.weft.Poll.ready(dst.remaining() == 0 ? 0 : -1);
+                    }
+                    took(dst, mem, false, res);
+                    return dev.weft.Poll.ready(res);
+                } finally {
+                    Native.free(mem);
+                    mem = null;
+                }
+            }
+
+            @Override
+            public void drop() {
+                UringOp o = op;
+                if (o == null) {
+                    return;
+                }
+                if (state.compareAndSet(IN_FLIGHT, DROPPED)) {
+                    o.drop();               // cancels; the completion frees the memory
+                } else if (state.compareAndSet(COMPLETED, DROPPED)) {
+                    Native.free(mem);       // completed, never taken
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "readAt(" + path + " @" + position + ") on io_uring";
+            }
+        };
+    }
+
     /** Accounts {@code n} bytes the kernel read into {@code target} (copied into {@code dst} if it bounced). */
     private static void took(IoBuf dst, MemorySegment target, boolean direct, int n) {
         if (n <= 0) {
