@@ -100,6 +100,11 @@ public abstract class AbstractRuntime implements Runtime {
      */
     public static final String IO_DRIVER = "weft.io.driver";
 
+    /** The name of the I/O driver this runtime's I/O types use: its option {@value #IO_DRIVER}, else that system property, else {@code nio}. */
+    public final String ioDriverName() {
+        return option(IO_DRIVER).orElseGet(() -> System.getProperty(IO_DRIVER, "nio"));
+    }
+
     /** This runtime's number in the process (creation order), as task dumps show it. */
     public final long id() {
         return registryId;

@@ -11,7 +11,6 @@ import dev.weft.io.Io;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
-import dev.weft.runtime.Runtimes;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,18 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class UringCancelStormTest {
-    record Rt(String name, Supplier<Runtime> factory) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Rt> runtimes() {
-        return Stream.of(
-                new Rt("multi-thread", () -> Runtimes.multiThreadBuilder().name("storm-multi").workers(2).ioDriver("io_uring").build()),
-                new Rt("current-thread", () -> Runtimes.currentThread("storm-current").ioDriver("io_uring")),
-                new Rt("jdk", () -> Runtimes.jdkDefault("storm-jdk").ioDriver("io_uring")));
+    static Stream<UringRuntimes.Rt> runtimes() {
+        return UringRuntimes.all("storm");
     }
 
     @BeforeAll
@@ -61,7 +49,7 @@ class UringCancelStormTest {
 
     @ParameterizedTest
     @MethodSource("runtimes")
-    void cancelledReadsLoseAndRepeatNothing(Rt kind) throws Exception {
+    void cancelledReadsLoseAndRepeatNothing(UringRuntimes.Rt kind) throws Exception {
         byte[] data = new byte[4 << 20];
         new Random(9).nextBytes(data);
         long fdsBefore = openFds();

@@ -10,7 +10,6 @@ import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.io.AsyncFile;
 import dev.weft.io.IoBuf;
-import dev.weft.runtime.Runtimes;
 import dev.weft.spi.AbstractRuntime;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,18 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class UringFileTest {
-    record Rt(String name, Supplier<Runtime> factory) {
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    static Stream<Rt> runtimes() {
-        return Stream.of(
-                new Rt("multi-thread", () -> Runtimes.multiThreadBuilder().name("uring-multi").workers(2).ioDriver("io_uring").build()),
-                new Rt("current-thread", () -> Runtimes.currentThread("uring-current").ioDriver("io_uring")),
-                new Rt("jdk", () -> Runtimes.jdkDefault("uring-jdk").ioDriver("io_uring")));
+    static Stream<UringRuntimes.Rt> runtimes() {
+        return UringRuntimes.all("uring");
     }
 
     @BeforeAll
@@ -60,7 +48,7 @@ class UringFileTest {
 
     @ParameterizedTest
     @MethodSource("runtimes")
-    void writesAndReadsBackThroughTheRingWithoutThePool(Rt kind, @TempDir Path dir) throws Exception {
+    void writesAndReadsBackThroughTheRingWithoutThePool(UringRuntimes.Rt kind, @TempDir Path dir) throws Exception {
         byte[] data = new byte[300_000];
         new Random(7).nextBytes(data);
         Path path = dir.resolve("f.bin");
@@ -96,7 +84,7 @@ class UringFileTest {
 
     @ParameterizedTest
     @MethodSource("runtimes")
-    void errorsNameTheFileAndTheCause(Rt kind, @TempDir Path dir) throws Exception {
+    void errorsNameTheFileAndTheCause(UringRuntimes.Rt kind, @TempDir Path dir) throws Exception {
         Path missing = dir.resolve("missing.txt");
         Path there = Files.writeString(dir.resolve("there.txt"), "x");
         try (Runtime rt = kind.factory().get()) {
@@ -121,7 +109,7 @@ class UringFileTest {
      */
     @ParameterizedTest
     @MethodSource("runtimes")
-    void aReadWaitingInTheKernelIsCancelledWithItsTask(Rt kind, @TempDir Path dir) throws Exception {
+    void aReadWaitingInTheKernelIsCancelledWithItsTask(UringRuntimes.Rt kind, @TempDir Path dir) throws Exception {
         Path fifo = dir.resolve("fifo");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed");
@@ -152,7 +140,7 @@ class UringFileTest {
     /** Random cancels during big reads: the bytes before the position are the file's, the file stays usable. */
     @ParameterizedTest
     @MethodSource("runtimes")
-    void cancelledReadsKeepWhatLandedAndLeaveTheFileUsable(Rt kind, @TempDir Path dir) throws Exception {
+    void cancelledReadsKeepWhatLandedAndLeaveTheFileUsable(UringRuntimes.Rt kind, @TempDir Path dir) throws Exception {
         byte[] data = new byte[4 << 20];
         new Random(12).nextBytes(data);
         Path path = Files.write(dir.resolve("data.bin"), data);
@@ -189,7 +177,7 @@ class UringFileTest {
     /** The poll form: a poll task reads the whole file; a read dropped before it completes leaves its buffer untouched. */
     @ParameterizedTest
     @MethodSource("runtimes")
-    void pollTasksReadWithTheFutureFormAndADroppedReadTouchesNothing(Rt kind, @TempDir Path dir) throws Exception {
+    void pollTasksReadWithTheFutureFormAndADroppedReadTouchesNothing(UringRuntimes.Rt kind, @TempDir Path dir) throws Exception {
         byte[] data = new byte[200_000];
         new Random(3).nextBytes(data);
         Path path = Files.write(dir.resolve("poll.bin"), data);

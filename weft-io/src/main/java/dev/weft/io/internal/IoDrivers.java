@@ -47,10 +47,7 @@ public final class IoDrivers {
 
     /** The driver of {@code runtime}. */
     public static IoDriver of(Runtime runtime) {
-        String name = runtime instanceof AbstractRuntime ar ? ar.option(AbstractRuntime.IO_DRIVER).orElse(null) : null;
-        if (name == null) {
-            name = System.getProperty(AbstractRuntime.IO_DRIVER, "nio");
-        }
+        String name = runtime instanceof AbstractRuntime ar ? ar.ioDriverName() : System.getProperty(AbstractRuntime.IO_DRIVER, "nio");
         if (name.equals("nio")) {
             return NIO;
         }

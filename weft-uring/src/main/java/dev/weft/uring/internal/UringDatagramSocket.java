@@ -137,19 +137,14 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
                 block.set(ValueLayout.JAVA_INT, 48, 0);                           // msg_flags
                 block.set(ValueLayout.JAVA_LONG, MSGHDR, base + MSGHDR + IOVEC + NAME);   // iov_base
                 block.set(ValueLayout.JAVA_LONG, MSGHDR + 8, (long) DATA);               // iov_len
-                start = recvOp = new UringOp(driver, Opcode.RECVMSG, fd, base, 1, 0, 0, null, "recvmsg fd " + fd)
+                start = recvOp = new UringOp(driver, Opcode.RECVMSG, fd, base, 1, 0, 0, "recvmsg fd " + fd)
                         .onComplete(this::received);
             }
         } finally {
             lock.unlock();
         }
         if (start != null) {
-            try {
-                start.submit();
-            } catch (IllegalStateException driverClosed) {
-                start.complete(-Errno.ECANCELED);
-                start.fire();
-            }
+            start.submitOrFail();
         }
         return Poll.pending();
     }
@@ -178,7 +173,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
             driver.closed(this);
             UringSockets.closeQuietly(fd);
         }
-        wake(w);
+        UringSockets.wake(w, this);
     }
 
     // ------------------------------------------------------------------ send
@@ -212,7 +207,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
                     mem.set(ValueLayout.JAVA_LONG, 24, 1L);
                     mem.set(ValueLayout.JAVA_LONG, MSGHDR, base + MSGHDR + IOVEC + NAME);
                     mem.set(ValueLayout.JAVA_LONG, MSGHDR + 8, (long) length);
-                    UringOp created = new UringOp(driver, Opcode.SENDMSG, fd, base, 1, 0, 0, null, "sendmsg fd " + fd)
+                    UringOp created = new UringOp(driver, Opcode.SENDMSG, fd, base, 1, 0, 0, "sendmsg fd " + fd)
                             .onComplete(res -> Native.free(mem));       // the kernel is done with the datagram
                     op = created;
                     try {
@@ -283,7 +278,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
             driver.closed(this);
             UringSockets.closeQuietly(fd);
         }
-        wake(w);
+        UringSockets.wake(w, this);
     }
 
     @Override
@@ -321,16 +316,6 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
         if (!freed) {
             freed = true;
             Native.free(block);
-        }
-    }
-
-    private void wake(Waker w) {
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring UDP socket on " + local + " (a waker)", w, t);
-            }
         }
     }
 

@@ -609,26 +609,6 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         return Driver.super.extension(type);
     }
 
-    /** Counters for tests and diagnostics: {SQ full, EBUSY/EAGAIN answers, CQ overflow seen, in flight}. */
-    long[] counters() {
-        lock.lock();
-        try {
-            return new long[] {sqFull, busy, overflowSeen, inFlight};
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** For tests and dumps: operations submitted and not yet completed. */
-    public int inFlight() {
-        lock.lock();
-        try {
-            return inFlight;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public String toString() {
         return "io_uring driver of runtime '" + runtimeName + "'";

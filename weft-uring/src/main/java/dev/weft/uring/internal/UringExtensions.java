@@ -16,8 +16,7 @@ public final class UringExtensions implements ExtensionProvider {
         if (type != Uring.class || !Uring.isAvailable() || runtime.isClosed()) {
             return Optional.empty();
         }
-        String chosen = runtime.option(AbstractRuntime.IO_DRIVER).orElse(System.getProperty(AbstractRuntime.IO_DRIVER, "nio"));
-        if (!chosen.equals("io_uring")) {
+        if (!runtime.ioDriverName().equals("io_uring")) {
             return Optional.empty();
         }
         return runtime.driver(UringDriver.class, UringDriver::new).extension(type);

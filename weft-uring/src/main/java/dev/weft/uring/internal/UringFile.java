@@ -41,7 +41,7 @@ final class UringFile implements FileHandle {
         MemorySegment cPath = Native.string(path.toAbsolutePath().toString());
         int res;
         try {
-            UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags, cPath,
+            UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags,
                     "openat " + path);
             res = op.awaitIn(late -> closeQuietly(late));   // an open that completes after its cancel closes what it opened
         } finally {
@@ -102,7 +102,7 @@ final class UringFile implements FileHandle {
         boolean direct = dst.isDirect();
         MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Native.allocate(want);
         try {
-            UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0, target,
+            UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0,
                     "read " + path + " @" + position);
             int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
             if (res < 0) {
@@ -149,7 +149,7 @@ final class UringFile implements FileHandle {
                     int want = dst.remaining();
                     MemorySegment m = Native.allocate(want);
                     mem = m;
-                    UringOp created = new UringOp(driver, Opcode.READ, fd, m.address(), want, position, 0, null,
+                    UringOp created = new UringOp(driver, Opcode.READ, fd, m.address(), want, position, 0,
                             "read " + path + " @" + position);
                     created.onComplete(res -> {
                         if (!state.compareAndSet(IN_FLIGHT, COMPLETED)) {
@@ -239,7 +239,7 @@ final class UringFile implements FileHandle {
             }
             int res;
             try {
-                UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0, from,
+                UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0,
                         "write " + path + " @" + (position + total));
                 res = op.awaitIn(wrote -> {
                     if (wrote > 0) {
@@ -268,7 +268,7 @@ final class UringFile implements FileHandle {
         try {
             // statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &buf): the SQE's off field carries the buffer.
             UringOp op = new UringOp(driver, Opcode.STATX, fd, empty.address(), Abi.STATX_SIZE, statx.address(),
-                    Abi.AT_EMPTY_PATH, null, "statx " + path);
+                    Abi.AT_EMPTY_PATH, "statx " + path);
             int res = op.awaitIn(ignored -> { });
             if (res < 0) {
                 throw error(-res, "cannot read the size of " + path, path);
@@ -283,7 +283,7 @@ final class UringFile implements FileHandle {
     @Override
     public void sync(boolean metaData) throws IOException {
         checkOpen();
-        UringOp op = new UringOp(driver, Opcode.FSYNC, fd, 0, 0, 0, metaData ? 0 : Abi.FSYNC_DATASYNC, null,
+        UringOp op = new UringOp(driver, Opcode.FSYNC, fd, 0, 0, 0, metaData ? 0 : Abi.FSYNC_DATASYNC,
                 "fsync " + path);
         int res = op.awaitIn(ignored -> { });
         if (res < 0) {
@@ -304,7 +304,7 @@ final class UringFile implements FileHandle {
         }
         int res;
         try {
-            res = dev.weft.Weft.shielded(() -> new UringOp(driver, Opcode.CLOSE, fd, 0, 0, 0, 0, null, "close " + path)
+            res = dev.weft.Weft.shielded(() -> new UringOp(driver, Opcode.CLOSE, fd, 0, 0, 0, 0, "close " + path)
                     .awaitIn(ignored -> { }));
         } catch (IllegalStateException notInATaskOrDriverClosed) {
             closeQuietly(fd);       // outside a sequential task, or the runtime closed: close(2) here

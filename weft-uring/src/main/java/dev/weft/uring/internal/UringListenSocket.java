@@ -79,19 +79,14 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
             }
             acceptor = cx.waker();
             if (acceptOp == null) {
-                start = acceptOp = new UringOp(driver, Opcode.ACCEPT, fd, 0, 0, 0, Sockaddr.SOCK_CLOEXEC, null,
+                start = acceptOp = new UringOp(driver, Opcode.ACCEPT, fd, 0, 0, 0, Sockaddr.SOCK_CLOEXEC,
                         "accept on " + local).onComplete(this::accepted);
             }
         } finally {
             lock.unlock();
         }
         if (start != null) {
-            try {
-                start.submit();
-            } catch (IllegalStateException driverClosed) {
-                start.complete(-Errno.ECANCELED);
-                start.fire();
-            }
+            start.submitOrFail();
         }
         return Poll.pending();
     }
@@ -117,13 +112,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
             lock.unlock();
         }
         UringSockets.closeQuietly(stray);
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring listener on " + local + " (a waker)", w, t);
-            }
-        }
+        UringSockets.wake(w, this);
     }
 
     @Override
@@ -162,13 +151,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
         }
         driver.closed(this);
         UringSockets.closeQuietly(fd);
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring listener on " + local + " (a waker)", w, t);
-            }
-        }
+        UringSockets.wake(w, this);
     }
 
     @Override

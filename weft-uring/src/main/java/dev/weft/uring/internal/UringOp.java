@@ -14,9 +14,9 @@ import java.util.function.IntConsumer;
  * {@code -errno}); dropping it before then asks the kernel to cancel it
  * ({@code IORING_OP_ASYNC_CANCEL}).
  *
- * <p><b>Ownership.</b> {@link #keep} holds the memory the operation reads or writes until its
- * terminal CQE, whatever a cancel returns: the kernel may still be using it after the cancel is
- * sent ({@code -EALREADY}: it has started). {@link #awaitIn} is how sequential code waits: a task
+ * <p><b>Ownership.</b> The memory the operation reads or writes belongs to it until its terminal
+ * CQE, whatever a cancel returns: the kernel may still be using it after the cancel is sent
+ * ({@code -EALREADY}: it has started). Its owner frees it only then ({@link Native}). {@link #awaitIn} is how sequential code waits: a task
  * cancelled while it waits sends the cancel, then waits (shielded) for that terminal CQE and hands
  * its result to the caller (bytes that landed, a descriptor to close) before it throws.
  *
@@ -37,8 +37,6 @@ final class UringOp implements Future<Integer> {
     final int opFlags;
     /** What the operation does, for dumps and errors ("read fd 7"). */
     final String what;
-    /** The memory the kernel uses: kept reachable until the terminal CQE. */
-    private Object keep;
 
     int slot = -1;
     long userData;
@@ -50,7 +48,7 @@ final class UringOp implements Future<Integer> {
     /** Run with the result on the reaping thread, after the driver's lock is released; set before submit. */
     private java.util.function.IntConsumer onComplete;
 
-    UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, Object keep, String what) {
+    UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, String what) {
         this.driver = driver;
         this.opcode = opcode;
         this.fd = fd;
@@ -58,7 +56,6 @@ final class UringOp implements Future<Integer> {
         this.len = len;
         this.offset = offset;
         this.opFlags = opFlags;
-        this.keep = keep;
         this.what = what;
     }
 
@@ -99,7 +96,6 @@ final class UringOp implements Future<Integer> {
     /** Called by the reaping thread, under the driver's lock, with the terminal CQE's result. */
     void complete(int result) {
         res = result;
-        keep = null;
         done = true;
     }
 
@@ -117,11 +113,17 @@ final class UringOp implements Future<Integer> {
         Waker w = waker;
         if (w != null) {
             waker = null;
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring " + what + " (a waker)", w, t);
-            }
+            UringSockets.wake(w, this);
+        }
+    }
+
+    /** {@link #submit}; if the driver has closed, completes with {@code -ECANCELED} instead (callback and waker run here). */
+    void submitOrFail() {
+        try {
+            submit();
+        } catch (IllegalStateException driverClosed) {
+            complete(-Errno.ECANCELED);
+            fire();
         }
     }
 

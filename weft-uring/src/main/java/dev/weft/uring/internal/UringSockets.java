@@ -36,6 +36,17 @@ final class UringSockets {
         };
     }
 
+    /** Wakes {@code w} if there is one; a waker that throws is reported against {@code owner}, and the caller goes on. */
+    static void wake(dev.weft.Waker w, Object owner) {
+        if (w != null) {
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report(owner + " (a waker)", w, t);
+            }
+        }
+    }
+
     static void closeQuietly(int fd) {
         if (fd >= 0) {
             try {
@@ -72,7 +83,7 @@ final class UringSockets {
                     MemorySegment sa = Sockaddr.encodeNative(address);
                     int socket = fd;
                     // CONNECT: addr = the sockaddr, off (addr2) = its length
-                    UringOp created = new UringOp(driver, Opcode.CONNECT, fd, sa.address(), 0, sa.byteSize(), 0, sa,
+                    UringOp created = new UringOp(driver, Opcode.CONNECT, fd, sa.address(), 0, sa.byteSize(), 0,
                             "connect " + address);
                     created.onComplete(res -> {
                         Native.free(sa);            // the kernel is done with the address

@@ -106,8 +106,8 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         if (closeNow) {
             UringSockets.closeQuietly(fd);
         }
-        wakeGuarded(r);
-        wakeGuarded(w);
+        UringSockets.wake(r, this);
+        UringSockets.wake(w, this);
     }
 
 
@@ -124,15 +124,8 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         UringOp start = null;
         lock.lock();
         try {
-            if (rEnd > rStart) {
-                int n = Math.min(rEnd - rStart, dst.remaining());
-                MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
-                dst.advance(n);
-                rStart += n;
-                if (rStart == rEnd) {
-                    rStart = 0;
-                    rEnd = 0;
-                }
+            int n = takeBufferedLocked(dst);
+            if (n > 0) {
                 return n;
             }
             if (readError != null) {
@@ -146,26 +139,19 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             }
             readWaker = cx.waker();
             if (recvOp == null) {
-                start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, rbuf, "recv fd " + fd)
+                start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, "recv fd " + fd)
                         .onComplete(this::received);
             }
         } finally {
             lock.unlock();
         }
         if (start != null) {
-            submitOrFail(start);
+            start.submitOrFail();
             // The receive may have completed inside the submit (data was waiting): take it now.
             lock.lock();
             try {
-                if (rEnd > rStart) {
-                    int n = Math.min(rEnd - rStart, dst.remaining());
-                    MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
-                    dst.advance(n);
-                    rStart += n;
-                    if (rStart == rEnd) {
-                        rStart = 0;
-                        rEnd = 0;
-                    }
+                int n = takeBufferedLocked(dst);
+                if (n > 0) {
                     return n;
                 }
                 if (eof && readError == null) {
@@ -176,6 +162,22 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             }
         }
         return AsyncRead.PENDING;
+    }
+
+    /** Copies what the receive buffer holds into {@code dst}: the count, 0 if it holds nothing. */
+    private int takeBufferedLocked(IoBuf dst) {
+        int n = Math.min(rEnd - rStart, dst.remaining());
+        if (n <= 0) {
+            return 0;
+        }
+        MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
+        dst.advance(n);
+        rStart += n;
+        if (rStart == rEnd) {
+            rStart = 0;
+            rEnd = 0;
+        }
+        return n;
     }
 
     private void received(int res) {
@@ -241,13 +243,13 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         }
         src.advance(n);
         if (start != null) {
-            submitOrFail(start);
+            start.submitOrFail();
         }
         return n;
     }
 
     private UringOp sendLocked() {
-        return new UringOp(driver, Opcode.SEND, fd, wbuf.address() + wStart, wEnd - wStart, 0, Sockaddr.MSG_NOSIGNAL, wbuf,
+        return new UringOp(driver, Opcode.SEND, fd, wbuf.address() + wStart, wEnd - wStart, 0, Sockaddr.MSG_NOSIGNAL,
                 "send fd " + fd).onComplete(this::sent);
     }
 
@@ -278,7 +280,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             lock.unlock();
         }
         if (next != null) {
-            submitOrFail(next);
+            next.submitOrFail();
         }
         afterUnlock(w, closeNow);
     }
@@ -311,16 +313,6 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             return true;
         } catch (ErrnoException e) {
             throw new UncheckedIOException(UringSockets.error(e.errno(), "shutdown"));
-        }
-    }
-
-    /** A submit refused (the driver closed): the operation completes with an error instead of hanging. */
-    private void submitOrFail(UringOp op) {
-        try {
-            op.submit();
-        } catch (IllegalStateException driverClosed) {
-            op.complete(-Errno.ECANCELED);
-            op.fire();
         }
     }
 
@@ -440,7 +432,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             send.drop();
         }
         afterUnlock(r, closeNow);
-        wakeGuarded(w);
+        UringSockets.wake(w, this);
     }
 
     /**
@@ -472,18 +464,9 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             driver.closed(this);
             UringSockets.closeQuietly(fd);
         }
-        wakeGuarded(w);
+        UringSockets.wake(w, this);
     }
 
-    private void wakeGuarded(Waker w) {
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring stream fd " + fd + " (a waker)", w, t);
-            }
-        }
-    }
 
     @Override
     public String toString() {
