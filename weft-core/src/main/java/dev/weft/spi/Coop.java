@@ -24,6 +24,10 @@ public final class Coop {
     /**
      * Spends one unit of the current task's budget.
      *
+     * <p>A probe, polled with {@link Context#noop()} by a call that does not wait (such as
+     * {@code Framed.feed} trying a writer's room), always proceeds: it cannot yield, as nothing
+     * would wake it. The budget stays spent, so the task's next real poll yields.
+     *
      * @return true if the operation may proceed; false if the budget is spent, in which case the
      *         context's waker has been woken and the caller must answer pending
      */
@@ -31,7 +35,11 @@ public final class Coop {
         if (TaskBudget.spend()) {
             return true;
         }
-        cx.waker().wake();
+        dev.weft.Waker w = cx.waker();
+        if (w == dev.weft.Waker.NOOP) {
+            return true;
+        }
+        w.wake();
         return false;
     }
 

@@ -24,9 +24,12 @@ import java.util.Objects;
  * every later read rethrows it (the frame boundary is lost), while writing still works so you can
  * answer before closing. A read error is rethrown the same way.
  *
- * <p><b>Writing.</b> {@link #feed} encodes a frame into the write buffer without writing;
- * {@link #flush()} writes the buffer out; {@link #send} is both. A frame is queued whole or not at
- * all, so it is never sent in part by this {@code Framed}.
+ * <p><b>Writing.</b> {@link #feed} queues a frame without waiting; {@link #flush()} writes out
+ * what is queued; {@link #send} is both. A frame is queued whole or not at all, so it is never sent
+ * in part by this {@code Framed}. Over an {@link AsyncBufWrite} (a {@link BufWriter}, a
+ * {@link TcpStream}) the codec encodes straight into the writer's buffer, the memory the bytes are
+ * sent from, so a frame is never copied in Java after encoding; otherwise, and when the writer has
+ * no room at that moment, into this {@code Framed}'s own buffer.
  *
  * <p><b>Cancellation.</b> A pending {@link #pollNext} keeps every byte it read in the buffer, so
  * losing a {@code select} loses no frame. A cancelled {@link #sendFuture} either never queued its
@@ -43,6 +46,7 @@ public final class Framed<T> implements Stream<T>, Closeable {
 
     private final AsyncRead in;
     private final AsyncWrite out;
+    private final AsyncBufWrite inPlace;    // out, when frames can be encoded into its own buffer
     private final Codec<T> codec;
     private final Closeable closer;
 
@@ -62,6 +66,7 @@ public final class Framed<T> implements Stream<T>, Closeable {
     private Framed(AsyncRead in, AsyncWrite out, Codec<T> codec, Closeable closer) {
         this.in = in;
         this.out = out;
+        this.inPlace = out instanceof AsyncBufWrite b ? b : null;
         this.codec = Objects.requireNonNull(codec, "codec");
         this.closer = closer;
         this.rbuf = IoBuf.allocate(INITIAL).flip();
@@ -219,8 +224,9 @@ public final class Framed<T> implements Stream<T>, Closeable {
     }
 
     /**
-     * Encodes {@code item} into the write buffer, without writing and without waiting. The buffer
-     * grows as needed: call {@link #flush()} to bound it.
+     * Queues {@code item} without waiting: encoded into the writer's own buffer when it is an
+     * {@link AsyncBufWrite} with room now (a socket may start sending it at once), else into this
+     * {@code Framed}'s buffer, which grows as needed: call {@link #flush()} to bound it.
      *
      * @throws FrameException if the codec refuses the item (nothing is queued)
      * @throws IOException if an earlier write failed
@@ -228,6 +234,9 @@ public final class Framed<T> implements Stream<T>, Closeable {
     public void feed(T item) throws IOException {
         writer();
         int need = codec.maxEncodedLength(item);
+        if (encodeInPlace(Context.noop(), item, need) == QUEUED) {
+            return;
+        }
         if (wbuf.remaining() < need) {
             makeRoom(need);
         }
@@ -238,6 +247,35 @@ public final class Framed<T> implements Stream<T>, Closeable {
             wbuf.position(mark);
             throw e;
         }
+    }
+
+    private static final int QUEUED = 0;
+    private static final int NO_ROOM = 1;
+    private static final int NOT_HERE = 2;
+
+    /**
+     * Encodes {@code item} into the writer's own buffer when it is an {@link AsyncBufWrite} and
+     * nothing of this {@code Framed}'s buffer waits to go before it.
+     *
+     * @return {@link #QUEUED}; {@link #NO_ROOM} when the writer has no room now (a wake is arranged
+     *         through {@code cx}); {@link #NOT_HERE} when the frame must go through this buffer
+     */
+    private int encodeInPlace(Context cx, T item, int need) throws FrameException {
+        if (inPlace == null || wflushed < wbuf.position() || need > inPlace.maxReserve()) {
+            return NOT_HERE;
+        }
+        IoBuf room = inPlace.pollReserve(cx, Math.max(1, need));
+        if (room == null) {
+            return NO_ROOM;
+        }
+        try {
+            codec.encode(item, room);
+        } catch (FrameException | RuntimeException e) {
+            inPlace.commit(0);
+            throw e;
+        }
+        inPlace.commit(room.position());
+        return QUEUED;
     }
 
     private void makeRoom(int need) {
@@ -325,7 +363,15 @@ public final class Framed<T> implements Stream<T>, Closeable {
             public Poll<Void> poll(Context cx) {
                 if (!queued) {
                     try {
-                        feed(item);
+                        writer();
+                        int need = codec.maxEncodedLength(item);
+                        int r = encodeInPlace(cx, item, need);
+                        if (r == NO_ROOM) {
+                            return Poll.pending();      // nothing queued yet: cancelling now sends nothing
+                        }
+                        if (r == NOT_HERE) {
+                            feed(item);
+                        }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e.getMessage(), e);
                     }

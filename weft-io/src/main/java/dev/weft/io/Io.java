@@ -87,7 +87,8 @@ public final class Io {
     /**
      * Copies everything from {@code in} to {@code out} until the end of {@code in}, then flushes
      * {@code out} (it does not shut it down). From an {@link AsyncBufRead} the bytes go straight
-     * from its buffer; otherwise through an 8 KiB buffer (pass your own with
+     * from its buffer; into an {@link AsyncBufWrite} they are read straight into its buffer;
+     * otherwise through an 8 KiB buffer (pass your own with
      * {@link #copy(AsyncRead, AsyncWrite, IoBuf)} to keep the bytes in flight if cancelled).
      *
      * @return the number of bytes copied
@@ -106,6 +107,9 @@ public final class Io {
         Objects.requireNonNull(out, "out");
         if (in instanceof AsyncBufRead buffered) {
             return IoFutures.copyBuffered(buffered, out);
+        }
+        if (out instanceof AsyncBufWrite room) {
+            return IoFutures.copyInPlace(Objects.requireNonNull(in, "in"), room);
         }
         return IoFutures.copy(Objects.requireNonNull(in, "in"), out, IoBuf.allocate(8192));
     }

@@ -37,8 +37,11 @@ import java.util.Objects;
  * connection can be read and written concurrently). Any task on any runtime may use the stream;
  * the runtime that was current when it was made reports its readiness.
  */
-public final class TcpStream implements AsyncIo, OwnedIo {
+public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
+    private static final int STAGE = 64 * 1024;
+
     private final StreamSocket socket;
+    private BufWriter stage;    // made at the first reserve on a socket that lends no memory of its own (NIO)
 
     TcpStream(StreamSocket socket) {
         this.socket = socket;
@@ -165,19 +168,59 @@ public final class TcpStream implements AsyncIo, OwnedIo {
 
     @Override
     public int pollWrite(Context cx, IoBuf src) {
-        return socket.pollWrite(cx, src);
+        BufWriter s = stage;
+        return s != null ? s.pollWrite(cx, src) : socket.pollWrite(cx, src);
     }
 
     /** On NIO writes go straight to the socket; on io_uring, what this stream buffered is sent. */
     @Override
     public boolean pollFlush(Context cx) {
-        return socket.pollFlush(cx);
+        BufWriter s = stage;
+        return s != null ? s.pollFlush(cx) : socket.pollFlush(cx);
     }
 
     /** Half-closes: the peer reads end-of-stream; this side can still read. */
     @Override
     public boolean pollShutdown(Context cx) {
-        return socket.pollShutdown(cx);
+        BufWriter s = stage;
+        return s != null ? s.pollShutdown(cx) : socket.pollShutdown(cx);
+    }
+
+    // ------------------------------------------------------------------ writing in place
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On io_uring the room is in the stream's send buffer, the memory the kernel sends from:
+     * committed bytes are sent from where they were written. On NIO it is in a 64 KiB stage made
+     * at the first reserve; committed bytes are written to the socket at once, as far as it takes
+     * them, and the rest before the next write. Either way {@link #flush()} waits until all are out,
+     * and {@link #close()} without it may drop what the kernel has not taken.
+     */
+    @Override
+    public IoBuf pollReserve(Context cx, int min) {
+        return inPlace().pollReserve(cx, min);
+    }
+
+    @Override
+    public void commit(int n) {
+        inPlace().commit(n);
+    }
+
+    @Override
+    public int maxReserve() {
+        return inPlace().maxReserve();
+    }
+
+    private AsyncBufWrite inPlace() {
+        if (socket instanceof AsyncBufWrite lends) {
+            return lends;
+        }
+        BufWriter s = stage;
+        if (s == null) {
+            stage = s = BufWriter.eager(socket, IoBuf.allocate(STAGE));
+        }
+        return s;
     }
 
     // ------------------------------------------------------------------ owned forms (through the readiness traits)
@@ -336,6 +379,9 @@ public final class TcpStream implements AsyncIo, OwnedIo {
     /** Half-closes the write side: the peer reads end-of-stream after what was written. */
     @Override
     public void shutdownOutput() throws IOException {
+        if (stage != null) {
+            stage.flush();
+        }
         socket.shutdownOutput();
     }
 

@@ -58,14 +58,20 @@ public final class Uring {
      * @param completed   operations completed (their last CQE reaped)
      * @param sqFull      times an operation waited for room in the SQ
      * @param cqOverflows times completions waited in the kernel's overflow list (the CQ was full)
+     * @param copiedBytes bytes copied in Java between callers' buffers and the sockets' own buffers
+     *                    ({@code read(IoBuf)}/{@code write(IoBuf)} on a stream)
+     * @param inPlaceBytes bytes the kernel took from, or put into, memory the caller wrote or reads
+     *                    directly, with no copy in Java: {@link dev.weft.io.AsyncBufWrite} reservations
+     *                    (what {@link dev.weft.io.Framed} and {@link dev.weft.io.Io#copy} use) and
+     *                    owned reads and writes of native buffers
      */
     public record Stats(int sqEntries, int cqEntries, long inFlight, long submitted, long completed, long sqFull,
-                        long cqOverflows) { }
+                        long cqOverflows, long copiedBytes, long inPlaceBytes) { }
 
     /** The runtime's ring statistics now. */
     public Stats stats() {
         long[] s = driver.snapshot();
-        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5]);
+        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9]);
     }
 
     /** The name of the runtime this ring serves. */

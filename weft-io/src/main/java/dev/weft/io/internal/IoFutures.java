@@ -5,6 +5,7 @@ import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Stream;
 import dev.weft.io.AsyncBufRead;
+import dev.weft.io.AsyncBufWrite;
 import dev.weft.io.AsyncRead;
 import dev.weft.io.AsyncWrite;
 import dev.weft.io.FrameException;
@@ -140,6 +141,44 @@ public final class IoFutures {
                         }
                     }
                 }
+            }
+        };
+    }
+
+    /**
+     * Copies until the end of {@code in} by reading straight into the room {@code out} lends, then
+     * flushes {@code out}: no buffer of its own, no copy in Java. Every byte read is committed at
+     * once, so a cancelled copy holds none.
+     */
+    public static Future<Long> copyInPlace(AsyncRead in, AsyncBufWrite out) {
+        int want = Math.min(out.maxReserve(), 8192);
+        return new Future<>() {
+            private long total;
+            private boolean eof;
+
+            @Override
+            public Poll<Long> poll(Context cx) {
+                while (!eof) {
+                    IoBuf room = out.pollReserve(cx, want);
+                    if (room == null) {
+                        return Poll.pending();
+                    }
+                    int r;
+                    try {
+                        r = in.pollRead(cx, room);
+                    } finally {
+                        out.commit(room.position());
+                    }
+                    if (r == AsyncRead.PENDING) {
+                        return Poll.pending();
+                    }
+                    if (r == AsyncRead.EOF) {
+                        eof = true;
+                    } else {
+                        total += r;
+                    }
+                }
+                return out.pollFlush(cx) ? Poll.ready(total) : Poll.pending();
             }
         };
     }

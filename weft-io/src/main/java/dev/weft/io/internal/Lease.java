@@ -12,8 +12,9 @@ import java.lang.foreign.MemorySegment;
  *   TAKEN ──lend──▶ LENT ──restore──▶ TAKEN      (an owned operation completed: the result hands it back)
  *   TAKEN ──give──▶ GIVEN                         (back in its pool; the pool hands out a new lease next time)
  *   LENT ──forfeit──▶ FORFEITED                   (the operation was cancelled: the memory went back to its pool)
+ *   TAKEN ──expire──▶ EXPIRED                     (a reservation of an AsyncBufWrite was committed or abandoned)
  * </pre>
- * GIVEN and FORFEITED are final. A pool makes a new lease for every take, so a stale handle can
+ * GIVEN, FORFEITED and EXPIRED are final. A pool makes a new lease for every take, so a stale handle can
  * never reach memory that someone else has taken since.
  *
  * <h2>Threads</h2>
@@ -31,6 +32,8 @@ public final class Lease {
     public static final int GIVEN = 2;
     /** Lent to an operation that was cancelled; the memory went back to its pool (or to the GC): dead. */
     public static final int FORFEITED = 3;
+    /** A view reserved in a writer's buffer ({@code AsyncBufWrite.pollReserve}) after its commit: dead. */
+    public static final int EXPIRED = 4;
 
     /** One of the constants above; see the class notes for who writes it. */
     public int state;
@@ -66,6 +69,9 @@ public final class Lease {
             }
             case FORFEITED -> new IllegalStateException("this IoBuf was lent to an I/O operation that was cancelled"
                     + pool + "; the operation returned it to its pool (or let it go): take or allocate a new one");
+            case EXPIRED -> new IllegalStateException("this IoBuf was reserved in an AsyncBufWrite's buffer and is no "
+                    + "longer valid: a reservation ends at its commit, or at the writer's next reserve, write, flush or "
+                    + "close. Reserve again for more room");
             default -> new IllegalStateException("this IoBuf is in an unknown state " + state);
         };
     }
@@ -77,6 +83,7 @@ public final class Lease {
             case LENT -> " lent";
             case GIVEN -> " given-back";
             case FORFEITED -> " forfeited";
+            case EXPIRED -> " expired";
             default -> " ?";
         };
     }

@@ -111,6 +111,67 @@ public abstract class DriverConformanceTest {
     }
 
     @Test
+    void writesInPlaceKeepTheirOrderAmongPlainWritesAndFramesBothWays() {
+        onRuntime(() -> {
+            try (TcpListener listener = listen()) {
+                Task<Void> server = Weft.spawn(() -> echo(listener.accept()));     // Io.copy: reads into the writer's room
+                try (TcpStream conn = TcpStream.connect(listener.localAddress())) {
+                    Random rnd = new Random(3);
+                    java.io.ByteArrayOutputStream sent = new java.io.ByteArrayOutputStream();
+                    Task<IoBuf> reader = Weft.spawn(() -> Io.readToEnd(conn, 8 << 20));
+                    for (int i = 0; i < 2_000; i++) {
+                        byte[] chunk = new byte[1 + rnd.nextInt(i % 100 == 0 ? 60_000 : 700)];
+                        rnd.nextBytes(chunk);
+                        sent.write(chunk, 0, chunk.length);
+                        if (rnd.nextBoolean()) {
+                            IoBuf room = conn.reserve(Math.min(chunk.length, conn.maxReserve()));
+                            int n = Math.min(chunk.length, room.remaining());
+                            room.put(chunk, 0, n);
+                            conn.commit(n);
+                            if (n < chunk.length) {
+                                Io.writeAll(conn, IoBuf.wrap(chunk, n, chunk.length - n));
+                            }
+                        } else {
+                            Io.writeAll(conn, IoBuf.wrap(chunk));
+                        }
+                    }
+                    conn.flush();
+                    conn.shutdownOutput();
+                    assertThat(reader.join().toByteArray()).isEqualTo(sent.toByteArray());
+                }
+                server.join();
+                try (TcpListener frames = listen()) {
+                    Task<Void> framedServer = Weft.spawn(() -> framedEcho(frames.accept(), new ArrayList<>()));
+                    try (Framed<byte[]> client = Codecs.lengthDelimited(TcpStream.connect(frames.localAddress()), 1024)) {
+                        Task<Integer> replies = Weft.spawn(() -> {
+                            int n = 0;
+                            for (byte[] f; (f = client.next()) != null && n < 5_000; ) {
+                                assertThat(f).hasSize(1 + n % 1000).containsOnly((byte) n);
+                                n++;
+                                if (n == 5_000) {
+                                    break;
+                                }
+                            }
+                            return n;
+                        });
+                        for (int i = 0; i < 5_000; i++) {
+                            byte[] f = new byte[1 + i % 1000];
+                            java.util.Arrays.fill(f, (byte) i);
+                            client.feed(f);                 // encoded into the stream's buffer when it has room
+                            if (i % 50 == 49) {
+                                client.flush();
+                            }
+                        }
+                        client.flush();
+                        assertThat(replies.join()).isEqualTo(5_000);
+                    }
+                    framedServer.join();
+                }
+            }
+        });
+    }
+
+    @Test
     void halfCloseLetsThePeerAnswerAfterEndOfStream() {
         onRuntime(() -> {
             try (TcpListener listener = listen()) {

@@ -8,6 +8,7 @@ import dev.weft.Either;
 import dev.weft.Poll;
 import dev.weft.Task;
 import dev.weft.Weft;
+import dev.weft.io.AsyncBufWrite;
 import dev.weft.io.AsyncRead;
 import dev.weft.io.AsyncWrite;
 import dev.weft.io.BufIOException;
@@ -145,6 +146,19 @@ class IoSnippets {
         out.flush();                                            // one write of 100 bytes
         // @end
         assertThat(pipe.right().available()).isEqualTo(100);
+    }
+
+    @Test
+    void bufWriteInPlace() throws IOException {
+        IoPipe pipe = IoPipe.create(1024);
+        // @start region="bufWriteInPlace"
+        AsyncBufWrite out = new BufWriter(pipe.left(), 4096);  // or a TcpStream: on io_uring, its send buffer
+        IoBuf room = out.reserve(12);                          // at least 12 bytes of the writer's own buffer
+        room.putInt(8).putLong(System.nanoTime());             // encode in place: a length, then a timestamp
+        out.commit(room.position());                           // hand over what was written; nothing was copied
+        out.flush();
+        // @end
+        assertThat(pipe.right().available()).isEqualTo(12);
     }
 
     @Test

@@ -579,6 +579,18 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     /** Operations given to the kernel and operations completed (their terminal CQE), for {@link dev.weft.uring.Uring.Stats}. */
     private long submittedOps;
     private long completedOps;
+    private final java.util.concurrent.atomic.LongAdder copiedBytes = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder inPlaceBytes = new java.util.concurrent.atomic.LongAdder();
+
+    /** {@code n} bytes were copied in Java between a caller's buffer and a socket's own buffer. */
+    void copied(int n) {
+        copiedBytes.add(n);
+    }
+
+    /** {@code n} bytes went to or from the kernel straight from memory the caller wrote or reads (no copy). */
+    void inPlace(long n) {
+        inPlaceBytes.add(n);
+    }
 
     @Override
     public String runtimeName() {
@@ -589,7 +601,8 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     public long[] snapshot() {
         lock.lock();
         try {
-            return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps};
+            return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps,
+                copiedBytes.sum(), inPlaceBytes.sum()};
         } finally {
             lock.unlock();
         }

@@ -4,8 +4,10 @@ import dev.weft.Context;
 import dev.weft.Waker;
 import dev.weft.Weft;
 import dev.weft.internal.SpinLock;
+import dev.weft.io.AsyncBufWrite;
 import dev.weft.io.AsyncRead;
 import dev.weft.io.IoBuf;
+import dev.weft.io.spi.Reservation;
 import dev.weft.io.spi.StreamSocket;
 import dev.weft.spi.Coop;
 import java.io.IOException;
@@ -29,6 +31,12 @@ import java.nio.channels.ClosedChannelException;
  * one's completion, until it is empty. A full buffer makes the writer wait; {@link #pollFlush}
  * waits until the kernel took everything. A send error is thrown from the next write or flush.
  *
+ * <p><b>Writing in place</b> ({@link AsyncBufWrite}): a reservation is a view of the send buffer's
+ * free end; its commit makes the bytes part of the buffer and starts a send, so an encoder's bytes
+ * go to the kernel from where they were written. A view outlives neither its commit nor the next
+ * write; while one is out, the buffer is neither moved nor freed (a close defers the free to the
+ * commit), so a writer racing a close never writes into freed memory.
+ *
  * <p><b>Close.</b> Cancels the receive, lets the send buffer drain (or cancels it too, on
  * {@link #abort()}), and closes the descriptor only once no operation on it is in flight.
  *
@@ -39,7 +47,7 @@ import java.nio.channels.ClosedChannelException;
  * released. The buffers are native memory ({@link Native}), freed once the descriptor is closed and
  * no operation is in flight.
  */
-final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
+final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDriver.OpenSocket {
     static final int BUFFER = 64 * 1024;
 
     private final UringDriver driver;
@@ -59,6 +67,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
     private UringOp sendOp;
     private IOException writeError;
     private Waker writeWaker;
+    private IoBuf reserved;         // the view lent by pollReserve over wbuf[wEnd, BUFFER)
     private boolean closing;
     private boolean fdClosed;
     private boolean buffersFreed;
@@ -172,6 +181,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         }
         MemorySegment.copy(rbuf, rStart, dst.segment(), dst.position(), n);
         dst.advance(n);
+        driver.copied(n);
         rStart += n;
         if (rStart == rEnd) {
             rStart = 0;
@@ -217,6 +227,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
         int n;
         lock.lock();
         try {
+            expireLocked();
             if (writeError != null) {
                 throw new UncheckedIOException(writeError);
             }
@@ -242,10 +253,89 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             lock.unlock();
         }
         src.advance(n);
+        driver.copied(n);
         if (start != null) {
             start.submitOrFail();
         }
         return n;
+    }
+
+    // ------------------------------------------------------------------ writing in place
+
+    @Override
+    public IoBuf pollReserve(Context cx, int min) {
+        if (min < 1 || min > BUFFER) {
+            throw new IllegalArgumentException("pollReserve(" + min + "): an io_uring stream lends 1 to " + BUFFER
+                    + " bytes of its send buffer; write larger data with pollWrite or an owned write");
+        }
+        if (!Coop.proceed(cx)) {
+            return null;
+        }
+        lock.lock();
+        try {
+            expireLocked();
+            if (writeError != null) {
+                throw new UncheckedIOException(writeError);
+            }
+            if (closing) {
+                throw new UncheckedIOException(new ClosedChannelException());
+            }
+            if (wStart == wEnd) {
+                wStart = 0;
+                wEnd = 0;
+            }
+            if (BUFFER - wEnd < min) {
+                writeWaker = cx.waker();
+                return null;
+            }
+            reserved = Reservation.open(wbuf.asSlice(wEnd, BUFFER - wEnd));
+            return reserved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The committed bytes join the send buffer and a send starts; after a close they are dropped (flush reports it). */
+    @Override
+    public void commit(int n) {
+        UringOp start = null;
+        boolean sent = false;
+        lock.lock();
+        try {
+            Reservation.checkCommit(reserved, n);
+            expireLocked();
+            if (n > 0 && !closing && writeError == null) {
+                wEnd += n;
+                sent = true;
+                if (sendOp == null) {
+                    start = sendOp = sendLocked();
+                }
+            } else if (n > 0 && writeError == null) {
+                writeError = new IOException(n + " bytes committed after the stream was closed were not sent",
+                        new ClosedChannelException());
+            }
+            if (fdClosed) {
+                freeBuffersLocked();        // deferred by the reservation
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (sent) {
+            driver.inPlace(n);
+        }
+        if (start != null) {
+            start.submitOrFail();
+        }
+    }
+
+    @Override
+    public int maxReserve() {
+        return BUFFER;
+    }
+
+    private void expireLocked() {
+        Reservation.expire(reserved);
+        reserved = null;
     }
 
     private UringOp sendLocked() {
@@ -262,7 +352,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
             sendOp = null;
             if (res > 0) {
                 wStart += res;
-                if (wStart == wEnd) {
+                if (wStart == wEnd && reserved == null) {      // a reservation holds wEnd where it is
                     wStart = 0;
                     wEnd = 0;
                 }
@@ -290,6 +380,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
     public boolean pollFlush(Context cx) {
         lock.lock();
         try {
+            expireLocked();
             if (writeError != null) {
                 throw new UncheckedIOException(writeError);
             }
@@ -452,7 +543,7 @@ final class UringStreamSocket implements StreamSocket, UringDriver.OpenSocket {
     private void freeBuffersLocked() {
         rStart = rEnd = 0;
         wStart = wEnd = 0;
-        if (!buffersFreed) {
+        if (!buffersFreed && reserved == null) {       // else the commit frees them
             buffersFreed = true;
             Native.free(rbuf);
             Native.free(wbuf);
