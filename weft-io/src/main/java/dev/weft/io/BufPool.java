@@ -194,6 +194,8 @@ public final class BufPool implements AutoCloseable {
     private int outstanding;
     private long overflow;
     private boolean closed;
+    private int pinned;                      // buffers the kernel holds (an io_uring operation in flight)
+    private boolean freeWhenUnpinned;        // closed while pinned: the last unpin frees the memory
     private LeakTracker tracked;             // head of the outstanding trackers (leak detection only)
 
     private BufPool(Builder b) {
@@ -267,6 +269,7 @@ public final class BufPool implements AutoCloseable {
             mem = direct ? Arena.ofAuto().allocate(bufferSize, 64) : MemorySegment.ofArray(new byte[bufferSize]);
         }
         Lease lease = new Lease(pool, mem);
+        lease.kernelSafe = direct;      // the arena's close waits for pinned buffers (Pool.unpin)
         IoBuf buf = BufAccess.newBuf(mem, lease);
         if (leakDetection) {
             LeakTracker t = new LeakTracker(lease, pool, mem,
@@ -371,7 +374,9 @@ public final class BufPool implements AutoCloseable {
 
     /**
      * Closes the pool: reports the buffers still taken ({@link Leak.Kind#OUTSTANDING_AT_CLOSE}) and
-     * frees the native memory. Idempotent.
+     * frees the native memory. Idempotent. While the kernel still holds one of its buffers (an
+     * io_uring operation in flight, or cancelled and not yet finished), the memory is freed when
+     * the kernel lets go of the last one, never under it.
      *
      * @throws IllegalStateException if a native buffer is being used by an I/O call on another
      *         thread at this moment (the memory cannot be freed under it); close the connections first
@@ -409,6 +414,15 @@ public final class BufPool implements AutoCloseable {
             listener.leaked(new Leak(name, Leak.Kind.OUTSTANDING_AT_CLOSE, bufferSize, null));
         }
         if (arena != null) {
+            lock.lock();
+            try {
+                if (pinned > 0) {
+                    freeWhenUnpinned = true;    // the kernel still writes into (or reads) a buffer: free after it
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
             try {
                 arena.close();
             } catch (IllegalStateException e) {
@@ -433,6 +447,33 @@ public final class BufPool implements AutoCloseable {
         @Override
         public void reclaim(Lease lease) {
             putBack(lease.memory, lease.tracker);
+        }
+
+        @Override
+        public void pin() {
+            lock.lock();
+            try {
+                pinned++;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void unpin() {
+            boolean free;
+            lock.lock();
+            try {
+                free = --pinned == 0 && freeWhenUnpinned;
+                if (free) {
+                    freeWhenUnpinned = false;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (free) {
+                arena.close();
+            }
         }
 
         @Override

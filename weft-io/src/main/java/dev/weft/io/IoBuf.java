@@ -89,7 +89,9 @@ public final class IoBuf {
      */
     public static IoBuf allocateDirect(int capacity) {
         checkCapacity(capacity);
-        return root(Arena.ofAuto().allocate(Math.max(1, capacity), 64).asSlice(0, capacity));
+        IoBuf b = root(Arena.ofAuto().allocate(Math.max(1, capacity), 64).asSlice(0, capacity));
+        b.lease.kernelSafe = true;      // freed only once unreachable, and an operation holds it
+        return b;
     }
 
     /** A buffer over {@code array} (no copy): position 0, limit and capacity its length. */

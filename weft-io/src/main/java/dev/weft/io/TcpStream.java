@@ -22,8 +22,9 @@ import java.util.Objects;
 
 /**
  * A TCP connection on the current runtime's I/O driver (NIO, or io_uring where the runtime chose
- * it). It implements both I/O contracts: the readiness traits {@link AsyncRead}/{@link AsyncWrite}
- * and, through them, the owned-buffer forms. In a sequential task it reads like {@code java.net.Socket}:
+ * it). It implements both I/O contracts, the readiness traits {@link AsyncRead}/{@link AsyncWrite}
+ * and the owned-buffer forms {@link OwnedRead}/{@link OwnedWrite}, and lends its buffer for writing
+ * in place ({@link AsyncBufWrite}). In a sequential task it reads like {@code java.net.Socket}:
  *
  * {@snippet class="dev.weft.io.snippets.NetSnippets" region="echo"}
  *
@@ -32,6 +33,12 @@ import java.util.Objects;
  * own receive buffer, not the caller's, is the target of the kernel's read, and the next read
  * returns what landed there. A write on io_uring is copied into the stream's send buffer and sent
  * from there ({@link #flush()} waits until the kernel took it).
+ *
+ * <p><b>No copy</b> (seed 002): on io_uring an owned read or write of a native buffer (a direct
+ * {@link BufPool}'s, or {@link IoBuf#allocateDirect}) has the kernel receive into it or send from
+ * it, and a cancelled owned read hands what had landed to the stream, which returns it first;
+ * {@link #pollReserve} lends the send buffer itself, so an encoder writes where the kernel sends
+ * from. {@code Runtime.current().extension(Uring.class)} counts both kinds of bytes.
  *
  * <p><b>Threads.</b> One reader and one writer at a time (they may be different tasks, so a
  * connection can be read and written concurrently). Any task on any runtime may use the stream;
@@ -223,22 +230,29 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
         return s;
     }
 
-    // ------------------------------------------------------------------ owned forms (through the readiness traits)
+    // ------------------------------------------------------------------ owned forms
 
-    /** {@inheritDoc} The buffer is touched only in the poll that completes the read. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On io_uring, a native buffer (from a direct {@link BufPool}, or
+     * {@link IoBuf#allocateDirect}) is where the kernel receives: no copy in Java. A heap buffer,
+     * and every buffer on NIO, is filled by a readiness read in the poll that completes it.
+     */
     @Override
     public Future<ReadResult> readOwned(IoBuf buf) {
-        return OwnedIo.readVia(this, buf);
+        return socket.readOwned(buf);
     }
 
+    /** {@inheritDoc} On io_uring a native buffer is sent from where it is, as for {@link #readOwned}. */
     @Override
     public Future<WriteResult> writeOwned(IoBuf buf) {
-        return OwnedIo.writeVia(this, buf);
+        return stage != null ? OwnedIo.writeVia(this, buf) : socket.writeOwned(buf);      // staged bytes go first
     }
 
     @Override
     public Future<WriteResult> writeAllOwned(IoBuf buf) {
-        return OwnedIo.writeAllVia(this, buf);
+        return stage != null ? OwnedIo.writeAllVia(this, buf) : socket.writeAllOwned(buf);
     }
 
     // ------------------------------------------------------------------ file to socket

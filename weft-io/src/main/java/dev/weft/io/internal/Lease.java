@@ -47,6 +47,13 @@ public final class Lease {
     public LeakTracker tracker;
     /** Where the buffer was given back, when the pool tracks (for double-give reports). */
     public Throwable givenAt;
+    /**
+     * True when the kernel may be given this memory for an operation that outlives the call
+     * (io_uring): native memory that stays valid while the lease's operation holds the buffer (a
+     * direct pool's, which defers freeing while pinned, or {@code IoBuf.allocateDirect}'s, freed
+     * only once unreachable). False for heap memory and for segments of arenas Weft does not own.
+     */
+    public boolean kernelSafe;
 
     public Lease(Reclaimer owner, MemorySegment memory) {
         this.owner = owner;

@@ -1,6 +1,11 @@
 package dev.weft.io.spi;
 
+import dev.weft.Future;
 import dev.weft.io.AsyncIo;
+import dev.weft.io.IoBuf;
+import dev.weft.io.OwnedIo;
+import dev.weft.io.ReadResult;
+import dev.weft.io.WriteResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
@@ -9,7 +14,28 @@ import java.net.InetSocketAddress;
  * traits with their contract (a read abandoned while pending loses no byte; one reader and one
  * writer at a time), plus the socket's options and lifecycle.
  */
-public interface StreamSocket extends AsyncIo {
+public interface StreamSocket extends AsyncIo, OwnedIo {
+
+    /**
+     * An owned read. The default copies through {@link #pollRead} ({@link OwnedIo#readVia}); a
+     * completion driver has the kernel read into the buffer itself ({@link KernelLoans}).
+     */
+    @Override
+    default Future<ReadResult> readOwned(IoBuf buf) {
+        return OwnedIo.readVia(this, buf);
+    }
+
+    /** An owned write; the default copies through {@link #pollWrite}. */
+    @Override
+    default Future<WriteResult> writeOwned(IoBuf buf) {
+        return OwnedIo.writeVia(this, buf);
+    }
+
+    /** An owned write of every byte; the default copies through {@link #pollWrite}. */
+    @Override
+    default Future<WriteResult> writeAllOwned(IoBuf buf) {
+        return OwnedIo.writeAllVia(this, buf);
+    }
     void setNoDelay(boolean on) throws IOException;
 
     void setKeepAlive(boolean on) throws IOException;

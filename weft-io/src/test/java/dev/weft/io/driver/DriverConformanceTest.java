@@ -171,6 +171,97 @@ public abstract class DriverConformanceTest {
         });
     }
 
+    /** Byte {@code i} of the test streams below: a sequence that shows any lost, doubled or reordered byte. */
+    private static byte seq(long i) {
+        return (byte) (i % 251);
+    }
+
+    @Test
+    void ownedReadsOfPooledBuffersLoseNoByteWhenCancelledAtRandomAndWritesKeepTheirOrder() {
+        onRuntime(() -> {
+            java.util.List<dev.weft.io.BufPool.Leak> leaks = new java.util.concurrent.CopyOnWriteArrayList<>();
+            dev.weft.io.BufPool pool = dev.weft.io.BufPool.builder(4096, 16).direct().name("owned")
+                    .leakDetection(true).leakListener(leaks::add).build();
+            long total = 4 << 20;
+            try (TcpListener listener = listen()) {
+                Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                try (TcpStream conn = TcpStream.connect(listener.localAddress()); TcpStream server = accepted.join()) {
+                    // The writer mixes owned writes of pooled buffers, plain writes and writes in place.
+                    Task<Void> writer = Weft.spawn(() -> {
+                        Random rnd = new Random(11);
+                        long i = 0;
+                        while (i < total) {
+                            int n = (int) Math.min(total - i, 1 + rnd.nextInt(4096));
+                            switch (rnd.nextInt(3)) {
+                                case 0 -> {
+                                    IoBuf b = pool.take();
+                                    for (int k = 0; k < n; k++) {
+                                        b.put(seq(i + k));
+                                    }
+                                    pool.give(server.writeAll(b.flip()).buf());
+                                }
+                                case 1 -> {
+                                    byte[] a = new byte[n];
+                                    for (int k = 0; k < n; k++) {
+                                        a[k] = seq(i + k);
+                                    }
+                                    Io.writeAll(server, IoBuf.wrap(a));
+                                }
+                                default -> {
+                                    n = Math.min(n, server.maxReserve());
+                                    IoBuf room = server.reserve(n);
+                                    for (int k = 0; k < n; k++) {
+                                        room.put(seq(i + k));
+                                    }
+                                    server.commit(n);
+                                }
+                            }
+                            i += n;
+                            if (rnd.nextInt(16) == 0) {
+                                server.flush();
+                                Weft.sleep(Duration.ofMillis(2));   // a gap: the reader's timer wins races
+                            }
+                        }
+                        server.flush();
+                        server.shutdownOutput();
+                    });
+                    // The reader races every owned read against a short timer: a lost race drops the read.
+                    Random rnd = new Random(12);
+                    long got = 0;
+                    int cancelled = 0;
+                    for (;;) {
+                        IoBuf buf = pool.take();
+                        Either<dev.weft.io.ReadResult, Void> r = Weft.select(conn.readOwned(buf),
+                                Future.sleep(Duration.ofNanos(rnd.nextInt(500_000))));
+                        if (r instanceof Either.Second) {
+                            cancelled++;                // the buffer went back to the pool with the read
+                            continue;
+                        }
+                        dev.weft.io.ReadResult res = ((Either.First<dev.weft.io.ReadResult, Void>) r).value();
+                        if (res.eof()) {
+                            pool.give(res.buf());
+                            break;
+                        }
+                        IoBuf b = res.buf().flip();
+                        for (int k = 0; k < res.count(); k++) {
+                            if (b.get() != seq(got + k)) {
+                                throw new AssertionError("byte " + (got + k) + " is wrong: a byte was lost or doubled");
+                            }
+                        }
+                        got += res.count();
+                        pool.give(res.buf());
+                    }
+                    writer.join();
+                    assertThat(got).isEqualTo(total);
+                    assertThat(cancelled).as("some reads lost their race").isPositive();
+                }
+            }
+            assertThat(pool.outstanding()).as("every buffer is back, given or forfeited").isZero();
+            pool.close();
+            assertThat(leaks).isEmpty();
+        });
+    }
+
     @Test
     void halfCloseLetsThePeerAnswerAfterEndOfStream() {
         onRuntime(() -> {

@@ -4,7 +4,14 @@ import dev.weft.Context;
 import dev.weft.Waker;
 import dev.weft.Weft;
 import dev.weft.internal.SpinLock;
+import dev.weft.Future;
+import dev.weft.Poll;
 import dev.weft.io.AsyncBufWrite;
+import dev.weft.io.BufIOException;
+import dev.weft.io.OwnedIo;
+import dev.weft.io.ReadResult;
+import dev.weft.io.WriteResult;
+import dev.weft.io.spi.KernelLoans;
 import dev.weft.io.AsyncRead;
 import dev.weft.io.IoBuf;
 import dev.weft.io.spi.Reservation;
@@ -59,6 +66,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     private int rStart;
     private int rEnd;
     private UringOp recvOp;
+    private UringOp ownedRecv;      // a receive into a caller's buffer (readOwned); no other receive starts meanwhile
     private boolean eof;
     private IOException readError;
     private Waker readWaker;
@@ -102,7 +110,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             closing = true;
             closeNow = !fdClosed;
             fdClosed = true;
-            if (recvOp == null && sendOp == null) {
+            if (recvOp == null && sendOp == null && ownedRecv == null) {
                 freeBuffersLocked();        // else an operation the kernel never finished may still use them: left
             }
             r = readWaker;
@@ -147,7 +155,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 throw new UncheckedIOException(new ClosedChannelException());
             }
             readWaker = cx.waker();
-            if (recvOp == null) {
+            if (recvOp == null && ownedRecv == null) {      // an owned receive's bytes come first
                 start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, "recv fd " + fd)
                         .onComplete(this::received);
             }
@@ -407,6 +415,381 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         }
     }
 
+    // ------------------------------------------------------------------ owned reads and writes, no copy
+
+    /**
+     * A receive straight into {@code buf} when its memory may be lent to the kernel
+     * ({@link KernelLoans}); else the copying form. Bytes already in the stream's buffer are
+     * returned first (copied); a receive into the stream's buffer in flight is waited for.
+     */
+    @Override
+    public Future<ReadResult> readOwned(IoBuf buf) {
+        MemorySegment mem = buf.segment();
+        int pos = buf.position();
+        int len = buf.remaining();
+        if (len == 0 || !KernelLoans.lend(buf, true)) {
+            return OwnedIo.readVia(this, buf);
+        }
+        return new OwnedRecv(buf, mem, pos, len);
+    }
+
+    /** A send straight from {@code buf}'s memory when it may be lent; after the bytes written before it. */
+    @Override
+    public Future<WriteResult> writeOwned(IoBuf buf) {
+        return send(buf, false);
+    }
+
+    @Override
+    public Future<WriteResult> writeAllOwned(IoBuf buf) {
+        return send(buf, true);
+    }
+
+    private Future<WriteResult> send(IoBuf buf, boolean all) {
+        MemorySegment mem = buf.segment();
+        int pos = buf.position();
+        int lim = buf.limit();
+        if (pos == lim || !KernelLoans.lend(buf, false)) {
+            return all ? OwnedIo.writeAllVia(this, buf) : OwnedIo.writeVia(this, buf);
+        }
+        return new OwnedSend(buf, mem, pos, lim, all);
+    }
+
+    private IOException failure(int res, String call) {
+        return res == -Errno.ECANCELED && closing ? new ClosedChannelException() : UringSockets.error(-res, call);
+    }
+
+    /**
+     * A receive into a caller's buffer. State under the socket's lock: {@code op} once submitted,
+     * {@code landed} once its terminal CQE came, {@code finished} once the result was handed out
+     * or the future dropped. A drop before the CQE cancels; the CQE then keeps what landed in the
+     * stream's buffer (the next read returns it first) and forfeits the caller's buffer to its pool.
+     */
+    private final class OwnedRecv implements Future<ReadResult> {
+        private final IoBuf buf;
+        private final MemorySegment mem;
+        private final int pos;
+        private final int len;
+        private UringOp op;
+        private boolean landed;
+        private int res;
+        private boolean finished;
+        private Waker waker;
+
+        OwnedRecv(IoBuf buf, MemorySegment mem, int pos, int len) {
+            this.buf = buf;
+            this.mem = mem;
+            this.pos = pos;
+            this.len = len;
+        }
+
+        @Override
+        public Poll<ReadResult> poll(Context cx) {
+            UringOp start;
+            lock.lock();
+            try {
+                if (finished) {
+                    throw new IllegalStateException("this owned read has completed");
+                }
+                if (op != null) {
+                    if (landed) {
+                        return finishLocked();
+                    }
+                    waker = cx.waker();
+                    return Poll.pending();
+                }
+                if (rStart < rEnd) {            // bytes already received come first
+                    finished = true;
+                    KernelLoans.giveBack(buf);
+                    return Poll.ready(new ReadResult(takeBufferedLocked(buf), buf));
+                }
+                if (readError != null || eof || closing) {
+                    finished = true;
+                    KernelLoans.giveBack(buf);
+                    if (readError != null || closing) {
+                        IOException e = readError != null ? readError : new ClosedChannelException();
+                        throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                    }
+                    return Poll.ready(new ReadResult(AsyncRead.EOF, buf));
+                }
+                if (recvOp != null || ownedRecv != null || !Coop.proceed(cx)) {
+                    readWaker = cx.waker();     // woken by that receive's completion (or at once: budget)
+                    return Poll.pending();
+                }
+                start = op = ownedRecv = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
+                        "recv fd " + fd + " into a caller's buffer").onComplete(this::landed);
+                waker = cx.waker();
+            } finally {
+                lock.unlock();
+            }
+            start.submitOrFail();
+            lock.lock();
+            try {
+                return landed && !finished ? finishLocked() : Poll.pending();     // completed inside the submit
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private Poll<ReadResult> finishLocked() {
+            finished = true;
+            waker = null;
+            KernelLoans.giveBack(buf);
+            if (res > 0) {
+                buf.position(pos + res);
+                driver.inPlace(res);
+                return Poll.ready(new ReadResult(res, buf));
+            }
+            if (res == 0) {
+                eof = true;
+                return Poll.ready(new ReadResult(AsyncRead.EOF, buf));
+            }
+            IOException e = failure(res, "recv");
+            if (!closing) {
+                readError = e;
+            }
+            throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+        }
+
+        /** The terminal CQE, on the reaping thread. */
+        private void landed(int result) {
+            Waker w;
+            Waker r;
+            boolean dropped;
+            boolean closeNow;
+            lock.lock();
+            try {
+                ownedRecv = null;
+                res = result;
+                landed = true;
+                dropped = finished;
+                if (dropped) {
+                    keepLandedLocked();
+                }
+                w = waker;
+                waker = null;
+                r = readWaker;
+                readWaker = null;
+                closeNow = readyToCloseLocked();
+            } finally {
+                lock.unlock();
+            }
+            if (dropped) {
+                KernelLoans.forfeit(buf);
+            }
+            UringSockets.wake(w, UringStreamSocket.this);
+            afterUnlock(r, closeNow);
+        }
+
+        /** The read was abandoned after bytes landed in the caller's buffer: the stream keeps them. */
+        private void keepLandedLocked() {
+            if (res > 0 && !buffersFreed) {
+                MemorySegment.copy(mem, pos, rbuf, 0, res);    // the stream's buffer is empty: nothing else received meanwhile
+                rStart = 0;
+                rEnd = res;
+                driver.copied(res);
+            } else if (res == 0) {
+                eof = true;
+            } else if (res < 0 && res != -Errno.ECANCELED && !closing) {
+                readError = failure(res, "recv");
+            }
+        }
+
+        @Override
+        public void drop() {
+            UringOp cancel = null;
+            boolean forfeitNow = false;
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (op == null) {
+                    forfeitNow = true;
+                } else if (landed) {
+                    keepLandedLocked();         // completed, never taken
+                    forfeitNow = true;
+                } else {
+                    cancel = op;                // the CQE forfeits the buffer
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (forfeitNow) {
+                KernelLoans.forfeit(buf);
+            }
+            if (cancel != null) {
+                cancel.drop();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "readOwned(io_uring fd " + fd + ", " + len + " bytes" + (finished ? ", done" : "") + ")";
+        }
+    }
+
+    /**
+     * A send from a caller's buffer (all of it, for {@code all}), after the bytes written before it.
+     * It takes the stream's send slot ({@code sendOp}), so later writes wait behind it. A drop
+     * before the terminal CQE cancels; the CQE then forfeits the buffer (a prefix may have gone out:
+     * the connection's output is broken, as after any cancelled write).
+     */
+    private final class OwnedSend implements Future<WriteResult> {
+        private final IoBuf buf;
+        private final MemorySegment mem;
+        private final int pos;
+        private final int lim;
+        private final boolean all;
+        private int written;
+        private UringOp op;
+        private boolean landed;
+        private int res;
+        private boolean finished;
+        private Waker waker;
+
+        OwnedSend(IoBuf buf, MemorySegment mem, int pos, int lim, boolean all) {
+            this.buf = buf;
+            this.mem = mem;
+            this.pos = pos;
+            this.lim = lim;
+            this.all = all;
+        }
+
+        @Override
+        public Poll<WriteResult> poll(Context cx) {
+            for (;;) {
+                UringOp start;
+                lock.lock();
+                try {
+                    if (finished) {
+                        throw new IllegalStateException("this owned write has completed");
+                    }
+                    if (op != null) {
+                        if (!landed) {
+                            waker = cx.waker();
+                            return Poll.pending();
+                        }
+                        op = null;
+                        if (res < 0) {
+                            finished = true;
+                            KernelLoans.giveBack(buf);
+                            buf.position(pos + written);
+                            IOException e = failure(res, "send");
+                            throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                        }
+                        written += res;
+                        driver.inPlace(res);
+                        if (!all || pos + written == lim) {
+                            finished = true;
+                            KernelLoans.giveBack(buf);
+                            buf.position(pos + written);
+                            if (all) {
+                                buf.clear();
+                            }
+                            return Poll.ready(new WriteResult(written, buf));
+                        }
+                    }
+                    if (writeError != null || closing) {
+                        finished = true;
+                        KernelLoans.giveBack(buf);
+                        buf.position(pos + written);
+                        IOException e = writeError != null ? writeError : new ClosedChannelException();
+                        throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                    }
+                    if (wStart < wEnd || sendOp != null || (written == 0 && !Coop.proceed(cx))) {
+                        writeWaker = cx.waker();    // the bytes written before go first (or the budget is spent)
+                        return Poll.pending();
+                    }
+                    expireLocked();
+                    start = op = sendOp = new UringOp(driver, Opcode.SEND, fd, mem.address() + pos + written,
+                            lim - pos - written, 0, Sockaddr.MSG_NOSIGNAL, "send fd " + fd + " from a caller's buffer")
+                            .onComplete(this::sentOwned);
+                    landed = false;
+                    waker = cx.waker();
+                } finally {
+                    lock.unlock();
+                }
+                start.submitOrFail();
+                lock.lock();
+                try {
+                    if (!landed || finished) {
+                        return Poll.pending();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // completed inside the submit: take its count (and maybe send the rest) now
+            }
+        }
+
+        /** The terminal CQE, on the reaping thread. */
+        private void sentOwned(int result) {
+            Waker w;
+            Waker ww;
+            UringOp next = null;
+            boolean dropped;
+            boolean closeNow;
+            lock.lock();
+            try {
+                sendOp = null;
+                res = result;
+                landed = true;
+                dropped = finished;
+                if (wStart < wEnd && writeError == null) {
+                    next = sendOp = sendLocked();       // bytes written meanwhile waited behind this send
+                }
+                w = waker;
+                waker = null;
+                ww = writeWaker;
+                writeWaker = null;
+                closeNow = readyToCloseLocked();
+            } finally {
+                lock.unlock();
+            }
+            if (dropped) {
+                KernelLoans.forfeit(buf);
+            }
+            if (next != null) {
+                next.submitOrFail();
+            }
+            UringSockets.wake(w, UringStreamSocket.this);
+            afterUnlock(ww, closeNow);
+        }
+
+        @Override
+        public void drop() {
+            UringOp cancel = null;
+            boolean forfeitNow = false;
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (op == null || landed) {
+                    forfeitNow = true;
+                } else {
+                    cancel = op;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (forfeitNow) {
+                KernelLoans.forfeit(buf);
+            }
+            if (cancel != null) {
+                cancel.drop();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return (all ? "writeAllOwned" : "writeOwned") + "(io_uring fd " + fd + ", " + written + " of " + (lim - pos)
+                    + " bytes sent" + (finished ? ", done" : "") + ")";
+        }
+    }
+
     // ------------------------------------------------------------------ options and lifecycle
 
     @Override
@@ -506,7 +889,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 return;
             }
             closing = true;
-            recv = recvOp;
+            recv = recvOp != null ? recvOp : ownedRecv;
             send = dropUnsent ? sendOp : null;
             r = readWaker;
             w = writeWaker;
@@ -532,7 +915,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
      * socket closed and never touches them).
      */
     private boolean readyToCloseLocked() {
-        if (closing && !fdClosed && recvOp == null && sendOp == null) {
+        if (closing && !fdClosed && recvOp == null && sendOp == null && ownedRecv == null) {
             fdClosed = true;
             freeBuffersLocked();
             return true;

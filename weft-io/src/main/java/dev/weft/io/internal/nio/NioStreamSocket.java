@@ -124,4 +124,14 @@ public final class NioStreamSocket implements StreamSocket {
     public void close() {
         reg.close();            // the driver thread closes the channel (see NioDriver)
     }
+
+    /** As its {@code TcpStream} says it, for task dumps: {@code TcpStream[/127.0.0.1:5000 -> /127.0.0.1:41000]}. */
+    @Override
+    public String toString() {
+        try {
+            return "TcpStream[" + (isOpen() ? localAddress() + " -> " + remoteAddress() : "closed") + "]";
+        } catch (IOException | RuntimeException e) {
+            return "TcpStream[?]";
+        }
+    }
 }

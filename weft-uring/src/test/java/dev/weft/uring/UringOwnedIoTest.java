@@ -1,0 +1,100 @@
+package dev.weft.uring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.Runtime;
+import dev.weft.Task;
+import dev.weft.Weft;
+import dev.weft.io.BufPool;
+import dev.weft.io.Io;
+import dev.weft.io.IoBuf;
+import dev.weft.io.ReadResult;
+import dev.weft.io.TcpListener;
+import dev.weft.io.TcpStream;
+import dev.weft.runtime.Runtimes;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Owned reads and writes on io_uring: a native buffer is where the kernel receives and what it
+ * sends from (no copy in Java, counted by the ring), and the kernel's hold on it outlives even a
+ * close of its pool.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class UringOwnedIoTest {
+    @BeforeAll
+    static void needsIoUring() {
+        Assumptions.assumeTrue(Uring.isAvailable(), "io_uring is unavailable here: " + Uring.unavailabilityCause());
+    }
+
+    private static Runtime runtime(String name) {
+        return Runtimes.multiThreadBuilder().name(name).workers(2).ioDriver("io_uring").build();
+    }
+
+    @Test
+    void pooledBuffersAreReceivedIntoAndSentFromWithNoCopyButHeapBuffersAreCopied() {
+        try (Runtime rt = runtime("owned"); BufPool pool = BufPool.direct(64 * 1024, 4)) {
+            Uring uring = rt.extension(Uring.class).orElseThrow();
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        Uring.Stats before = uring.stats();
+                        IoBuf out = pool.take();
+                        out.put("zero copy, both ways".getBytes()).flip();
+                        out = a.writeAll(out).buf();
+                        IoBuf in = pool.take();
+                        ReadResult r = b.read(in);
+                        assertThat(new String(r.buf().flip().toByteArray())).isEqualTo("zero copy, both ways");
+                        Uring.Stats after = uring.stats();
+                        assertThat(after.copiedBytes() - before.copiedBytes()).isZero();
+                        assertThat(after.inPlaceBytes() - before.inPlaceBytes()).isEqualTo(2L * r.count());
+                        pool.give(out);
+                        pool.give(r.buf());
+
+                        a.writeAll(IoBuf.wrap("heap".getBytes()));     // a heap array may move: copied
+                        IoBuf heap = IoBuf.allocate(16);
+                        assertThat(b.read(heap).count()).isEqualTo(4);
+                        assertThat(uring.stats().copiedBytes() - after.copiedBytes()).isEqualTo(8);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * Closing a pool while the kernel holds one of its buffers must not free the memory under it.
+     * The pool's 256 KiB come from mmap (beyond malloc's threshold), so a premature free would make
+     * the kernel's write fail with EFAULT, or worse.
+     */
+    @Test
+    void aPoolClosedUnderAnOwnedReadFreesItsMemoryOnlyAfterTheKernelLetGo() {
+        List<BufPool.Leak> leaks = new CopyOnWriteArrayList<>();
+        BufPool pool = BufPool.builder(64 * 1024, 4).direct().name("closed-under-read").leakListener(leaks::add).build();
+        try (Runtime rt = runtime("owned-close")) {
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        IoBuf buf = pool.take();
+                        Task<Integer> reading = Weft.spawn(() -> b.read(buf).count());
+                        Weft.sleep(java.time.Duration.ofMillis(50));        // the receive is in the kernel
+                        pool.close();                                       // reports the buffer as outstanding
+                        Io.writeAll(a, IoBuf.wrap("still mapped".getBytes()));
+                        assertThat(reading.join()).isEqualTo(12);
+                        assertThatThrownBy(() -> buf.get(0)).as("freed once the read handed it back")
+                                .isInstanceOf(IllegalStateException.class);
+                    }
+                }
+            });
+        }
+        assertThat(leaks).extracting(BufPool.Leak::kind).containsExactly(BufPool.Leak.Kind.OUTSTANDING_AT_CLOSE);
+    }
+}
