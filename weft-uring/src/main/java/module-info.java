@@ -10,7 +10,7 @@
  */
 module dev.weft.uring {
     requires dev.weft.core;
-    requires dev.weft.io;
+    requires transitive dev.weft.io;
 
     exports dev.weft.uring;
 

@@ -185,6 +185,7 @@ public final class BufPool implements AutoCloseable {
     private final boolean leakDetection;
     private final LeakListener listener;
     private final Arena arena;               // null for a heap pool
+    private final MemorySegment slab;        // a direct pool's buffers, one after the other (null: heap or empty)
     private final Pool pool = new Pool();    // the Reclaimer face, kept off the public API
 
     // Guarded by lock:
@@ -209,14 +210,17 @@ public final class BufPool implements AutoCloseable {
         this.free = new MemorySegment[count];
         if (direct) {
             arena = Arena.ofShared();
+            MemorySegment all = null;
             if (count > 0) {
-                MemorySegment all = arena.allocate((long) bufferSize * count, 64);
+                all = arena.allocate((long) bufferSize * count, 64);
                 for (int i = 0; i < count; i++) {
-                    free[i] = all.asSlice((long) i * bufferSize, bufferSize);
+                    free[count - 1 - i] = all.asSlice((long) i * bufferSize, bufferSize);     // taken from the front first
                 }
             }
+            slab = all;
         } else {
             arena = null;
+            slab = null;
             for (int i = 0; i < count; i++) {
                 free[i] = MemorySegment.ofArray(new byte[bufferSize]);
             }
@@ -435,6 +439,20 @@ public final class BufPool implements AutoCloseable {
     /** The default listener: a warning, written by {@link LeakLog}'s thread (decision 12: no logging lock in a task). */
     private static void logLeak(Leak leak) {
         LeakLog.warn(BufPool.class.getName(), leak.message(), leak.takenAt());
+    }
+
+    static {
+        BufAccess.installPools(new BufAccess.PoolBridge() {
+            @Override
+            public Reclaimer reclaimer(BufPool p) {
+                return p.pool;
+            }
+
+            @Override
+            public MemorySegment slab(BufPool p) {
+                return p.slab;
+            }
+        });
     }
 
     /** The Reclaimer face of the pool (cancelled operations, the leak detector). */

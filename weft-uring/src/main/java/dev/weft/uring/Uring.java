@@ -64,14 +64,53 @@ public final class Uring {
      *                    directly, with no copy in Java: {@link dev.weft.io.AsyncBufWrite} reservations
      *                    (what {@link dev.weft.io.Framed} and {@link dev.weft.io.Io#copy} use) and
      *                    owned reads and writes of native buffers
+     * @param fixedBufferOps operations that used a registered buffer ({@code READ_FIXED},
+     *                    {@code WRITE_FIXED}; see {@link #registerBuffers})
      */
     public record Stats(int sqEntries, int cqEntries, long inFlight, long submitted, long completed, long sqFull,
-                        long cqOverflows, long copiedBytes, long inPlaceBytes) { }
+                        long cqOverflows, long copiedBytes, long inPlaceBytes, long fixedBufferOps) { }
 
     /** The runtime's ring statistics now. */
     public Stats stats() {
         long[] s = driver.snapshot();
-        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9]);
+        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9], s[10]);
+    }
+
+    /**
+     * Registers {@code pool}'s buffers with this runtime's ring ({@code IORING_REGISTER_BUFFERS}):
+     * from now on a file read or write of one of its buffers ({@code AsyncFile.readAt},
+     * {@code writeAt}) and an owned receive into one ({@code TcpStream.read(IoBuf)}) are
+     * {@code READ_FIXED}/{@code WRITE_FIXED}, so the kernel does not pin and unpin its pages on every
+     * operation. Buffers the pool allocates beyond its count are not registered and work as before.
+     * One pool per ring at a time; {@link #unregisterBuffers()} first to change it. Unregister
+     * before closing the pool.
+     *
+     * {@snippet :
+     * BufPool pool = BufPool.direct(64 * 1024, 64);
+     * Runtime.current().extension(Uring.class).ifPresent(uring -> uring.registerBuffers(pool));
+     * }
+     *
+     * <p>Registered memory is locked: for a process without {@code CAP_IPC_LOCK} it counts against
+     * {@code RLIMIT_MEMLOCK} ({@code ulimit -l}, often 8 MiB). A pool larger than the limit is
+     * refused before the kernel is asked, with a message that names the limit and the fixes.
+     *
+     * @throws IllegalArgumentException if {@code pool} is a heap pool (its arrays move)
+     * @throws IllegalStateException if another pool is registered, or the memlock limit or the
+     *         kernel refuses (the message says which and what to do)
+     */
+    public void registerBuffers(dev.weft.io.BufPool pool) {
+        java.util.Objects.requireNonNull(pool, "pool");
+        driver.registerBuffers(pool);
+    }
+
+    /** Unregisters the registered pool, if any; its buffers work as plain native buffers from now on. */
+    public void unregisterBuffers() {
+        driver.unregisterBuffers();
+    }
+
+    /** The name of the pool registered with this ring, if any. */
+    public java.util.Optional<String> registeredPool() {
+        return java.util.Optional.ofNullable(driver.registeredPool());
     }
 
     /** The name of the runtime this ring serves. */

@@ -1,5 +1,6 @@
 package dev.weft.io.internal;
 
+import dev.weft.io.BufPool;
 import dev.weft.io.IoBuf;
 import java.lang.foreign.MemorySegment;
 
@@ -18,7 +19,17 @@ public final class BufAccess {
         IoBuf newBuf(MemorySegment memory, Lease lease);
     }
 
+    /** What {@code BufPool} lets its own module (and, through {@code spi.KernelLoans}, drivers) see. */
+    public interface PoolBridge {
+        /** The identity its buffers' leases carry as {@link Lease#owner}. */
+        Reclaimer reclaimer(BufPool pool);
+
+        /** A direct pool's buffers, one after the other; null for a heap pool or an empty one. */
+        MemorySegment slab(BufPool pool);
+    }
+
     private static volatile Bridge bridge;
+    private static volatile PoolBridge pools;
 
     private BufAccess() { }
 
@@ -41,6 +52,32 @@ public final class BufAccess {
             b = bridge;
         }
         return b;
+    }
+
+    /** Called once, by {@code BufPool}'s class initializer. */
+    public static void installPools(PoolBridge b) {
+        pools = b;
+    }
+
+    private static PoolBridge pools() {
+        PoolBridge b = pools;
+        if (b == null) {
+            try {
+                Class.forName(BufPool.class.getName(), true, BufPool.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            b = pools;
+        }
+        return b;
+    }
+
+    public static Reclaimer reclaimer(BufPool pool) {
+        return pools().reclaimer(pool);
+    }
+
+    public static MemorySegment slab(BufPool pool) {
+        return pools().slab(pool);
     }
 
     public static Lease lease(IoBuf buf) {

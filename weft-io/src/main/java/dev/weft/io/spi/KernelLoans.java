@@ -62,4 +62,32 @@ public final class KernelLoans {
             l.owner.unpin();
         }
     }
+
+    /**
+     * The identity of the pool {@code buf} comes from (compare with {@link #poolIdentity}), or
+     * null for a buffer no pool owns. For a driver that registered a pool's memory with the kernel
+     * ({@code READ_FIXED}): a buffer of a later pool at the same addresses is a different pool.
+     */
+    public static Object poolOf(IoBuf buf) {
+        return BufAccess.lease(buf).owner;
+    }
+
+    /** The identity the buffers of {@code pool} carry ({@link #poolOf}). */
+    public static Object poolIdentity(dev.weft.io.BufPool pool) {
+        return BufAccess.reclaimer(pool);
+    }
+
+    /**
+     * A direct pool's memory: its buffers one after the other, buffer {@code i} at
+     * {@code i * pool.bufferSize()}; null for a heap pool (or one of no buffers). Buffers it
+     * allocates beyond its count (when empty) are elsewhere. Valid until the pool is closed.
+     */
+    public static java.lang.foreign.MemorySegment poolMemory(dev.weft.io.BufPool pool) {
+        return BufAccess.slab(pool);
+    }
+
+    /** The whole memory of {@code buf}'s lease (the buffer as its pool or factory made it), for address checks. */
+    public static java.lang.foreign.MemorySegment memoryOf(IoBuf buf) {
+        return BufAccess.lease(buf).memory;
+    }
 }

@@ -82,6 +82,8 @@ public final class Abi {
 
     // io_uring_register opcodes
     public static final int REGISTER_PROBE = 8;
+    public static final int REGISTER_BUFFERS = 0;
+    public static final int UNREGISTER_BUFFERS = 1;
     public static final int OP_SUPPORTED = 1;
 
     // io_uring_params: 120 bytes

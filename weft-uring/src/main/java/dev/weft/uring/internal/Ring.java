@@ -3,6 +3,7 @@ package dev.weft.uring.internal;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -197,6 +198,11 @@ public final class Ring implements AutoCloseable {
      * ({@code rw_flags}, {@code fsync_flags}, {@code open_flags}, {@code statx_flags}, ...).
      */
     public boolean prepare(int opcode, int fd, long addr, int len, long offset, int opFlags, long userData) {
+        return prepare(opcode, fd, addr, len, offset, opFlags, userData, 0);
+    }
+
+    /** {@link #prepare(int, int, long, int, long, int, long)} with a registered buffer's index ({@code READ_FIXED}, {@code WRITE_FIXED}). */
+    public boolean prepare(int opcode, int fd, long addr, int len, long offset, int opFlags, long userData, int bufIndex) {
         if (sqeTail - sqHeadAcquire() >= sqEntries) {
             return false;
         }
@@ -211,6 +217,7 @@ public final class Ring implements AutoCloseable {
         sqes.set(JAVA_INT, sqe + Abi.SQE_LEN, len);
         sqes.set(JAVA_INT, sqe + Abi.SQE_OP_FLAGS, opFlags);
         sqes.set(JAVA_LONG, sqe + Abi.SQE_USER_DATA, userData);
+        sqes.set(JAVA_SHORT, sqe + Abi.SQE_BUF_INDEX, (short) bufIndex);
         sqeTail++;
         return true;
     }

@@ -28,6 +28,8 @@ public final class Sys {
     public static final long NR_IO_URING_SETUP = 425;
     public static final long NR_IO_URING_ENTER = 426;
     public static final long NR_IO_URING_REGISTER = 427;
+    /** {@code prlimit64}: 302 on x86_64, 261 on aarch64. */
+    public static final long NR_PRLIMIT64 = "aarch64".equals(System.getProperty("os.arch")) ? 261 : 302;
     /** {@code write}: 1 on x86_64, 64 on aarch64 (the generic table). */
     public static final long NR_WRITE = "aarch64".equals(System.getProperty("os.arch")) ? 64 : 1;
 
@@ -154,6 +156,17 @@ public final class Sys {
     /** {@code write(fd, buf, count)} through {@code syscall}: the bytes written. */
     public static long write(int fd, long buf, long count) throws ErrnoException {
         return syscall("write", NR_WRITE, fd, buf, count, 0, 0, 0);
+    }
+
+    /** This process's soft limit of {@code resource} ({@code prlimit64(0, resource, NULL, &old)}); -1 for unlimited. */
+    public static long softLimit(int resource) throws ErrnoException {
+        MemorySegment old = Native.allocate(16);
+        try {
+            syscall("prlimit64", NR_PRLIMIT64, 0, resource, 0, old.address(), 0, 0);
+            return old.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);     // RLIM_INFINITY is ~0 = -1
+        } finally {
+            Native.free(old);
+        }
     }
 
     /** {@code io_uring_register(fd, opcode, arg, nrArgs)}. */

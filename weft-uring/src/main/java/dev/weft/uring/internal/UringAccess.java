@@ -12,8 +12,15 @@ public final class UringAccess {
     public interface DriverView {
         String runtimeName();
 
-        /** {SQ entries, CQ entries, in flight, SQ full, EBUSY answers, CQ overflow seen, submitted, completed}. */
+        /** {SQ entries, CQ entries, in flight, SQ full, EBUSY answers, CQ overflow seen, submitted, completed, copied, in place, fixed}. */
         long[] snapshot();
+
+        void registerBuffers(dev.weft.io.BufPool pool);
+
+        void unregisterBuffers();
+
+        /** The registered pool's name, or null. */
+        String registeredPool();
     }
 
     private static volatile Function<DriverView, Uring> factory;

@@ -278,7 +278,10 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         op.userData = ((long) generations[slot] << 32) | slot;
         inFlight++;
         submittedOps++;
-        while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData)) {
+        if (op.opcode == Opcode.READ_FIXED || op.opcode == Opcode.WRITE_FIXED) {
+            fixedOps++;
+        }
+        while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData, op.bufIndex)) {
             makeRoomLocked(wakes);
         }
     }
@@ -579,6 +582,100 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     /** Operations given to the kernel and operations completed (their terminal CQE), for {@link dev.weft.uring.Uring.Stats}. */
     private long submittedOps;
     private long completedOps;
+    private long fixedOps;
+    // The registered pool (IORING_REGISTER_BUFFERS), one at a time; written under lock, read without
+    // it by fixedIndex (a stale read picks a plain READ/WRITE, never a wrong index: the identity and
+    // bounds are published together in one immutable record).
+    private volatile Registered registered;
+
+    /** A pool registered with the kernel: buffer {@code i} is {@code [base + i*size, base + (i+1)*size)}. */
+    private record Registered(Object owner, String name, long base, int size, int count) { }
+
+    /**
+     * The registered buffer that holds {@code [addr, addr+len)} of memory from pool {@code owner},
+     * or -1 when none does (no pool registered, another pool, or memory the pool allocated beyond
+     * its count).
+     */
+    int fixedIndex(Object owner, long addr, int len) {
+        Registered r = registered;
+        if (r == null || owner == null || r.owner != owner || addr < r.base) {
+            return -1;
+        }
+        long index = (addr - r.base) / r.size;
+        if (index >= r.count || addr + len > r.base + (index + 1) * r.size) {
+            return -1;
+        }
+        return (int) index;
+    }
+
+    /**
+     * Registers {@code pool}'s buffers with the kernel ({@code IORING_REGISTER_BUFFERS}): reads and
+     * writes of them become {@code READ_FIXED}/{@code WRITE_FIXED}, with no page pinning per
+     * operation. One pool per ring at a time.
+     */
+    @Override
+    public void registerBuffers(dev.weft.io.BufPool pool) {
+        java.lang.foreign.MemorySegment slab = dev.weft.io.spi.KernelLoans.poolMemory(pool);
+        if (slab == null) {
+            throw new IllegalArgumentException("BufPool '" + pool.name() + "' is " + (pool.isDirect() ? "empty" : "a heap pool")
+                    + ": only a direct pool's memory can be registered with the kernel (BufPool.direct(size, count))");
+        }
+        Registered current = registered;
+        if (current != null) {
+            throw new IllegalStateException("BufPool '" + current.name() + "' is registered with this ring already: one "
+                    + "pool per ring; unregisterBuffers() first");
+        }
+        Memlock.check(pool.name(), slab.byteSize());
+        int count = pool.count();
+        java.lang.foreign.MemorySegment iovecs = Native.allocate(16L * count);
+        try {
+            for (int i = 0; i < count; i++) {
+                iovecs.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * i, slab.address() + (long) i * pool.bufferSize());
+                iovecs.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * i + 8, pool.bufferSize());
+            }
+            lock.lock();
+            try {
+                if (registered != null) {
+                    throw new IllegalStateException("BufPool '" + registered.name() + "' was registered meanwhile: one pool per ring");
+                }
+                Sys.ioUringRegister(ring.fd(), Abi.REGISTER_BUFFERS, iovecs, count);
+                registered = new Registered(dev.weft.io.spi.KernelLoans.poolIdentity(pool), pool.name(), slab.address(),
+                        pool.bufferSize(), count);
+            } finally {
+                lock.unlock();
+            }
+        } catch (ErrnoException e) {
+            throw Memlock.registerFailed(pool.name(), slab.byteSize(), e);
+        } finally {
+            Native.free(iovecs);
+        }
+    }
+
+    /** Unregisters the registered pool, if any; operations already submitted keep their buffers. */
+    @Override
+    public void unregisterBuffers() {
+        lock.lock();
+        try {
+            if (registered == null) {
+                return;
+            }
+            registered = null;
+            try {
+                Sys.ioUringRegister(ring.fd(), Abi.UNREGISTER_BUFFERS, java.lang.foreign.MemorySegment.NULL, 0);
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("io_uring could not unregister its buffers: " + e.getMessage(), e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The name of the registered pool, or null. */
+    @Override
+    public String registeredPool() {
+        Registered r = registered;
+        return r == null ? null : r.name();
+    }
     private final java.util.concurrent.atomic.LongAdder copiedBytes = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder inPlaceBytes = new java.util.concurrent.atomic.LongAdder();
 
@@ -602,7 +699,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         lock.lock();
         try {
             return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps,
-                copiedBytes.sum(), inPlaceBytes.sum()};
+                copiedBytes.sum(), inPlaceBytes.sum(), fixedOps};
         } finally {
             lock.unlock();
         }

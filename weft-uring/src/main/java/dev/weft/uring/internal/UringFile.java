@@ -102,8 +102,8 @@ final class UringFile implements FileHandle {
         boolean direct = dst.isDirect();
         MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Native.allocate(want);
         try {
-            UringOp op = new UringOp(driver, Opcode.READ, fd, target.address(), want, position, 0,
-                    "read " + path + " @" + position);
+            UringOp op = UringOp.readOrWrite(driver, true, fd, direct ? dev.weft.io.spi.KernelLoans.poolOf(dst) : null,
+                    target.address(), want, position, "read " + path + " @" + position);
             int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
             if (res < 0) {
                 throw error(-res, "cannot read " + path, path);
@@ -239,8 +239,8 @@ final class UringFile implements FileHandle {
             }
             int res;
             try {
-                UringOp op = new UringOp(driver, Opcode.WRITE, fd, from.address(), want, position + total, 0,
-                        "write " + path + " @" + (position + total));
+                UringOp op = UringOp.readOrWrite(driver, false, fd, direct ? dev.weft.io.spi.KernelLoans.poolOf(src) : null,
+                        from.address(), want, position + total, "write " + path + " @" + (position + total));
                 res = op.awaitIn(wrote -> {
                     if (wrote > 0) {
                         src.advance(wrote);     // the bytes a cancelled write did write are consumed

@@ -38,6 +38,9 @@ final class UringOp implements Future<Integer> {
     /** What the operation does, for dumps and errors ("read fd 7"). */
     final String what;
 
+    /** The registered buffer a {@code READ_FIXED}/{@code WRITE_FIXED} uses; set before submit. */
+    int bufIndex;
+
     int slot = -1;
     long userData;
     boolean cancelSent;
@@ -57,6 +60,20 @@ final class UringOp implements Future<Integer> {
         this.offset = offset;
         this.opFlags = opFlags;
         this.what = what;
+    }
+
+    /**
+     * A read or write of {@code len} bytes at {@code addr}, as {@code READ_FIXED}/{@code WRITE_FIXED}
+     * when that memory lies in a buffer registered with the driver ({@link UringDriver#fixedIndex}),
+     * else as {@code READ}/{@code WRITE}. {@code owner} is the pool identity of the memory (or null).
+     */
+    static UringOp readOrWrite(UringDriver driver, boolean read, int fd, Object owner, long addr, int len, long offset,
+                               String what) {
+        int index = driver.fixedIndex(owner, addr, len);
+        UringOp op = new UringOp(driver, index < 0 ? (read ? Opcode.READ : Opcode.WRITE)
+                : (read ? Opcode.READ_FIXED : Opcode.WRITE_FIXED), fd, addr, len, offset, 0, what);
+        op.bufIndex = Math.max(0, index);
+        return op;
     }
 
     /** Hands the operation to the kernel (now, or at the driver's next turn); returns this. */

@@ -469,6 +469,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         private final MemorySegment mem;
         private final int pos;
         private final int len;
+        private final Object owner;     // the buffer's pool, for a registered buffer's index
         private UringOp op;
         private boolean landed;
         private int res;
@@ -476,6 +477,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         private Waker waker;
 
         OwnedRecv(IoBuf buf, MemorySegment mem, int pos, int len) {
+            this.owner = KernelLoans.poolOf(buf);
             this.buf = buf;
             this.mem = mem;
             this.pos = pos;
@@ -515,8 +517,15 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                     readWaker = cx.waker();     // woken by that receive's completion (or at once: budget)
                     return Poll.pending();
                 }
-                start = op = ownedRecv = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
-                        "recv fd " + fd + " into a caller's buffer").onComplete(this::landed);
+                int fixed = driver.fixedIndex(owner, mem.address() + pos, len);
+                if (fixed >= 0) {               // a registered buffer: a read(2) of the socket, the buffer pinned once
+                    start = UringOp.readOrWrite(driver, true, fd, owner, mem.address() + pos, len, 0,
+                            "read fd " + fd + " into a registered buffer");
+                } else {
+                    start = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
+                            "recv fd " + fd + " into a caller's buffer");
+                }
+                op = ownedRecv = start.onComplete(this::landed);
                 waker = cx.waker();
             } finally {
                 lock.unlock();
