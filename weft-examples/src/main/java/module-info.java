@@ -3,6 +3,7 @@ module dev.weft.examples {
     requires dev.weft.runtime;
     requires dev.weft.ffi;
     requires dev.weft.io;
+    requires dev.weft.uring;
     requires dev.weft.sync;
     requires java.management;
     requires jdk.management;
