@@ -48,6 +48,8 @@ public final class Abi {
 
     /** A CQE with this flag is not the operation's last: more follow (multishot, zero-copy send). */
     public static final int CQE_F_MORE = 1 << 1;
+    /** {@code sqe->ioprio} of an {@code ACCEPT}: keep accepting, one CQE per connection (5.19). */
+    public static final int ACCEPT_MULTISHOT = 1;
 
     /** {@code IORING_FSYNC_DATASYNC}: {@code fdatasync} instead of {@code fsync}. */
     public static final int FSYNC_DATASYNC = 1;

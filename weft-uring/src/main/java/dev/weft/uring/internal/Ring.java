@@ -203,6 +203,12 @@ public final class Ring implements AutoCloseable {
 
     /** {@link #prepare(int, int, long, int, long, int, long)} with a registered buffer's index ({@code READ_FIXED}, {@code WRITE_FIXED}). */
     public boolean prepare(int opcode, int fd, long addr, int len, long offset, int opFlags, long userData, int bufIndex) {
+        return prepare(opcode, fd, addr, len, offset, opFlags, userData, bufIndex, 0);
+    }
+
+    /** The full form: also the SQE's {@code ioprio} field (flags of some operations, e.g. multishot accept). */
+    public boolean prepare(int opcode, int fd, long addr, int len, long offset, int opFlags, long userData, int bufIndex,
+                           int ioprio) {
         if (sqeTail - sqHeadAcquire() >= sqEntries) {
             return false;
         }
@@ -218,6 +224,7 @@ public final class Ring implements AutoCloseable {
         sqes.set(JAVA_INT, sqe + Abi.SQE_OP_FLAGS, opFlags);
         sqes.set(JAVA_LONG, sqe + Abi.SQE_USER_DATA, userData);
         sqes.set(JAVA_SHORT, sqe + Abi.SQE_BUF_INDEX, (short) bufIndex);
+        sqes.set(JAVA_SHORT, sqe + Abi.SQE_IOPRIO, (short) ioprio);
         sqeTail++;
         return true;
     }

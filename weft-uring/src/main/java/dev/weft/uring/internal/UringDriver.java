@@ -281,7 +281,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         if (op.opcode == Opcode.READ_FIXED || op.opcode == Opcode.WRITE_FIXED) {
             fixedOps++;
         }
-        while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData, op.bufIndex)) {
+        while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData, op.bufIndex, op.ioprio)) {
             makeRoomLocked(wakes);
         }
     }
@@ -388,7 +388,11 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
             return;     // a late CQE for a slot already freed: never delivered to a newer operation
         }
         if ((flags & Abi.CQE_F_MORE) != 0) {
-            return;     // not the terminal CQE (no multishot operation is submitted yet)
+            UringOp multishot = slots[slot];
+            if (multishot.addMore(res)) {
+                wakes.add(multishot);   // one of its results; the operation goes on
+            }
+            return;
         }
         UringOp op = slots[slot];
         slots[slot] = null;

@@ -13,20 +13,28 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * A listening socket on io_uring. The socket owns one {@code ACCEPT} operation at a time: an
- * acceptor that gives up leaves it in flight, and the connection it brings waits here for the next
- * accept, so no connection is lost. Closing cancels it, closes a connection that still arrives,
- * and closes the listening descriptor only after the operation's CQE (so the port is free when
- * close returns, from a sequential task; elsewhere within a bounded wait).
+ * A listening socket on io_uring. The socket owns one <em>multishot</em> {@code ACCEPT}
+ * ({@code IORING_ACCEPT_MULTISHOT}): submitted once, it brings every connection as its own CQE,
+ * and the connections wait in this socket's queue for {@code accept} calls, so an acceptor that
+ * gives up loses none. The queue is bounded ({@link #QUEUE_LIMIT}): when it is full the accept is
+ * cancelled and armed again once an acceptor takes from it, so the kernel's backlog, not this
+ * socket's memory, holds a flood. A kernel without multishot accept ({@code EINVAL}) gets one
+ * {@code ACCEPT} per connection. Closing cancels the accept, closes the connections queued and
+ * any that still arrive, and closes the listening descriptor only after the accept's terminal CQE
+ * (so the port is free when close returns, from a sequential task; elsewhere within a bounded wait).
  */
 final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
+    /** Connections accepted and not yet taken, beyond which the accept pauses. */
+    static final int QUEUE_LIMIT = 1024;
+
     private final UringDriver driver;
     private final int fd;
     private final InetSocketAddress local;
     private final SpinLock lock = new SpinLock();
     // guarded by lock
     private UringOp acceptOp;
-    private int readyFd = -1;
+    private final java.util.ArrayDeque<Integer> ready = new java.util.ArrayDeque<>();
+    private boolean multishot = true;       // until the kernel refuses it
     private IOException error;
     private Waker acceptor;
     private boolean closing;
@@ -62,25 +70,28 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
     @Override
     public Poll<StreamSocket> pollAccept(Context cx) {
         UringOp start = null;
+        int taken = -1;
         lock.lock();
         try {
-            if (readyFd >= 0) {
-                int c = readyFd;
-                readyFd = -1;
-                return Poll.ready(UringStreamSocket.of(driver, c));
-            }
-            if (error != null) {
-                IOException e = error;
-                error = null;           // reported once: the next accept tries again (EMFILE passes)
-                throw new UncheckedIOException(e);
-            }
-            if (closing) {
-                throw new UncheckedIOException(new ClosedChannelException());
-            }
-            acceptor = cx.waker();
-            if (acceptOp == null) {
-                start = acceptOp = new UringOp(driver, Opcode.ACCEPT, fd, 0, 0, 0, Sockaddr.SOCK_CLOEXEC,
-                        "accept on " + local).onComplete(this::accepted);
+            Integer c = ready.poll();
+            if (c != null) {
+                taken = c;
+                if (acceptOp == null && !closing && error == null && ready.size() < QUEUE_LIMIT / 2) {
+                    start = acceptOp = newAcceptLocked();   // paused by a full queue, or ended: accept again
+                }
+            } else {
+                if (error != null) {
+                    IOException e = error;
+                    error = null;           // reported once: the next accept tries again (EMFILE passes)
+                    throw new UncheckedIOException(e);
+                }
+                if (closing) {
+                    throw new UncheckedIOException(new ClosedChannelException());
+                }
+                acceptor = cx.waker();
+                if (acceptOp == null) {
+                    start = acceptOp = newAcceptLocked();
+                }
             }
         } finally {
             lock.unlock();
@@ -88,10 +99,49 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
         if (start != null) {
             start.submitOrFail();
         }
-        return Poll.pending();
+        return taken >= 0 ? Poll.ready(UringStreamSocket.of(driver, taken)) : Poll.pending();
     }
 
-    private void accepted(int res) {
+    private UringOp newAcceptLocked() {
+        UringOp op = new UringOp(driver, Opcode.ACCEPT, fd, 0, 0, 0, Sockaddr.SOCK_CLOEXEC,
+                (multishot ? "multishot accept on " : "accept on ") + local).onComplete(this::ended);
+        if (multishot) {
+            op.ioprio = Abi.ACCEPT_MULTISHOT;
+            UringOp self = op;
+            op.onEach(res -> accepted(self, res));
+        }
+        return op;
+    }
+
+    /** One connection of the multishot accept (a CQE with F_MORE). */
+    private void accepted(UringOp op, int res) {
+        Waker w;
+        int stray = -1;
+        UringOp pause = null;
+        lock.lock();
+        try {
+            if (closing) {
+                stray = res;            // arrived after close: nobody will take it
+            } else if (res >= 0) {
+                ready.add(res);
+                if (ready.size() >= QUEUE_LIMIT && acceptOp == op) {
+                    pause = op;         // full: the kernel's backlog holds the rest until an acceptor takes
+                }
+            }
+            w = acceptor;
+            acceptor = null;
+        } finally {
+            lock.unlock();
+        }
+        UringSockets.closeQuietly(stray);
+        if (pause != null) {
+            pause.drop();
+        }
+        UringSockets.wake(w, this);
+    }
+
+    /** The accept's terminal CQE: a last connection, the end of a multishot accept, or an error. */
+    private void ended(int res) {
         Waker w;
         int stray = -1;
         lock.lock();
@@ -99,14 +149,16 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
             acceptOp = null;
             if (res >= 0) {
                 if (closing) {
-                    stray = res;        // arrived after close: nobody will take it
+                    stray = res;
                 } else {
-                    readyFd = res;
+                    ready.add(res);
                 }
-            } else if (!closing) {
+            } else if (res == -Errno.EINVAL && multishot) {
+                multishot = false;      // a kernel before 5.19: one ACCEPT per connection from now on
+            } else if (res != -Errno.ECANCELED && !closing) {
                 error = UringSockets.error(-res, "accept");
             }
-            w = acceptor;
+            w = acceptor;               // it re-arms the accept if it still wants a connection
             acceptor = null;
         } finally {
             lock.unlock();
@@ -128,7 +180,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
     @Override
     public void close() {
         UringOp op;
-        int ready;
+        Integer[] queued;
         Waker w;
         lock.lock();
         try {
@@ -137,14 +189,16 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
             }
             closing = true;
             op = acceptOp;
-            ready = readyFd;
-            readyFd = -1;
+            queued = ready.toArray(new Integer[0]);
+            ready.clear();
             w = acceptor;
             acceptor = null;
         } finally {
             lock.unlock();
         }
-        UringSockets.closeQuietly(ready);
+        for (Integer c : queued) {
+            UringSockets.closeQuietly(c);
+        }
         if (op != null) {
             op.drop();
             driver.awaitTerminal(op, 5_000_000_000L);   // the accept lets go of the socket: the port is free after
@@ -156,16 +210,18 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
 
     @Override
     public void closeForShutdown() {
-        int ready;
+        Integer[] queued;
         lock.lock();
         try {
             closing = true;
-            ready = readyFd;
-            readyFd = -1;
+            queued = ready.toArray(new Integer[0]);
+            ready.clear();
         } finally {
             lock.unlock();
         }
-        UringSockets.closeQuietly(ready);
+        for (Integer c : queued) {
+            UringSockets.closeQuietly(c);
+        }
         UringSockets.closeQuietly(fd);
     }
 

@@ -40,6 +40,11 @@ final class UringOp implements Future<Integer> {
 
     /** The registered buffer a {@code READ_FIXED}/{@code WRITE_FIXED} uses; set before submit. */
     int bufIndex;
+    /** The SQE's {@code ioprio} field: operation flags such as {@code IORING_ACCEPT_MULTISHOT}; set before submit. */
+    int ioprio;
+    /** A multishot operation's results before its terminal CQE, delivered by {@link #fire} (lock-free: reapers add, one fire drains). */
+    private java.util.concurrent.ConcurrentLinkedQueue<Integer> more;
+    private java.util.function.IntConsumer onEach;
 
     int slot = -1;
     long userData;
@@ -110,6 +115,26 @@ final class UringOp implements Future<Integer> {
         return this;
     }
 
+    /**
+     * Makes this a multishot operation: {@code callback} gets the result of every CQE that has
+     * {@code IORING_CQE_F_MORE} (on the reaping thread, after the driver's lock is released, in
+     * order per reaper); the terminal CQE still goes to {@link #onComplete}. Before {@link #submit}.
+     */
+    UringOp onEach(java.util.function.IntConsumer callback) {
+        this.onEach = callback;
+        this.more = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        return this;
+    }
+
+    /** Called by the reaping thread, under the driver's lock, for a CQE with {@code F_MORE}; false if not multishot. */
+    boolean addMore(int result) {
+        if (more == null) {
+            return false;
+        }
+        more.add(result);
+        return true;
+    }
+
     /** Called by the reaping thread, under the driver's lock, with the terminal CQE's result. */
     void complete(int result) {
         res = result;
@@ -118,6 +143,18 @@ final class UringOp implements Future<Integer> {
 
     /** After {@link #complete}, outside the driver's lock: the callback, then the waker. Each guarded. */
     void fire() {
+        if (more != null) {
+            for (Integer r; (r = more.poll()) != null; ) {
+                try {
+                    onEach.accept(r);
+                } catch (Throwable t) {
+                    dev.weft.spi.Faults.report("io_uring " + what + " (a completion)", onEach, t);
+                }
+            }
+        }
+        if (!done) {
+            return;         // only results of a multishot operation that goes on
+        }
         java.util.function.IntConsumer callback = onComplete;
         if (callback != null) {
             onComplete = null;
