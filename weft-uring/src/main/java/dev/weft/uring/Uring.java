@@ -65,15 +65,16 @@ public final class Uring {
      *                    (what {@link dev.weft.io.Framed} and {@link dev.weft.io.Io#copy} use) and
      *                    owned reads and writes of native buffers
      * @param fixedBufferOps operations that used a registered buffer ({@code READ_FIXED},
-     *                    {@code WRITE_FIXED}; see {@link #registerBuffers})
+     *                    {@code WRITE_FIXED}, a fixed {@code SEND_ZC}; see {@link #registerBuffers})
+     * @param zeroCopySends {@code SEND_ZC} operations ({@link #zeroCopySendsAbove})
      */
     public record Stats(int sqEntries, int cqEntries, long inFlight, long submitted, long completed, long sqFull,
-                        long cqOverflows, long copiedBytes, long inPlaceBytes, long fixedBufferOps) { }
+                        long cqOverflows, long copiedBytes, long inPlaceBytes, long fixedBufferOps, long zeroCopySends) { }
 
     /** The runtime's ring statistics now. */
     public Stats stats() {
         long[] s = driver.snapshot();
-        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9], s[10]);
+        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9], s[10], s[11]);
     }
 
     /**
@@ -106,6 +107,21 @@ public final class Uring {
     /** Unregisters the registered pool, if any; its buffers work as plain native buffers from now on. */
     public void unregisterBuffers() {
         driver.unregisterBuffers();
+    }
+
+    /**
+     * Sends owned buffers of at least {@code bytes} bytes with {@code SEND_ZC}: the kernel sends
+     * from the pages themselves instead of copying them into the socket, and the buffer comes back
+     * (the write completes) only with the kernel's notification that it let go of them; from a
+     * registered pool the send uses the registered buffer. Off by default ({@code Integer.MAX_VALUE}):
+     * zero-copy sends pay a page-pinning and notification cost that only large sends recover
+     * (Linux's own guidance puts the break-even around 10 KiB; measure). Applies to owned writes
+     * ({@code TcpStream.write(IoBuf)}, {@code writeAll(IoBuf)}) of native buffers.
+     *
+     * @throws UnsupportedOperationException if the kernel has no {@code SEND_ZC} (before Linux 6.0)
+     */
+    public void zeroCopySendsAbove(int bytes) {
+        driver.zeroCopySendsAbove(bytes);
     }
 
     /** The name of the pool registered with this ring, if any. */

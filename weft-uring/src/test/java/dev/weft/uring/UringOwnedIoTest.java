@@ -97,4 +97,108 @@ class UringOwnedIoTest {
         }
         assertThat(leaks).extracting(BufPool.Leak::kind).containsExactly(BufPool.Leak.Kind.OUTSTANDING_AT_CLOSE);
     }
+
+    @Test
+    void largeOwnedSendsAreZeroCopyAboveTheThresholdFromTheRegisteredBufferAndArriveWhole() {
+        Assumptions.assumeTrue(Uring.supportedOperations().contains("SEND_ZC"), "this kernel has no SEND_ZC (Linux 6.0)");
+        try (Runtime rt = runtime("send-zc"); BufPool pool = BufPool.direct(256 * 1024, 4)) {
+            Uring uring = rt.extension(Uring.class).orElseThrow();
+            uring.registerBuffers(pool);
+            uring.zeroCopySendsAbove(16 * 1024);
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        byte[] data = new byte[256 * 1024];
+                        new java.util.Random(9).nextBytes(data);
+                        Task<IoBuf> reader = Weft.spawn(() -> {
+                            IoBuf all = IoBuf.allocate(2 * data.length + 100);
+                            Io.readExact(b, all, 2 * data.length + 100);
+                            return all.flip();
+                        });
+                        Uring.Stats s0 = uring.stats();
+                        IoBuf big = pool.take();
+                        big.put(data).flip();
+                        big = a.writeAll(big).buf();                   // 256 KiB: SEND_ZC, from the registered buffer
+                        big.put(data).flip();
+                        big = a.writeAll(big).buf();
+                        IoBuf small = pool.take();
+                        small.put(new byte[100]).flip();
+                        small = a.writeAll(small).buf();               // 100 bytes: below the threshold, SEND
+                        Uring.Stats s1 = uring.stats();
+                        assertThat(s1.zeroCopySends() - s0.zeroCopySends()).as("the large sends only").isBetween(2L, 40L);
+                        assertThat(s1.fixedBufferOps() - s0.fixedBufferOps()).isEqualTo(s1.zeroCopySends() - s0.zeroCopySends());
+                        byte[] got = reader.join().toByteArray();
+                        assertThat(java.util.Arrays.copyOfRange(got, 0, data.length)).isEqualTo(data);
+                        assertThat(java.util.Arrays.copyOfRange(got, data.length, 2 * data.length)).isEqualTo(data);
+                        pool.give(big);
+                        pool.give(small);
+                    }
+                }
+            });
+            assertThat(pool.outstanding()).isZero();
+            uring.unregisterBuffers();
+        }
+    }
+
+    @Test
+    void zeroCopySendsAreOffByDefaultAndTheThresholdIsChecked() {
+        try (Runtime rt = runtime("send-zc-off")) {
+            Uring uring = rt.extension(Uring.class).orElseThrow();
+            assertThat(uring.stats().zeroCopySends()).isZero();
+            assertThatThrownBy(() -> uring.zeroCopySendsAbove(-1)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    /**
+     * Cancelled zero-copy sends: a buffer comes back to its pool only once the kernel's
+     * notification says it let go, and every one does come back.
+     */
+    @Test
+    void cancelledZeroCopySendsGiveEveryBufferBackOnlyAfterTheKernelLetGo() {
+        Assumptions.assumeTrue(Uring.supportedOperations().contains("SEND_ZC"), "this kernel has no SEND_ZC (Linux 6.0)");
+        List<BufPool.Leak> leaks = new CopyOnWriteArrayList<>();
+        BufPool pool = BufPool.builder(64 * 1024, 8).direct().name("zc-storm").leakDetection(true).leakListener(leaks::add).build();
+        try (Runtime rt = runtime("send-zc-storm")) {
+            Uring uring = rt.extension(Uring.class).orElseThrow();
+            uring.zeroCopySendsAbove(1024);
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        Task<Long> drain = Weft.spawn(() -> {          // a slow reader: sends often wait
+                            IoBuf sink = IoBuf.allocate(8192);
+                            long total = 0;
+                            for (int n; (n = b.readInto(sink.clear())) > 0; ) {
+                                total += n;
+                                Weft.sleep(java.time.Duration.ofNanos(50_000));
+                            }
+                            return total;
+                        });
+                        java.util.Random rnd = new java.util.Random(4);
+                        int cancelled = 0;
+                        for (int i = 0; i < 300; i++) {
+                            IoBuf buf = pool.take();
+                            buf.put(new byte[buf.capacity()]).flip();
+                            var r = Weft.select(a.writeAllOwned(buf), dev.weft.Future.sleep(
+                                    java.time.Duration.ofNanos(rnd.nextInt(300_000))));
+                            if (r instanceof dev.weft.Either.First<dev.weft.io.WriteResult, Void> done) {
+                                pool.give(done.value().buf());
+                            } else {
+                                cancelled++;                            // the buffer returns at the notification
+                            }
+                        }
+                        assertThat(cancelled).isPositive();
+                        a.close();                                      // the reader sees the end once sends drained
+                        assertThat(drain.join()).isPositive();
+                    }
+                }
+            });
+            assertThat(uring.stats().zeroCopySends()).isPositive();
+        }
+        // the runtime is closed: every operation ended, every notification came
+        assertThat(pool.outstanding()).as("every buffer back, none while the kernel held it").isZero();
+        pool.close();
+        assertThat(leaks).isEmpty();
+    }
 }

@@ -50,6 +50,8 @@ public final class Abi {
     public static final int CQE_F_MORE = 1 << 1;
     /** {@code sqe->ioprio} of an {@code ACCEPT}: keep accepting, one CQE per connection (5.19). */
     public static final int ACCEPT_MULTISHOT = 1;
+    /** {@code sqe->ioprio} of a {@code SEND_ZC}: {@code buf_index} names a registered buffer (6.0). */
+    public static final int RECVSEND_FIXED_BUF = 1 << 2;
 
     /** {@code IORING_FSYNC_DATASYNC}: {@code fdatasync} instead of {@code fsync}. */
     public static final int FSYNC_DATASYNC = 1;

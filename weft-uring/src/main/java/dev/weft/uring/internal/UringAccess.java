@@ -19,6 +19,8 @@ public final class UringAccess {
 
         void unregisterBuffers();
 
+        void zeroCopySendsAbove(int bytes);
+
         /** The registered pool's name, or null. */
         String registeredPool();
     }

@@ -278,8 +278,12 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         op.userData = ((long) generations[slot] << 32) | slot;
         inFlight++;
         submittedOps++;
-        if (op.opcode == Opcode.READ_FIXED || op.opcode == Opcode.WRITE_FIXED) {
+        if (op.opcode == Opcode.READ_FIXED || op.opcode == Opcode.WRITE_FIXED
+                || (op.opcode == Opcode.SEND_ZC && (op.ioprio & Abi.RECVSEND_FIXED_BUF) != 0)) {
             fixedOps++;
+        }
+        if (op.opcode == Opcode.SEND_ZC) {
+            zeroCopySends++;
         }
         while (!ring.prepare(op.opcode, op.fd, op.addr, op.len, op.offset, op.opFlags, op.userData, op.bufIndex, op.ioprio)) {
             makeRoomLocked(wakes);
@@ -587,6 +591,25 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     private long submittedOps;
     private long completedOps;
     private long fixedOps;
+    private long zeroCopySends;
+    /** Owned sends of at least this many bytes are {@code SEND_ZC}; MAX_VALUE: off (the default). */
+    private volatile int zeroCopyThreshold = Integer.MAX_VALUE;
+
+    int zeroCopyThreshold() {
+        return zeroCopyThreshold;
+    }
+
+    /** Sets {@link #zeroCopyThreshold}; refused where the kernel has no {@code SEND_ZC}. */
+    @Override
+    public void zeroCopySendsAbove(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("a threshold of 0 bytes or more, or Integer.MAX_VALUE for off; got " + bytes);
+        }
+        if (bytes != Integer.MAX_VALUE && !dev.weft.uring.Uring.supportedOperations().contains("SEND_ZC")) {
+            throw new UnsupportedOperationException("this kernel has no IORING_OP_SEND_ZC (Linux 6.0): sends stay SEND");
+        }
+        zeroCopyThreshold = bytes;
+    }
     // The registered pool (IORING_REGISTER_BUFFERS), one at a time; written under lock, read without
     // it by fixedIndex (a stale read picks a plain READ/WRITE, never a wrong index: the identity and
     // bounds are published together in one immutable record).
@@ -703,7 +726,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         lock.lock();
         try {
             return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps,
-                copiedBytes.sum(), inPlaceBytes.sum(), fixedOps};
+                copiedBytes.sum(), inPlaceBytes.sum(), fixedOps, zeroCopySends, zeroCopyThreshold};
         } finally {
             lock.unlock();
         }

@@ -131,8 +131,20 @@ final class UringOp implements Future<Integer> {
         if (more == null) {
             return false;
         }
+        if (moreSeen++ == 0) {
+            firstMore = result;
+        }
         more.add(result);
         return true;
+    }
+
+    /** CQEs with F_MORE seen so far, and the first one's result; written and read under the driver's lock (or after the terminal CQE). */
+    private int moreSeen;
+    private int firstMore;
+
+    /** The first non-terminal CQE's result (a {@code SEND_ZC}'s count: its terminal CQE is the notification), or {@code otherwise}. */
+    int firstMoreOr(int otherwise) {
+        return moreSeen > 0 ? firstMore : otherwise;
     }
 
     /** Called by the reaping thread, under the driver's lock, with the terminal CQE's result. */

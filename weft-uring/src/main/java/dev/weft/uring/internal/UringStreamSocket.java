@@ -711,9 +711,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                         return Poll.pending();
                     }
                     expireLocked();
-                    start = op = sendOp = new UringOp(driver, Opcode.SEND, fd, mem.address() + pos + written,
-                            lim - pos - written, 0, Sockaddr.MSG_NOSIGNAL, "send fd " + fd + " from a caller's buffer")
-                            .onComplete(this::sentOwned);
+                    start = op = sendOp = newSend(mem.address() + pos + written, lim - pos - written);
                     landed = false;
                     waker = cx.waker();
                 } finally {
@@ -730,6 +728,27 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 }
                 // completed inside the submit: take its count (and maybe send the rest) now
             }
+        }
+
+        /**
+         * A {@code SEND} of {@code n} bytes at {@code addr}; at or above the ring's zero-copy
+         * threshold a {@code SEND_ZC} (from the registered buffer when it is one), which completes
+         * only with its notification CQE, once the kernel let go of the memory: its count is the
+         * first CQE's.
+         */
+        private UringOp newSend(long addr, int n) {
+            if (n < driver.zeroCopyThreshold()) {
+                return new UringOp(driver, Opcode.SEND, fd, addr, n, 0, Sockaddr.MSG_NOSIGNAL,
+                        "send fd " + fd + " from a caller's buffer").onComplete(this::sentOwned);
+            }
+            UringOp zc = new UringOp(driver, Opcode.SEND_ZC, fd, addr, n, 0, Sockaddr.MSG_NOSIGNAL,
+                    "send_zc fd " + fd + " from a caller's buffer");
+            int fixed = driver.fixedIndex(KernelLoans.poolOf(buf), addr, n);
+            if (fixed >= 0) {
+                zc.ioprio = Abi.RECVSEND_FIXED_BUF;
+                zc.bufIndex = fixed;
+            }
+            return zc.onEach(count -> { }).onComplete(notified -> sentOwned(zc.firstMoreOr(notified)));
         }
 
         /** The terminal CQE, on the reaping thread. */
