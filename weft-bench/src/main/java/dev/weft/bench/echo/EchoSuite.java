@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
  * The {@code echo} suite of ../shared/BENCH-SPEC.md. {@code EchoSuite suite [--launches N] [runner...]}
  * runs, for each runner, a server JVM and then one load-client JVM per workload ({@code c1},
  * {@code c50}, {@code c500}), and prints the spec's lines:
- * {@code echo <workload> <runner> <value> msg/s} and {@code … <value> us}. With
+ * {@code echo <workload> <runner> <value> msg/s} and {@code … <value> us}, plus the load client's
+ * CPU share, {@code … <value> client-cpu%} (a C client built with gcc: {@link LoadClient}). With
  * {@code --launches N} it does that N times, the runners interleaved (every runner's first launch,
  * then every runner's second, …), prints each launch's lines on stderr as
  * {@code # launch i/N: …}, and at the end the median of each figure with its spread
@@ -22,7 +23,7 @@ import java.util.concurrent.Callable;
  */
 public final class EchoSuite {
     static final List<String> RUNNERS = List.of("weft-nio/poll", "weft-nio/vthread", "weft-uring/poll", "weft-uring/vthread",
-            "jdk/vthread", "netty/nio");
+            "jdk/vthread", "netty/nio", "netty/io_uring");
     /** The workloads' connection counts; {@code -Dweft.bench.echo.connections=50,500} runs only those. */
     static final int[] CONNECTIONS = java.util.Arrays.stream(System.getProperty("weft.bench.echo.connections", "1,50,500")
             .split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
@@ -35,7 +36,8 @@ public final class EchoSuite {
             "weft-uring/poll", () -> WeftEchoServer.uringPoll(),
             "weft-uring/vthread", () -> WeftEchoServer.uringSequential(),
             "jdk/vthread", JdkEchoServer::new,
-            "netty/nio", NettyEchoServer::new);
+            "netty/nio", NettyEchoServer::nio,
+            "netty/io_uring", NettyEchoServer::ioUring);
 
     private EchoSuite() { }
 
@@ -140,10 +142,14 @@ public final class EchoSuite {
             }
             int port = Integer.parseInt(portLine.trim());
             for (int c : CONNECTIONS) {
-                System.err.printf("echo: %s%s, %d connections (%.0f s warm-up, %.0f s measured)%n", runner, which, c,
-                        WARMUP_SECONDS, MEASURE_SECONDS);
-                Process client = java("client", String.valueOf(port), String.valueOf(c),
-                        String.valueOf(WARMUP_SECONDS), String.valueOf(MEASURE_SECONDS));
+                System.err.printf("echo: %s%s, %d connections (%.0f s warm-up, %.0f s measured, %s load client)%n", runner,
+                        which, c, WARMUP_SECONDS, MEASURE_SECONDS, LoadClient.NATIVE != null ? "C" : "Java");
+                String[] clientArgs = {String.valueOf(port), String.valueOf(c), String.valueOf(WARMUP_SECONDS),
+                        String.valueOf(MEASURE_SECONDS)};
+                Process client = LoadClient.NATIVE != null
+                        ? new ProcessBuilder(concat(LoadClient.NATIVE.toString(), clientArgs))
+                                .redirectError(ProcessBuilder.Redirect.INHERIT).start()
+                        : java(concat("client", clientArgs));
                 String result = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (client.waitFor() != 0 || result.isEmpty()) {
                     throw new IOException("the load client failed against " + runner + " with " + c + " connections");
@@ -151,11 +157,54 @@ public final class EchoSuite {
                 String[] f = result.split(" ");
                 out.accept(String.format("echo c%d %s %s msg/s", c, runner, f[0]));
                 out.accept(String.format("echo c%d %s %s us", c, runner, f[1]));
+                out.accept(String.format("echo c%d %s %s client-cpu%%", c, runner, f[2]));     // the load client's share of a core
             }
         } finally {
             server.getOutputStream().close();
             if (!server.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 server.destroyForcibly();
+            }
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    /**
+     * The load client: {@code echo_client.c} (a resource of this module) built with gcc -O2 into
+     * the temp directory once per suite run, so the client costs little CPU and is not what is
+     * measured; the Java {@link EchoClient} where gcc is missing or {@code -Dweft.bench.echo.client=java}.
+     */
+    static final class LoadClient {
+        static final java.nio.file.Path NATIVE = build();
+
+        private static java.nio.file.Path build() {
+            if ("java".equals(System.getProperty("weft.bench.echo.client"))) {
+                return null;
+            }
+            try (var src = EchoSuite.class.getResourceAsStream("echo_client.c")) {
+                java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("weft-echo-client");
+                java.nio.file.Path c = dir.resolve("echo_client.c");
+                java.nio.file.Path exe = dir.resolve("echo_client");
+                java.nio.file.Files.copy(src, c);
+                Process gcc = new ProcessBuilder("gcc", "-O2", "-o", exe.toString(), c.toString())
+                        .redirectErrorStream(true).start();
+                String log = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (gcc.waitFor() != 0) {
+                    System.err.println("echo: the C load client did not build (" + log.strip() + "); using the Java client");
+                    return null;
+                }
+                exe.toFile().deleteOnExit();
+                c.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+                return exe;
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                System.err.println("echo: no C load client (" + e + "); using the Java client");
+                return null;
             }
         }
     }

@@ -7,25 +7,47 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.InetSocketAddress;
 
 /**
- * {@code netty/nio}: Netty's NIO transport, the benchmark peer. One boss loop accepts; worker
- * loops, one per core (as many as Weft's workers), echo with write on read and flush on
- * read-complete, Netty's idiomatic echo.
+ * {@code netty/nio} and {@code netty/io_uring}: Netty 4.2's NIO and io_uring transports, the
+ * benchmark peers. One boss loop accepts; worker loops, one per core (as many as Weft's workers),
+ * echo with write on read and flush on read-complete, Netty's idiomatic echo.
  */
 final class NettyEchoServer implements EchoServer {
-    private final NioEventLoopGroup boss = new NioEventLoopGroup(1);
-    private final NioEventLoopGroup workers = new NioEventLoopGroup(EchoServer.threads());
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
     private final Channel channel;
 
-    NettyEchoServer() throws InterruptedException {
+    /** Netty's NIO transport. */
+    static NettyEchoServer nio() throws InterruptedException {
+        return new NettyEchoServer(NioIoHandler.newFactory(), NioServerSocketChannel.class);
+    }
+
+    /** Netty's io_uring transport (JNI); refuses to start, with Netty's reason, where io_uring is unavailable. */
+    static NettyEchoServer ioUring() throws InterruptedException {
+        if (!IoUring.isAvailable()) {
+            throw new IllegalStateException("Netty's io_uring transport is unavailable here: " + IoUring.unavailabilityCause());
+        }
+        return new NettyEchoServer(IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
+    }
+
+    private NettyEchoServer(IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) throws InterruptedException {
+        boss = new MultiThreadIoEventLoopGroup(1, io);
+        workers = new MultiThreadIoEventLoopGroup(EchoServer.threads(), io);
         channel = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
