@@ -269,8 +269,9 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
      * {@link dev.weft.CancelledException}; the stream is then after a prefix of the range (treat
      * the connection as broken, as after a cancelled write-all).
      *
-     * <p>On the io_uring driver the bytes are read with {@link AsyncFile#readAt} into a 64 KiB
-     * buffer and written to the stream (one copy through memory; no pool thread).
+     * <p>On the io_uring driver the bytes are read with {@link AsyncFile#readAt} into a native
+     * 64 KiB buffer and sent from it by an owned write: the kernel copies into the buffer and out
+     * of it, Java never touches the bytes, and no pool thread is used.
      */
     public long sendFile(AsyncFile file, long position, long count) throws IOException {
         if (!(socket instanceof NioStreamSocket)) {
@@ -279,11 +280,11 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
             long sent = 0;
             while (sent < count) {
                 buf.clear().limit((int) Math.min(buf.capacity(), count - sent));
-                int n = file.readAt(buf, position + sent);
+                int n = file.readAt(buf, position + sent);     // the kernel reads into the native buffer
                 if (n < 0) {
                     break;                  // the file ended first
                 }
-                Io.writeAll(this, buf.flip());
+                buf = writeAll(buf.flip()).buf();               // and sends from it: no copy in Java
                 sent += n;
             }
             return sent;
@@ -302,11 +303,78 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
      * {@code transferTo} on the blocking pool. Cancelling it skips a call not started yet; a call
      * already running finishes on its pool thread (it is never interrupted, so the file stays
      * open), so the stream is after a prefix of the range, perhaps longer than when it was
-     * cancelled: treat the connection as broken, as after a cancelled write-all. NIO driver only
-     * (an {@link UnsupportedOperationException} on io_uring, where {@link #sendFile} copies).
+     * cancelled: treat the connection as broken, as after a cancelled write-all. On io_uring,
+     * {@link AsyncFile#readAtFuture} reads each 64 KiB chunk into a native buffer and an owned
+     * write sends it from there (no pool thread).
      */
     public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
+        if (!(socket instanceof NioStreamSocket)) {
+            checkRange(file, position, count);
+            return sendFileByReads(file, position, count);
+        }
         return sendFileOp(file, position, count);
+    }
+
+    /**
+     * {@link #sendFileFuture} on a driver without {@code transferTo} (io_uring): file reads into a
+     * native buffer, each sent by an owned write of that buffer. Dropped, it drops the read or the
+     * write in flight (their memory stays with them until the kernel lets go).
+     */
+    private Future<Long> sendFileByReads(AsyncFile file, long position, long count) {
+        return new Future<>() {
+            private IoBuf buf = IoBuf.allocateDirect((int) Math.min(65_536, Math.max(1, count)));
+            private long sent;
+            private int chunk;
+            private Future<Integer> reading;
+            private Future<WriteResult> writing;
+
+            @Override
+            public Poll<Long> poll(Context cx) {
+                for (;;) {
+                    if (writing != null) {
+                        Poll<WriteResult> w = writing.poll(cx);
+                        if (w.isPending()) {
+                            return Poll.pending();
+                        }
+                        writing = null;
+                        buf = w.value().buf();
+                        sent += chunk;
+                    }
+                    if (sent >= count) {
+                        return Poll.ready(sent);
+                    }
+                    if (reading == null) {
+                        buf.clear().limit((int) Math.min(buf.capacity(), count - sent));
+                        reading = file.readAtFuture(buf, position + sent);
+                    }
+                    Poll<Integer> r = reading.poll(cx);
+                    if (r.isPending()) {
+                        return Poll.pending();
+                    }
+                    reading = null;
+                    if (r.value() < 0) {
+                        return Poll.ready(sent);        // the file ended first
+                    }
+                    chunk = r.value();
+                    writing = writeAllOwned(buf.flip());
+                }
+            }
+
+            @Override
+            public void drop() {
+                if (reading != null) {
+                    reading.drop();
+                }
+                if (writing != null) {
+                    writing.drop();
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "sendFile(" + file + " @" + position + ", " + sent + " of " + count + " bytes sent)";
+            }
+        };
     }
 
     private static void checkRange(AsyncFile file, long position, long count) {
