@@ -197,6 +197,7 @@ public final class BufPool implements AutoCloseable {
     private boolean closed;
     private int pinned;                      // buffers the kernel holds (an io_uring operation in flight)
     private boolean freeWhenUnpinned;        // closed while pinned: the last unpin frees the memory
+    private boolean memoryFreed;             // a direct pool's arena is closed: nothing may pin its memory
     private LeakTracker tracked;             // head of the outstanding trackers (leak detection only)
 
     private BufPool(Builder b) {
@@ -424,6 +425,7 @@ public final class BufPool implements AutoCloseable {
                     freeWhenUnpinned = true;    // the kernel still writes into (or reads) a buffer: free after it
                     return;
                 }
+                memoryFreed = true;             // in the same section: no pin can slip in before the free
             } finally {
                 lock.unlock();
             }
@@ -433,6 +435,15 @@ public final class BufPool implements AutoCloseable {
                 throw new IllegalStateException("BufPool '" + name + "' cannot free its memory: one of its buffers is in "
                         + "use by an I/O call on another thread right now. Close the connections that use the pool first", e);
             }
+        }
+    }
+
+    /** The last pin of a closed pool went: free its memory now (never throws: a failure is reported). */
+    private void freeArena() {
+        try {
+            arena.close();
+        } catch (RuntimeException e) {
+            dev.weft.spi.Faults.report("BufPool '" + name + "' freeing its memory after the kernel let go", this, e);
         }
     }
 
@@ -471,6 +482,10 @@ public final class BufPool implements AutoCloseable {
         public void pin() {
             lock.lock();
             try {
+                if (memoryFreed) {
+                    throw new IllegalStateException("BufPool '" + name + "' is closed and its memory freed: this buffer "
+                            + "was still taken when it closed (a leak) and cannot be given to the kernel");
+                }
                 pinned++;
             } finally {
                 lock.unlock();
@@ -485,12 +500,13 @@ public final class BufPool implements AutoCloseable {
                 free = --pinned == 0 && freeWhenUnpinned;
                 if (free) {
                     freeWhenUnpinned = false;
+                    memoryFreed = true;
                 }
             } finally {
                 lock.unlock();
             }
             if (free) {
-                arena.close();
+                freeArena();
             }
         }
 

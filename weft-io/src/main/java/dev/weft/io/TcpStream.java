@@ -289,6 +289,9 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
             }
             return sent;
         }
+        if (stage != null) {
+            stage.flush();              // bytes committed before go first: transferTo writes to the channel itself
+        }
         SendFileOp op = sendFileOp(file, position, count);
         try {
             return Blocking.await(op);
@@ -304,15 +307,39 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
      * already running finishes on its pool thread (it is never interrupted, so the file stays
      * open), so the stream is after a prefix of the range, perhaps longer than when it was
      * cancelled: treat the connection as broken, as after a cancelled write-all. On io_uring,
-     * {@link AsyncFile#readAtFuture} reads each 64 KiB chunk into a native buffer and an owned
-     * write sends it from there (no pool thread).
+     * {@link AsyncFile#readAtFuture} reads each 64 KiB chunk (the kernel reads into the
+     * operation's own memory, copied once into a native buffer) and an owned write sends it from
+     * there (no pool thread).
      */
     public Future<Long> sendFileFuture(AsyncFile file, long position, long count) {
         if (!(socket instanceof NioStreamSocket)) {
             checkRange(file, position, count);
             return sendFileByReads(file, position, count);
         }
-        return sendFileOp(file, position, count);
+        SendFileOp op = sendFileOp(file, position, count);
+        BufWriter staged = stage;
+        if (staged == null) {
+            return op;
+        }
+        return new Future<>() {         // bytes committed before go first: transferTo writes to the channel itself
+            private boolean flushed;
+
+            @Override
+            public Poll<Long> poll(Context cx) {
+                if (!flushed) {
+                    if (!staged.pollFlush(cx)) {
+                        return Poll.pending();
+                    }
+                    flushed = true;
+                }
+                return op.poll(cx);
+            }
+
+            @Override
+            public void drop() {
+                op.drop();
+            }
+        };
     }
 
     /**

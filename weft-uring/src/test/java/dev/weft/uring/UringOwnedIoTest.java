@@ -201,4 +201,62 @@ class UringOwnedIoTest {
         pool.close();
         assertThat(leaks).isEmpty();
     }
+
+    /**
+     * An owned read that completed but was neither taken nor dropped still holds the stream's
+     * reads back: a second reader waits, and when the first is dropped its bytes come first.
+     * Before, the second reader started a receive of its own and the first read's bytes were
+     * written over or came after the later ones.
+     */
+    @Test
+    void aCompletedOwnedReadNotYetTakenKeepsItsBytesAheadOfALaterRead() {
+        try (Runtime rt = runtime("unclaimed"); BufPool pool = BufPool.direct(4096, 2)) {
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        dev.weft.Future<ReadResult> first = b.readOwned(pool.take());
+                        Weft.await((dev.weft.Future<Void>) cx -> {        // poll it once: its receive is in the kernel
+                            first.poll(cx);
+                            return dev.weft.Poll.ready(null);
+                        });
+                        Io.writeAll(a, IoBuf.wrap("first".getBytes()));
+                        Weft.sleep(java.time.Duration.ofMillis(50));          // it lands; nobody takes it
+                        Io.writeAll(a, IoBuf.wrap("second".getBytes()));
+                        Task<String> later = Weft.spawn(() -> {
+                            IoBuf got = IoBuf.allocate(11);
+                            Io.readExact(b, got, 11);
+                            return new String(got.flip().toByteArray());
+                        });
+                        Weft.sleep(java.time.Duration.ofMillis(50));
+                        assertThat(later.isDone()).as("the later read waits behind the unclaimed one").isFalse();
+                        first.drop();                                           // abandoned: its bytes go to the stream
+                        assertThat(later.join()).isEqualTo("firstsecond");
+                    }
+                }
+            });
+            assertThat(pool.outstanding()).as("the dropped read's buffer went back to the pool").isZero();
+        }
+    }
+
+    /** A buffer that outlived its closed pool is refused by the kernel path, never written into freed memory. */
+    @Test
+    void aBufferOfAClosedPoolIsRefusedRatherThanGivenToTheKernel() {
+        List<BufPool.Leak> leaks = new CopyOnWriteArrayList<>();
+        BufPool pool = BufPool.builder(4096, 2).direct().name("closed-first").leakListener(leaks::add).build();
+        IoBuf orphan = pool.take();
+        pool.close();                                   // reports the buffer as outstanding, frees the memory
+        try (Runtime rt = runtime("closed-pool")) {
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))) {
+                    Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                    try (TcpStream a = TcpStream.connect(listener.localAddress()); TcpStream b = accepted.join()) {
+                        assertThatThrownBy(() -> b.read(orphan)).isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("closed-first");
+                    }
+                }
+            });
+        }
+        assertThat(leaks).hasSize(1);
+    }
 }

@@ -38,9 +38,19 @@ public final class KernelLoans {
             }
             return false;
         }
-        Lending.lend(buf, forRead);
+        if (l.state != Lease.TAKEN) {
+            throw l.unusable();
+        }
         if (l.owner != null) {
-            l.owner.pin();
+            l.owner.pin();      // throws if the pool's memory is already freed (a buffer that outlived its pool)
+        }
+        try {
+            Lending.lend(buf, forRead);
+        } catch (RuntimeException e) {
+            if (l.owner != null) {
+                l.owner.unpin();
+            }
+            throw e;
         }
         return true;
     }

@@ -660,7 +660,11 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
                 iovecs.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * i, slab.address() + (long) i * pool.bufferSize());
                 iovecs.set(java.lang.foreign.ValueLayout.JAVA_LONG, 16L * i + 8, pool.bufferSize());
             }
-            lock.lock();
+            // The system call outside the driver's lock (it pins the pool's pages; other threads keep
+            // submitting meanwhile); registering is serialized by its own flag.
+            if (!registering.compareAndSet(false, true)) {
+                throw new IllegalStateException("another pool is being registered with this ring: one pool per ring");
+            }
             try {
                 if (registered != null) {
                     throw new IllegalStateException("BufPool '" + registered.name() + "' was registered meanwhile: one pool per ring");
@@ -669,7 +673,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
                 registered = new Registered(dev.weft.io.spi.KernelLoans.poolIdentity(pool), pool.name(), slab.address(),
                         pool.bufferSize(), count);
             } finally {
-                lock.unlock();
+                registering.set(false);
             }
         } catch (ErrnoException e) {
             throw Memlock.registerFailed(pool.name(), slab.byteSize(), e);
@@ -678,22 +682,27 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean registering = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Unregisters the registered pool, if any; operations already submitted keep their buffers. */
     @Override
     public void unregisterBuffers() {
-        lock.lock();
+        if (!registering.compareAndSet(false, true)) {
+            throw new IllegalStateException("a pool is being registered with this ring right now: unregister after it");
+        }
         try {
             if (registered == null) {
                 return;
             }
-            registered = null;
+            registered = null;      // no new fixed operation from here; those in flight keep their buffers
+            // Outside the driver's lock: a kernel may wait here for fixed operations in flight.
             try {
                 Sys.ioUringRegister(ring.fd(), Abi.UNREGISTER_BUFFERS, java.lang.foreign.MemorySegment.NULL, 0);
             } catch (ErrnoException e) {
                 throw new IllegalStateException("io_uring could not unregister its buffers: " + e.getMessage(), e);
             }
         } finally {
-            lock.unlock();
+            registering.set(false);
         }
     }
 

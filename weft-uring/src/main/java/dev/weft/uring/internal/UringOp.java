@@ -167,19 +167,32 @@ final class UringOp implements Future<Integer> {
         if (!done) {
             return;         // only results of a multishot operation that goes on
         }
-        java.util.function.IntConsumer callback = onComplete;
+        // Claimed atomically: with a multishot operation two reapers may both fire it (one for a
+        // last result, one for the terminal CQE) and both see it done; the callback runs once.
+        java.util.function.IntConsumer callback = (java.util.function.IntConsumer) ON_COMPLETE.getAndSet(this, null);
         if (callback != null) {
-            onComplete = null;
             try {
                 callback.accept(res);
             } catch (Throwable t) {
                 dev.weft.spi.Faults.report("io_uring " + what + " (its completion)", callback, t);
             }
         }
-        Waker w = waker;
+        Waker w = (Waker) WAKER.getAndSet(this, null);
         if (w != null) {
-            waker = null;
             UringSockets.wake(w, this);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle ON_COMPLETE;
+    private static final java.lang.invoke.VarHandle WAKER;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            ON_COMPLETE = l.findVarHandle(UringOp.class, "onComplete", java.util.function.IntConsumer.class);
+            WAKER = l.findVarHandle(UringOp.class, "waker", Waker.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 

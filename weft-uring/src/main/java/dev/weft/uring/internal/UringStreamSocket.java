@@ -67,6 +67,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     private int rEnd;
     private UringOp recvOp;
     private UringOp ownedRecv;      // a receive into a caller's buffer (readOwned); no other receive starts meanwhile
+    private Object unclaimed;       // an owned receive that completed and whose reader has not taken it: same rule
     private boolean eof;
     private IOException readError;
     private Waker readWaker;
@@ -155,7 +156,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 throw new UncheckedIOException(new ClosedChannelException());
             }
             readWaker = cx.waker();
-            if (recvOp == null && ownedRecv == null) {      // an owned receive's bytes come first
+            if (recvOp == null && ownedRecv == null && unclaimed == null) {     // an owned receive's bytes come first
                 start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, "recv fd " + fd)
                         .onComplete(this::received);
             }
@@ -235,20 +236,8 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         int n;
         lock.lock();
         try {
-            expireLocked();
-            if (writeError != null) {
-                throw new UncheckedIOException(writeError);
-            }
-            if (closing) {
-                throw new UncheckedIOException(new ClosedChannelException());
-            }
-            if (wStart == wEnd) {
-                wStart = 0;
-                wEnd = 0;
-            }
-            int space = BUFFER - wEnd;
-            if (space == 0) {
-                writeWaker = cx.waker();
+            int space = roomLocked(cx, 1);
+            if (space < 0) {
                 return AsyncRead.PENDING;
             }
             n = Math.min(space, src.remaining());
@@ -268,6 +257,31 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         return n;
     }
 
+    /**
+     * For a writer that needs {@code min} bytes: ends any reservation, throws the write error (or
+     * closed), and returns the free room at the send buffer's end, or -1 after storing the waker
+     * (the buffer drains by sends).
+     */
+    private int roomLocked(Context cx, int min) {
+        expireLocked();
+        if (writeError != null) {
+            throw new UncheckedIOException(writeError);
+        }
+        if (closing) {
+            throw new UncheckedIOException(new ClosedChannelException());
+        }
+        if (wStart == wEnd) {
+            wStart = 0;
+            wEnd = 0;
+        }
+        int space = BUFFER - wEnd;
+        if (space < min) {
+            writeWaker = cx.waker();
+            return -1;
+        }
+        return space;
+    }
+
     // ------------------------------------------------------------------ writing in place
 
     @Override
@@ -281,19 +295,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         }
         lock.lock();
         try {
-            expireLocked();
-            if (writeError != null) {
-                throw new UncheckedIOException(writeError);
-            }
-            if (closing) {
-                throw new UncheckedIOException(new ClosedChannelException());
-            }
-            if (wStart == wEnd) {
-                wStart = 0;
-                wEnd = 0;
-            }
-            if (BUFFER - wEnd < min) {
-                writeWaker = cx.waker();
+            if (roomLocked(cx, min) < 0) {
                 return null;
             }
             reserved = Reservation.open(wbuf.asSlice(wEnd, BUFFER - wEnd));
@@ -322,9 +324,6 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 writeError = new IOException(n + " bytes committed after the stream was closed were not sent",
                         new ClosedChannelException());
             }
-            if (fdClosed) {
-                freeBuffersLocked();        // deferred by the reservation
-            }
         } finally {
             lock.unlock();
         }
@@ -342,8 +341,14 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     }
 
     private void expireLocked() {
+        if (reserved == null) {
+            return;
+        }
         Reservation.expire(reserved);
         reserved = null;
+        if (fdClosed && recvOp == null && sendOp == null && ownedRecv == null) {
+            freeBuffersLocked();        // closed while the reservation was out: the free waited for it
+        }
     }
 
     private UringOp sendLocked() {
@@ -470,6 +475,8 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         private final int pos;
         private final int len;
         private final Object owner;     // the buffer's pool, for a registered buffer's index
+        private Waker wakeAfter;        // a reader to wake once the lock is released (guarded by it)
+        private UringOp toStart;        // set by pollLocked: the receive to submit once unlocked
         private UringOp op;
         private boolean landed;
         private int res;
@@ -487,61 +494,82 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         @Override
         public Poll<ReadResult> poll(Context cx) {
             UringOp start;
+            Poll<ReadResult> result;
             lock.lock();
             try {
                 if (finished) {
                     throw new IllegalStateException("this owned read has completed");
                 }
-                if (op != null) {
-                    if (landed) {
-                        return finishLocked();
-                    }
-                    waker = cx.waker();
-                    return Poll.pending();
-                }
-                if (rStart < rEnd) {            // bytes already received come first
-                    finished = true;
-                    KernelLoans.giveBack(buf);
-                    return Poll.ready(new ReadResult(takeBufferedLocked(buf), buf));
-                }
-                if (readError != null || eof || closing) {
-                    finished = true;
-                    KernelLoans.giveBack(buf);
-                    if (readError != null || closing) {
-                        IOException e = readError != null ? readError : new ClosedChannelException();
-                        throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
-                    }
-                    return Poll.ready(new ReadResult(AsyncRead.EOF, buf));
-                }
-                if (recvOp != null || ownedRecv != null || !Coop.proceed(cx)) {
-                    readWaker = cx.waker();     // woken by that receive's completion (or at once: budget)
-                    return Poll.pending();
-                }
-                int fixed = driver.fixedIndex(owner, mem.address() + pos, len);
-                if (fixed >= 0) {               // a registered buffer: a read(2) of the socket, the buffer pinned once
-                    start = UringOp.readOrWrite(driver, true, fd, owner, mem.address() + pos, len, 0,
-                            "read fd " + fd + " into a registered buffer");
-                } else {
-                    start = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
-                            "recv fd " + fd + " into a caller's buffer");
-                }
-                op = ownedRecv = start.onComplete(this::landed);
-                waker = cx.waker();
+                result = pollLocked(cx);
+                start = toStart;
+                toStart = null;
             } finally {
-                lock.unlock();
+                unlockAndWake();
+            }
+            if (start == null) {
+                return result;
             }
             start.submitOrFail();
             lock.lock();
             try {
                 return landed && !finished ? finishLocked() : Poll.pending();     // completed inside the submit
             } finally {
-                lock.unlock();
+                unlockAndWake();
             }
+        }
+
+        private void unlockAndWake() {
+            Waker w = wakeAfter;
+            wakeAfter = null;
+            lock.unlock();
+            UringSockets.wake(w, UringStreamSocket.this);
+        }
+
+        /** The poll under the lock; a receive to submit once unlocked is left in {@link #toStart}. */
+        private Poll<ReadResult> pollLocked(Context cx) {
+            if (op != null) {
+                if (landed) {
+                    return finishLocked();
+                }
+                waker = cx.waker();
+                return Poll.pending();
+            }
+            if (rStart < rEnd) {            // bytes already received come first
+                finished = true;
+                KernelLoans.giveBack(buf);
+                return Poll.ready(new ReadResult(takeBufferedLocked(buf), buf));
+            }
+            if (readError != null || eof || closing) {
+                finished = true;
+                KernelLoans.giveBack(buf);
+                if (readError != null || closing) {
+                    IOException e = readError != null ? readError : new ClosedChannelException();
+                    throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                }
+                return Poll.ready(new ReadResult(AsyncRead.EOF, buf));
+            }
+            if (recvOp != null || ownedRecv != null || unclaimed != null || !Coop.proceed(cx)) {
+                readWaker = cx.waker();     // woken by that receive's completion (or at once: budget)
+                return Poll.pending();
+            }
+            int fixed = driver.fixedIndex(owner, mem.address() + pos, len);
+            UringOp start;
+            if (fixed >= 0) {               // a registered buffer: a read(2) of the socket, the buffer pinned once
+                start = UringOp.readOrWrite(driver, true, fd, owner, mem.address() + pos, len, 0,
+                        "read fd " + fd + " into a registered buffer");
+            } else {
+                start = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
+                        "recv fd " + fd + " into a caller's buffer");
+            }
+            op = ownedRecv = toStart = start.onComplete(this::landed);
+            waker = cx.waker();
+            return Poll.pending();
         }
 
         private Poll<ReadResult> finishLocked() {
             finished = true;
             waker = null;
+            releaseClaimLocked();
             KernelLoans.giveBack(buf);
             if (res > 0) {
                 buf.position(pos + res);
@@ -573,6 +601,8 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 dropped = finished;
                 if (dropped) {
                     keepLandedLocked();
+                } else {
+                    unclaimed = this;           // its bytes come before any other read's: they wait for its poller
                 }
                 w = waker;
                 waker = null;
@@ -617,6 +647,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                     forfeitNow = true;
                 } else if (landed) {
                     keepLandedLocked();         // completed, never taken
+                    releaseClaimLocked();
                     forfeitNow = true;
                 } else {
                     cancel = op;                // the CQE forfeits the buffer
@@ -624,11 +655,32 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             } finally {
                 lock.unlock();
             }
+            UringSockets.wake(takeWakeAfter(), UringStreamSocket.this);
             if (forfeitNow) {
                 KernelLoans.forfeit(buf);
             }
             if (cancel != null) {
                 cancel.drop();
+            }
+        }
+
+        /** This read no longer holds the stream's reads back: the reader waiting behind it is woken (after unlock). */
+        private void releaseClaimLocked() {
+            if (unclaimed == this) {
+                unclaimed = null;
+                wakeAfter = readWaker;
+                readWaker = null;
+            }
+        }
+
+        private Waker takeWakeAfter() {
+            lock.lock();
+            try {
+                Waker w = wakeAfter;
+                wakeAfter = null;
+                return w;
+            } finally {
+                lock.unlock();
             }
         }
 
