@@ -51,4 +51,49 @@ class SendFileTest {
             });
         }
     }
+
+    /**
+     * Bytes committed in place that the socket could not take yet (they wait in the stream's
+     * stage) go before a following sendFile's, in both forms: transferTo writes to the channel
+     * itself, so the stage is flushed first.
+     */
+    @Test
+    void bytesCommittedInPlaceBeforeASendFileGoFirst(@TempDir Path dir) throws Exception {
+        byte[] data = new byte[256 * 1024];
+        Arrays.fill(data, (byte) 'F');
+        Path path = Files.write(dir.resolve("f.bin"), data);
+        try (var rt = Runtimes.multiThreadBuilder().name("sendfile-staged").workers(2).build()) {
+            for (boolean future : new boolean[] {false, true}) {
+                rt.run(() -> {
+                    try (TcpListener listener = TcpListener.bind("127.0.0.1", 0); AsyncFile file = AsyncFile.open(path)) {
+                        Task<TcpStream> accepted = Weft.spawn(listener::accept);
+                        try (TcpStream conn = TcpStream.connect(listener.localAddress()); TcpStream peer = accepted.join()) {
+                            // Fill the socket without waiting (the peer reads nothing yet), then commit a header:
+                            // the socket cannot take it, so it stays in the stage.
+                            long filled = Weft.await((dev.weft.Future<Long>) cx -> {
+                                long n = 0;
+                                IoBuf chunk = IoBuf.allocate(64 * 1024);
+                                for (int w; (w = conn.pollWrite(dev.weft.Context.noop(), chunk.clear())) > 0; ) {
+                                    n += w;
+                                }
+                                IoBuf room = conn.pollReserve(dev.weft.Context.noop(), 6);
+                                room.put("HEADER".getBytes());
+                                conn.commit(6);
+                                return dev.weft.Poll.ready(n);
+                            });
+                            Task<Long> sending = Weft.spawn(() -> future
+                                    ? Weft.await(conn.sendFileFuture(file, 0, data.length))
+                                    : conn.sendFile(file, 0, data.length));
+                            IoBuf got = IoBuf.allocate((int) filled + 6 + data.length);
+                            Io.readExact(peer, got, got.capacity());
+                            byte[] all = got.flip().toByteArray();
+                            assertThat(new String(all, (int) filled, 6)).as("sendFile%s: the header first", future ? "Future" : "")
+                                    .isEqualTo("HEADER");
+                            assertThat(sending.join()).isEqualTo(data.length);
+                        }
+                    }
+                });
+            }
+        }
+    }
 }
