@@ -26,7 +26,15 @@ final class Native {
         FREE = linker.downcallHandle(linker.defaultLookup().findOrThrow("free"), FunctionDescriptor.ofVoid(ADDRESS));
     }
 
+    /** Bytes allocated and not freed (as the sizes of the segments given back say), for tests. */
+    private static final java.util.concurrent.atomic.LongAdder LIVE = new java.util.concurrent.atomic.LongAdder();
+
     private Native() { }
+
+    /** Bytes allocated here and not yet freed: tests check that a component frees what it took. */
+    static long liveBytes() {
+        return LIVE.sum();
+    }
 
     /** {@code size} bytes (at least 1), zeroed, 16-byte aligned (malloc's guarantee on 64-bit Linux). */
     static MemorySegment allocate(long size) {
@@ -41,6 +49,7 @@ final class Native {
         }
         MemorySegment s = at.reinterpret(Math.max(1L, size));
         s.fill((byte) 0);
+        LIVE.add(size);
         return s.asSlice(0, size);
     }
 
@@ -62,5 +71,6 @@ final class Native {
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+        LIVE.add(-s.byteSize());
     }
 }
