@@ -14,9 +14,11 @@ public final class Abi {
     public static final int SETUP_SINGLE_ISSUER = 1 << 12;
     /** Needs {@link #SETUP_SINGLE_ISSUER}; completions are then posted only on {@link #ENTER_GETEVENTS}. */
     public static final int SETUP_DEFER_TASKRUN = 1 << 13;
+    /** No SQ index array (6.6): SQE {@code tail & mask} is submitted directly, one indirection less. */
+    public static final int SETUP_NO_SQARRAY = 1 << 16;
     /** What {@code Ring} asks for; dropped from the newest down while setup says EINVAL. */
     public static final int SETUP_WANTED = SETUP_CQSIZE | SETUP_SUBMIT_ALL | SETUP_COOP_TASKRUN
-            | SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN;
+            | SETUP_SINGLE_ISSUER | SETUP_DEFER_TASKRUN | SETUP_NO_SQARRAY;
 
     // io_uring_params.features
     public static final int FEAT_SINGLE_MMAP = 1 << 0;

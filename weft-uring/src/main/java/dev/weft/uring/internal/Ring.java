@@ -34,7 +34,8 @@ import java.lang.invoke.VarHandle;
  * <p>Design: liburing's, without the library. SQEs are written at a local tail ({@code sqeTail},
  * this thread only) and published to the kernel by {@link #submit} / {@link #submitAndWait}.
  * The SQ index array is filled once at setup with the identity ({@code array[i] = i}): slot
- * {@code tail & mask} always names SQE {@code tail & mask}. The CQ head is owned by this thread
+ * {@code tail & mask} always names SQE {@code tail & mask}; with {@code SETUP_NO_SQARRAY} (granted
+ * from Linux 6.6) there is no array and the kernel reads SQE {@code tail & mask} itself. The CQ head is owned by this thread
  * ({@code cqHead} mirrors it); the kernel owns the SQ head and the CQ tail.
  *
  * <p>Memory ordering (the kernel is the other party; its side is {@code smp_load_acquire} /
@@ -134,8 +135,11 @@ public final class Ring implements AutoCloseable {
             this.cqOverflowOff = u32(params, cq + Abi.CQO_OVERFLOW);
             this.cqesOff = u32(params, cq + Abi.CQO_CQES);
 
-            long sqSize = sqArrayOff + sqEntries * 4L;
+            boolean noSqArray = (granted & Abi.SETUP_NO_SQARRAY) != 0;
             long cqSize = cqesOff + cqEntries * Abi.CQE_SIZE;
+            // Without the index array (6.6+, which always maps both rings at once) the SQ ring is
+            // the CQ ring's mapping: the same size.
+            long sqSize = noSqArray ? cqSize : sqArrayOff + sqEntries * 4L;
             boolean single = (features & Abi.FEAT_SINGLE_MMAP) != 0;
             if (single) {
                 sqSize = Math.max(sqSize, cqSize);
@@ -167,7 +171,7 @@ public final class Ring implements AutoCloseable {
             this.sqes = MemorySegment.ofAddress(sqesAddr).reinterpret(sqesSize, arena, null);
             this.sqMask = sqRing.get(JAVA_INT, u32(params, sq + Abi.SQO_RING_MASK));
             this.cqMask = cqRing.get(JAVA_INT, u32(params, cq + Abi.CQO_RING_MASK));
-            for (int i = 0; i < sqEntries; i++) {   // the identity index array (see the notes)
+            for (int i = 0; !noSqArray && i < sqEntries; i++) {   // the identity index array (see the notes)
                 sqRing.set(JAVA_INT, sqArrayOff + 4L * i, i);
             }
             // plain: the kernel reads the array only after an acquire of the tail we release later

@@ -65,7 +65,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     static final long WAKE_TAG = -1L;
     static final long CANCEL_TAG = -2L;
     /** The setup flags: see the class notes for the ones left out. */
-    static final int SETUP = Abi.SETUP_CQSIZE | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_COOP_TASKRUN;
+    static final int SETUP = Abi.SETUP_CQSIZE | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_COOP_TASKRUN | Abi.SETUP_NO_SQARRAY;
 
     private final String runtimeName;
     private final Ring ring;

@@ -28,6 +28,31 @@ class RingNopTest {
         }
     }
 
+    /**
+     * With and without the SQ index array (SETUP_NO_SQARRAY, Linux 6.6): wrapping the SQ three
+     * times brings every NOP back once. A wrong mapping size or a stale index array would lose or
+     * repeat SQEs.
+     */
+    @Test
+    void theSqRunsWithAndWithoutItsIndexArray() throws Exception {
+        for (int flags : new int[] {Abi.SETUP_WANTED, Abi.SETUP_WANTED & ~Abi.SETUP_NO_SQARRAY}) {
+            try (Ring ring = new Ring(8, flags)) {
+                java.util.Set<Long> seen = new java.util.HashSet<>();
+                for (int round = 0; round < 3; round++) {
+                    for (int i = 0; i < 8; i++) {
+                        assertThat(ring.prepare(Opcode.NOP, -1, 0, 0, 0, round * 8L + i)).isTrue();
+                    }
+                    ring.submitAndWait(8);
+                    ring.reap((ud, res, f) -> assertThat(seen.add(ud)).as("user_data %d once", ud).isTrue());
+                }
+                assertThat(seen).hasSize(24);
+                if ((flags & Abi.SETUP_NO_SQARRAY) == 0) {
+                    assertThat(ring.grantedFlags() & Abi.SETUP_NO_SQARRAY).isZero();
+                }
+            }
+        }
+    }
+
     @Test
     void twoHundredNopsInOneSubmitEachSeenOnce() throws Exception {
         try (Ring ring = new Ring(256)) {
