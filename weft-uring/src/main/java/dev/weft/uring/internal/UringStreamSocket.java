@@ -429,13 +429,8 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
      */
     @Override
     public Future<ReadResult> readOwned(IoBuf buf) {
-        MemorySegment mem = buf.segment();
-        int pos = buf.position();
-        int len = buf.remaining();
-        if (len == 0 || !KernelLoans.lend(buf, true)) {
-            return OwnedIo.readVia(this, buf);
-        }
-        return new OwnedRecv(buf, mem, pos, len);
+        OwnedRecv recv = new OwnedRecv(buf);            // made while the buffer is still the caller's
+        return recv.len > 0 && KernelLoans.lend(buf, true) ? recv : OwnedIo.readVia(this, buf);
     }
 
     /** A send straight from {@code buf}'s memory when it may be lent; after the bytes written before it. */
@@ -450,13 +445,11 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     }
 
     private Future<WriteResult> send(IoBuf buf, boolean all) {
-        MemorySegment mem = buf.segment();
-        int pos = buf.position();
-        int lim = buf.limit();
-        if (pos == lim || !KernelLoans.lend(buf, false)) {
-            return all ? OwnedIo.writeAllVia(this, buf) : OwnedIo.writeVia(this, buf);
+        OwnedSend send = new OwnedSend(buf, all);        // made while the buffer is still the caller's
+        if (send.lim > send.pos && KernelLoans.lend(buf, false)) {
+            return send;
         }
-        return new OwnedSend(buf, mem, pos, lim, all);
+        return all ? OwnedIo.writeAllVia(this, buf) : OwnedIo.writeVia(this, buf);
     }
 
     private IOException failure(int res, String call) {
@@ -464,31 +457,97 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     }
 
     /**
-     * A receive into a caller's buffer. State under the socket's lock: {@code op} once submitted,
-     * {@code landed} once its terminal CQE came, {@code finished} once the result was handed out
-     * or the future dropped. A drop before the CQE cancels; the CQE then keeps what landed in the
-     * stream's buffer (the next read returns it first) and forfeits the caller's buffer to its pool.
+     * What an owned receive and an owned send share: the caller's buffer lent to the kernel
+     * ({@link KernelLoans}), the operation, and its end. State under the socket's lock: {@code op}
+     * once submitted, {@code landed} once its terminal CQE came, {@code finished} once the result
+     * was handed out or the future dropped. The buffer goes back exactly once: to the caller
+     * ({@link #handBackLocked}) or, dropped, to its pool at once or at the terminal CQE.
      */
-    private final class OwnedRecv implements Future<ReadResult> {
-        private final IoBuf buf;
-        private final MemorySegment mem;
-        private final int pos;
+    private abstract class OwnedOp<R> implements Future<R> {
+        final IoBuf buf;
+        final MemorySegment mem;
+        final int pos;
+        UringOp op;
+        boolean landed;
+        int res;
+        boolean finished;
+        Waker waker;
+        Waker wakeAfter;                // someone to wake once the lock is released (guarded by it)
+
+        /** Before the buffer is lent: its memory and position are read through the caller's handle. */
+        OwnedOp(IoBuf buf) {
+            this.buf = buf;
+            this.mem = buf.segment();
+            this.pos = buf.position();
+        }
+
+        /** Under the lock: dropped after its CQE, with a result nobody will take. */
+        void abandonLandedLocked() { }
+
+        /** The operation ends here: the buffer is the caller's again, its position after the {@code moved} bytes. */
+        void handBackLocked(int moved) {
+            finished = true;
+            waker = null;
+            KernelLoans.giveBack(buf);
+            buf.position(pos + moved);
+        }
+
+        /** The failure to throw, carrying the buffer (handed back first). */
+        UncheckedIOException carrying(IOException e) {
+            return new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+        }
+
+        /** Releases the socket's lock, then wakes whoever {@link #wakeAfter} names. */
+        void unlockAndWake() {
+            Waker w = wakeAfter;
+            wakeAfter = null;
+            lock.unlock();
+            UringSockets.wake(w, UringStreamSocket.this);
+        }
+
+        @Override
+        public final void drop() {
+            UringOp cancel = null;
+            boolean forfeitNow = false;
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (op == null) {
+                    forfeitNow = true;
+                } else if (landed) {
+                    abandonLandedLocked();
+                    forfeitNow = true;
+                } else {
+                    cancel = op;                // the terminal CQE forfeits the buffer
+                }
+            } finally {
+                unlockAndWake();
+            }
+            if (forfeitNow) {
+                KernelLoans.forfeit(buf);
+            }
+            if (cancel != null) {
+                cancel.drop();
+            }
+        }
+    }
+
+    /**
+     * A receive into a caller's buffer. A drop before the CQE cancels; the CQE then keeps what
+     * landed in the stream's buffer (the next read returns it first).
+     */
+    private final class OwnedRecv extends OwnedOp<ReadResult> {
         private final int len;
         private final Object owner;     // the buffer's pool, for a registered buffer's index
-        private Waker wakeAfter;        // a reader to wake once the lock is released (guarded by it)
         private UringOp toStart;        // set by pollLocked: the receive to submit once unlocked
-        private UringOp op;
-        private boolean landed;
-        private int res;
-        private boolean finished;
-        private Waker waker;
 
-        OwnedRecv(IoBuf buf, MemorySegment mem, int pos, int len) {
+        OwnedRecv(IoBuf buf) {
+            super(buf);
             this.owner = KernelLoans.poolOf(buf);
-            this.buf = buf;
-            this.mem = mem;
-            this.pos = pos;
-            this.len = len;
+            this.len = buf.remaining();
         }
 
         @Override
@@ -518,13 +577,6 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             }
         }
 
-        private void unlockAndWake() {
-            Waker w = wakeAfter;
-            wakeAfter = null;
-            lock.unlock();
-            UringSockets.wake(w, UringStreamSocket.this);
-        }
-
         /** The poll under the lock; a receive to submit once unlocked is left in {@link #toStart}. */
         private Poll<ReadResult> pollLocked(Context cx) {
             if (op != null) {
@@ -535,16 +587,13 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 return Poll.pending();
             }
             if (rStart < rEnd) {            // bytes already received come first
-                finished = true;
-                KernelLoans.giveBack(buf);
+                handBackLocked(0);
                 return Poll.ready(new ReadResult(takeBufferedLocked(buf), buf));
             }
             if (readError != null || eof || closing) {
-                finished = true;
-                KernelLoans.giveBack(buf);
+                handBackLocked(0);
                 if (readError != null || closing) {
-                    IOException e = readError != null ? readError : new ClosedChannelException();
-                    throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                    throw carrying(readError != null ? readError : new ClosedChannelException());
                 }
                 return Poll.ready(new ReadResult(AsyncRead.EOF, buf));
             }
@@ -567,12 +616,9 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         }
 
         private Poll<ReadResult> finishLocked() {
-            finished = true;
-            waker = null;
             releaseClaimLocked();
-            KernelLoans.giveBack(buf);
+            handBackLocked(Math.max(res, 0));
             if (res > 0) {
-                buf.position(pos + res);
                 driver.inPlace(res);
                 return Poll.ready(new ReadResult(res, buf));
             }
@@ -584,7 +630,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             if (!closing) {
                 readError = e;
             }
-            throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+            throw carrying(e);
         }
 
         /** The terminal CQE, on the reaping thread. */
@@ -634,34 +680,9 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         }
 
         @Override
-        public void drop() {
-            UringOp cancel = null;
-            boolean forfeitNow = false;
-            lock.lock();
-            try {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                if (op == null) {
-                    forfeitNow = true;
-                } else if (landed) {
-                    keepLandedLocked();         // completed, never taken
-                    releaseClaimLocked();
-                    forfeitNow = true;
-                } else {
-                    cancel = op;                // the CQE forfeits the buffer
-                }
-            } finally {
-                lock.unlock();
-            }
-            UringSockets.wake(takeWakeAfter(), UringStreamSocket.this);
-            if (forfeitNow) {
-                KernelLoans.forfeit(buf);
-            }
-            if (cancel != null) {
-                cancel.drop();
-            }
+        void abandonLandedLocked() {
+            keepLandedLocked();                 // completed, never taken: the stream keeps its bytes
+            releaseClaimLocked();
         }
 
         /** This read no longer holds the stream's reads back: the reader waiting behind it is woken (after unlock). */
@@ -670,17 +691,6 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                 unclaimed = null;
                 wakeAfter = readWaker;
                 readWaker = null;
-            }
-        }
-
-        private Waker takeWakeAfter() {
-            lock.lock();
-            try {
-                Waker w = wakeAfter;
-                wakeAfter = null;
-                return w;
-            } finally {
-                lock.unlock();
             }
         }
 
@@ -696,24 +706,14 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
      * before the terminal CQE cancels; the CQE then forfeits the buffer (a prefix may have gone out:
      * the connection's output is broken, as after any cancelled write).
      */
-    private final class OwnedSend implements Future<WriteResult> {
-        private final IoBuf buf;
-        private final MemorySegment mem;
-        private final int pos;
+    private final class OwnedSend extends OwnedOp<WriteResult> {
         private final int lim;
         private final boolean all;
         private int written;
-        private UringOp op;
-        private boolean landed;
-        private int res;
-        private boolean finished;
-        private Waker waker;
 
-        OwnedSend(IoBuf buf, MemorySegment mem, int pos, int lim, boolean all) {
-            this.buf = buf;
-            this.mem = mem;
-            this.pos = pos;
-            this.lim = lim;
+        OwnedSend(IoBuf buf, boolean all) {
+            super(buf);
+            this.lim = buf.limit();
             this.all = all;
         }
 
@@ -733,18 +733,13 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                         }
                         op = null;
                         if (res < 0) {
-                            finished = true;
-                            KernelLoans.giveBack(buf);
-                            buf.position(pos + written);
-                            IOException e = failure(res, "send");
-                            throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                            handBackLocked(written);
+                            throw carrying(failure(res, "send"));
                         }
                         written += res;
                         driver.inPlace(res);
                         if (!all || pos + written == lim) {
-                            finished = true;
-                            KernelLoans.giveBack(buf);
-                            buf.position(pos + written);
+                            handBackLocked(written);
                             if (all) {
                                 buf.clear();
                             }
@@ -752,11 +747,8 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
                         }
                     }
                     if (writeError != null || closing) {
-                        finished = true;
-                        KernelLoans.giveBack(buf);
-                        buf.position(pos + written);
-                        IOException e = writeError != null ? writeError : new ClosedChannelException();
-                        throw new UncheckedIOException(e.getMessage(), new BufIOException(e, buf));
+                        handBackLocked(written);
+                        throw carrying(writeError != null ? writeError : new ClosedChannelException());
                     }
                     if (wStart < wEnd || sendOp != null || (written == 0 && !Coop.proceed(cx))) {
                         writeWaker = cx.waker();    // the bytes written before go first (or the budget is spent)
@@ -835,32 +827,6 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             }
             UringSockets.wake(w, UringStreamSocket.this);
             afterUnlock(ww, closeNow);
-        }
-
-        @Override
-        public void drop() {
-            UringOp cancel = null;
-            boolean forfeitNow = false;
-            lock.lock();
-            try {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                if (op == null || landed) {
-                    forfeitNow = true;
-                } else {
-                    cancel = op;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (forfeitNow) {
-                KernelLoans.forfeit(buf);
-            }
-            if (cancel != null) {
-                cancel.drop();
-            }
         }
 
         @Override
