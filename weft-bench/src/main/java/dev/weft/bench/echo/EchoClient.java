@@ -1,5 +1,6 @@
 package dev.weft.bench.echo;
 
+import dev.weft.bench.Percentiles;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -78,7 +79,7 @@ final class EchoClient {
                 now = System.nanoTime();
             }
             double msgPerSecond = measured / measureSeconds;
-            long p99 = percentile(histogram, measured, 0.99);
+            long p99 = Percentiles.ofHistogram(histogram, measured, 0.99);
             double cpuPercent = 100.0 * (processCpuNanos() - Math.max(0, cpuFrom)) / (measureSeconds * 1e9);
             System.out.printf("%.0f %d %.0f%n", msgPerSecond, p99, cpuPercent);
             for (Conn c : conns) {
@@ -91,18 +92,6 @@ final class EchoClient {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static long percentile(long[] histogram, long count, double p) {
-        long rank = (long) Math.ceil(p * count);
-        long seen = 0;
-        for (int us = 0; us < histogram.length; us++) {
-            seen += histogram[us];
-            if (seen >= rank && rank > 0) {
-                return us;
-            }
-        }
-        return BUCKETS;
     }
 
     private static final class Conn {

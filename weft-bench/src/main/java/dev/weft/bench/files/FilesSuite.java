@@ -6,6 +6,7 @@ import dev.weft.Weft;
 import dev.weft.io.AsyncFile;
 import dev.weft.io.IoBuf;
 import dev.weft.runtime.Runtimes;
+import dev.weft.bench.Percentiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -80,7 +81,7 @@ public final class FilesSuite {
                 default -> jdk(path, blocks, depth, settings, histogram);
             };
             out.printf("files qd%d %s %.0f ops/s%n", depth, runner, ops / settings.seconds());
-            out.printf("files qd%d %s %d us%n", depth, runner, percentile(histogram, ops, 0.99));
+            out.printf("files qd%d %s %d us%n", depth, runner, Percentiles.ofHistogram(histogram, ops, 0.99));
         }
     }
 
@@ -248,17 +249,5 @@ public final class FilesSuite {
             total += p[histogram.length];
         }
         return total;
-    }
-
-    private static long percentile(long[] histogram, long count, double p) {
-        long rank = (long) Math.ceil(p * count);
-        long seen = 0;
-        for (int us = 0; us < histogram.length; us++) {
-            seen += histogram[us];
-            if (seen >= rank && rank > 0) {
-                return us;
-            }
-        }
-        return BUCKETS;
     }
 }
