@@ -31,6 +31,16 @@ public interface Driver {
     void wakeup();
 
     /**
+     * Ends the calling thread's turn: a driver that batches requests (the io_uring driver prepares
+     * a submission per operation and enters the kernel once for many) hands the kernel what this
+     * thread prepared, and dispatches what completed at once. A runtime thread that may have
+     * started operations calls it before it parks without {@link #park} (another thread waits on
+     * the driver), and at least every few dozen tasks; {@link #park} flushes too. Default: nothing
+     * (the NIO driver starts each operation when it is asked).
+     */
+    default void flush() { }
+
+    /**
      * An extra this driver offers through {@link dev.weft.Runtime#extension(Class)} (ring
      * statistics, fixed buffers, ...), or empty; the default offers the driver itself if it is of
      * that type.

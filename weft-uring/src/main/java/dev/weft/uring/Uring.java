@@ -67,14 +67,18 @@ public final class Uring {
      * @param fixedBufferOps operations that used a registered buffer ({@code READ_FIXED},
      *                    {@code WRITE_FIXED}, a fixed {@code SEND_ZC}; see {@link #registerBuffers})
      * @param zeroCopySends {@code SEND_ZC} operations ({@link #zeroCopySendsAbove})
+     * @param submitCalls {@code io_uring_enter} calls that handed operations to the kernel: fewer
+     *                    than {@code submitted} when a runtime thread's operations go in one call
+     *                    at the end of its turn (ARCHITECTURE.md, decision 23)
      */
     public record Stats(int sqEntries, int cqEntries, long inFlight, long submitted, long completed, long sqFull,
-                        long cqOverflows, long copiedBytes, long inPlaceBytes, long fixedBufferOps, long zeroCopySends) { }
+                        long cqOverflows, long copiedBytes, long inPlaceBytes, long fixedBufferOps, long zeroCopySends,
+                        long submitCalls) { }
 
     /** The runtime's ring statistics now. */
     public Stats stats() {
         long[] s = driver.snapshot();
-        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9], s[10], s[11]);
+        return new Stats((int) s[0], (int) s[1], s[2], s[6], s[7], s[3], s[4] + s[5], s[8], s[9], s[10], s[11], s[13]);
     }
 
     /**

@@ -239,6 +239,21 @@ public final class Scheduler implements RuntimeScheduler, LocalQueue.Overflow {
         }
     }
 
+    /**
+     * Ends worker {@code w}'s turn on the driver ({@link Driver#flush}): the operations its tasks
+     * started go to the kernel together. A driver that throws is reported and the worker goes on.
+     */
+    void flushDriver(Worker w) {
+        Driver d = driver;
+        if (d != null) {
+            try {
+                d.flush();
+            } catch (Throwable t) {
+                Faults.report("driver of runtime '" + name + "' (flush, " + w.getName() + ")", d, t);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ timers and parking
 
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {

@@ -154,6 +154,7 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
         }
         tick++;
         if (tick % GLOBAL_INTERVAL == 0) {
+            scheduler.flushDriver(this);
             scheduler.maintenance(this);
             Runnable injected = scheduler.pollInjector();
             if (injected != null) {
@@ -229,6 +230,10 @@ public final class Worker extends Thread implements LocalQueue.Overflow {
     }
 
     private void park() {
+        scheduler.flushDriver(this);    // what this worker's tasks started goes to the kernel before it waits
+        if (hasLifo() || !local.isEmpty()) {
+            return;     // operations that completed in the flush woke their tasks here
+        }
         scheduler.idle.parking(index, searching);
         searching = false;
         if (scheduler.hasWork()) {

@@ -76,6 +76,8 @@ public final class Ring implements AutoCloseable {
     private final int sqEntries, sqMask, cqEntries, cqMask;
     private final long sqHeadOff, sqTailOff, sqFlagsOff, cqHeadOff, cqTailOff, cqOverflowOff, cqesOff;
 
+    /** io_uring_enter calls that handed SQEs to the kernel (any thread; {@link #submitCalls()}). */
+    private final java.util.concurrent.atomic.LongAdder submitCalls = new java.util.concurrent.atomic.LongAdder();
     /** The next SQE slot to fill: owner thread only; published by setSqTailRelease. */
     private int sqeTail;
     /** Mirror of the kernel-visible CQ head: owner thread only. */
@@ -233,6 +235,46 @@ public final class Ring implements AutoCloseable {
         return true;
     }
 
+    /** How many {@code io_uring_enter} calls handed SQEs to the kernel so far. */
+    public long submitCalls() {
+        return submitCalls.sum();
+    }
+
+    /** SQEs prepared and not yet consumed by the kernel. */
+    public int unsubmitted() {
+        return sqeTail - sqHeadAcquire();
+    }
+
+    /**
+     * Publishes the prepared SQEs (release store of the SQ tail) without entering the kernel, and
+     * returns how many it has not consumed yet: the count for {@link #enterToSubmit}, which a
+     * caller that serialises its ring access with a lock may call after releasing it.
+     */
+    public int publish() {
+        setSqTailRelease(sqeTail);
+        return sqeTail - sqHeadAcquire();
+    }
+
+    /**
+     * {@code io_uring_enter} submitting up to {@code count} published SQEs, without waiting; safe
+     * while another thread prepares further SQEs (they lie beyond the published tail) or enters
+     * too (the kernel serialises submissions and consumes each SQE once).
+     *
+     * @return how many SQEs the kernel consumed
+     */
+    public int enterToSubmit(int count) throws ErrnoException {
+        submitCalls.increment();
+        while (true) {
+            try {
+                return Sys.ioUringEnter(fd, count, 0, 0);
+            } catch (ErrnoException e) {
+                if (e.errno() != Errno.EINTR) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /**
      * Publishes the prepared SQEs and lets the kernel consume them ({@code io_uring_enter} without
      * waiting); does not block on the operations themselves.
@@ -260,6 +302,9 @@ public final class Ring implements AutoCloseable {
             int toSubmit = sqeTail - sqHeadAcquire();
             if (toSubmit == 0 && flags == 0) {
                 return 0;
+            }
+            if (toSubmit > 0) {
+                submitCalls.increment();
             }
             try {
                 return Sys.ioUringEnter(fd, toSubmit, minComplete, flags);

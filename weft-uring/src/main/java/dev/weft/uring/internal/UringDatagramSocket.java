@@ -137,7 +137,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
                 block.set(ValueLayout.JAVA_INT, 48, 0);                           // msg_flags
                 block.set(ValueLayout.JAVA_LONG, MSGHDR, base + MSGHDR + IOVEC + NAME);   // iov_base
                 block.set(ValueLayout.JAVA_LONG, MSGHDR + 8, (long) DATA);               // iov_len
-                start = recvOp = new UringOp(driver, Opcode.RECVMSG, fd, base, 1, 0, 0, "recvmsg fd " + fd)
+                start = recvOp = new UringOp(driver, Opcode.RECVMSG, fd, base, 1, 0, 0, "recvmsg", null)
                         .onComplete(this::received);
             }
         } finally {
@@ -207,7 +207,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
                     mem.set(ValueLayout.JAVA_LONG, 24, 1L);
                     mem.set(ValueLayout.JAVA_LONG, MSGHDR, base + MSGHDR + IOVEC + NAME);
                     mem.set(ValueLayout.JAVA_LONG, MSGHDR + 8, (long) length);
-                    UringOp created = new UringOp(driver, Opcode.SENDMSG, fd, base, 1, 0, 0, "sendmsg fd " + fd)
+                    UringOp created = new UringOp(driver, Opcode.SENDMSG, fd, base, 1, 0, 0, "sendmsg", null)
                             .onComplete(res -> Native.free(mem));       // the kernel is done with the datagram
                     op = created;
                     try {

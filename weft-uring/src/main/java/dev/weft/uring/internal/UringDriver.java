@@ -44,6 +44,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       ({@link ExecutionContext#currentOsThread()}). Any other thread (a plain thread, the
  *       JDK's carriers) queues the request ({@link #pending}) and wakes the driver, which submits it
  *       on its next turn.</li>
+ *   <li><b>Batched per turn.</b> A driving thread only prepares the SQE ({@link #submit}); the
+ *       thread hands what is prepared to the kernel in one {@code io_uring_enter} when it ends its
+ *       turn ({@link #flush}, called by the runtime before it parks and every few dozen tasks,
+ *       and by {@link #park}), or at once when {@value #SUBMIT_BATCH} are waiting. That enter
+ *       runs outside the lock: SQEs beyond the published tail are untouched by it, and the kernel
+ *       serialises concurrent submitters and consumes each SQE once.</li>
  *   <li><b>Wake-ups.</b> A read of an eventfd is kept armed in the ring; {@link #wakeup()} writes
  *       the eventfd, which completes that read and ends a wait in progress (or the next one at
  *       once: the count stays). Concurrent wake-ups are coalesced by {@link #wakePending}.</li>
@@ -62,6 +68,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class UringDriver implements Driver, IoDriver, UringAccess.DriverView {
     /** SQ entries; the CQ has twice as many. */
     static final int ENTRIES = 256;
+    /** Prepared SQEs that a driving thread hands to the kernel at once, without waiting for the end of its turn. */
+    static final int SUBMIT_BATCH = 32;
     static final long WAKE_TAG = -1L;
     static final long CANCEL_TAG = -2L;
     /** The setup flags: see the class notes for the ones left out. */
@@ -74,8 +82,10 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     private final MemorySegment wakeRead;
     private final MemorySegment wakeWrite;
     private final MemorySegment waitArg;
-    private final ConcurrentLinkedQueue<Object> pending = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<UringOp> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
+    /** SQEs prepared by a driving thread and not yet handed to the kernel ({@link #flush}); written under the lock. */
+    private volatile boolean unsubmitted;
     private volatile Thread[] driving = new Thread[0];
     private volatile boolean closed;
     // guarded by lock
@@ -154,7 +164,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     void submit(UringOp op) {
         if (closed) {
             throw new IllegalStateException("the io_uring driver of runtime '" + runtimeName + "' is closed: "
-                    + op.what + " was not started");
+                    + op.what() + " was not started");
         }
         if (!onDrivingThread()) {
             pending.offer(op);
@@ -162,13 +172,56 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
             return;
         }
         List<UringOp> wakes = new ArrayList<>(2);
+        boolean full;
         lock.lock();
         try {
             prepareLocked(op, wakes);
+            unsubmitted = true;     // the thread's turn ends in flush() or park(): one enter for the batch
+            full = ring.unsubmitted() >= SUBMIT_BATCH;
+        } finally {
+            lock.unlock();
+        }
+        wake(wakes);
+        if (full) {
+            flush();
+        }
+    }
+
+    /**
+     * Hands the prepared SQEs to the kernel with one {@code io_uring_enter}, made <em>outside</em>
+     * the lock: reads from the page cache and receives with data waiting complete inside it, which
+     * takes microseconds per operation, and the other workers keep preparing meanwhile instead of
+     * spinning. Then reaps, so what completed inside the enter is delivered before this thread
+     * looks for work again.
+     */
+    @Override
+    public void flush() {
+        if (!unsubmitted) {
+            return;
+        }
+        List<UringOp> wakes = new ArrayList<>();
+        int count;
+        lock.lock();
+        try {
             armWakeLocked(wakes);
-            submitLocked(wakes);
-            // After the submit: an operation that completed inside it (a read from the page cache,
-            // a receive with data waiting) is delivered now, so its task need not park at all.
+            unsubmitted = false;
+            count = ring.publish();
+        } finally {
+            lock.unlock();
+        }
+        boolean again = false;
+        if (count > 0) {
+            try {
+                ring.enterToSubmit(count);
+            } catch (ErrnoException e) {
+                again = true;   // EBUSY/EAGAIN (CQ backlog) or a refused batch: the locked path reaps and reports
+            }
+        }
+        lock.lock();
+        try {
+            if (again) {
+                submitLocked(wakes);
+            }
             reapLocked(wakes);
         } finally {
             lock.unlock();
@@ -187,7 +240,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         List<UringOp> wakes = new ArrayList<>(1);
         lock.lock();
         try {
-            cancelLocked(op);
+            cancelLocked(op, wakes);
             submitLocked(wakes);
             reapLocked(wakes);
         } finally {
@@ -196,13 +249,14 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         wake(wakes);
     }
 
-    private record Cancel(UringOp op) { }
-
-    /** Reaps what is in the CQ now and runs the completions, on the calling thread (any thread). */
+    /** Submits what is prepared, reaps what is in the CQ now and runs the completions, on the calling thread (any thread). */
     void reapNow() {
         List<UringOp> wakes = new ArrayList<>();
         lock.lock();
         try {
+            if (unsubmitted) {
+                submitLocked(wakes);
+            }
             reapLocked(wakes);
         } finally {
             lock.unlock();
@@ -290,13 +344,13 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         }
     }
 
-    private void cancelLocked(UringOp op) {
+    private void cancelLocked(UringOp op, List<UringOp> wakes) {
         if (op.isDone() || op.slot < 0 || op.cancelSent || slots[op.slot] != op) {
             return;     // done, still queued (prepareLocked completes it), or already asked
         }
         op.cancelSent = true;
         while (!ring.prepare(Opcode.ASYNC_CANCEL, -1, op.userData, 0, 0, 0, CANCEL_TAG)) {
-            makeRoomLocked(null);
+            makeRoomLocked(wakes);
         }
     }
 
@@ -308,7 +362,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         } catch (ErrnoException e) {
             if (e.errno() == Errno.EBUSY || e.errno() == Errno.EAGAIN) {
                 busy++;
-                reapLocked(wakes == null ? new ArrayList<>() : wakes);
+                reapLocked(wakes);
                 Thread.onSpinWait();
             } else {
                 failPreparedLocked(e, wakes);
@@ -317,6 +371,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     }
 
     private void submitLocked(List<UringOp> wakes) {
+        unsubmitted = false;
         while (true) {
             try {
                 ring.submit();
@@ -471,13 +526,9 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     }
 
     private void drainPendingLocked(List<UringOp> wakes) {
-        Object request;
-        while ((request = pending.poll()) != null) {
-            if (request instanceof UringOp op) {
-                prepareLocked(op, wakes);
-            } else if (request instanceof Cancel c) {
-                cancelLocked(c.op());
-            }
+        UringOp op;
+        while ((op = pending.poll()) != null) {
+            prepareLocked(op, wakes);
         }
     }
 
@@ -534,7 +585,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
             closed = true;
             for (int i = 0; i < nextSlot; i++) {
                 if (slots[i] != null) {
-                    cancelLocked(slots[i]);
+                    cancelLocked(slots[i], wakes);
                 }
             }
             submitLocked(wakes);
@@ -735,7 +786,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         lock.lock();
         try {
             return new long[] {ring.sqEntries(), ring.cqEntries(), inFlight, sqFull, busy, overflowSeen, submittedOps, completedOps,
-                copiedBytes.sum(), inPlaceBytes.sum(), fixedOps, zeroCopySends, zeroCopyThreshold};
+                copiedBytes.sum(), inPlaceBytes.sum(), fixedOps, zeroCopySends, zeroCopyThreshold, ring.submitCalls()};
         } finally {
             lock.unlock();
         }

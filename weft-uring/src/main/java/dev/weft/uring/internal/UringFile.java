@@ -42,7 +42,7 @@ final class UringFile implements FileHandle {
         int res;
         try {
             UringOp op = new UringOp(driver, Opcode.OPENAT, Abi.AT_FDCWD, cPath.address(), 0666, 0, flags,
-                    "openat " + path);
+                    "openat", path);
             res = op.awaitIn(late -> closeQuietly(late));   // an open that completes after its cancel closes what it opened
         } finally {
             Native.free(cPath);     // awaitIn returns or throws only after the terminal CQE
@@ -103,7 +103,7 @@ final class UringFile implements FileHandle {
         MemorySegment target = direct ? dst.segment().asSlice(dst.position(), want) : Native.allocate(want);
         try {
             UringOp op = UringOp.readOrWrite(driver, true, fd, direct ? dev.weft.io.spi.KernelLoans.poolOf(dst) : null,
-                    target.address(), want, position, "read " + path + " @" + position);
+                    target.address(), want, position, "read", path);
             int res = op.awaitIn(landed -> took(dst, target, direct, landed));   // cancelled: keep what landed
             if (res < 0) {
                 throw error(-res, "cannot read " + path, path);
@@ -150,7 +150,7 @@ final class UringFile implements FileHandle {
                     MemorySegment m = Native.allocate(want);
                     mem = m;
                     UringOp created = new UringOp(driver, Opcode.READ, fd, m.address(), want, position, 0,
-                            "read " + path + " @" + position);
+                            "read", path);
                     created.onComplete(res -> {
                         if (!state.compareAndSet(IN_FLIGHT, COMPLETED)) {
                             Native.free(m);     // dropped meanwhile: nobody will take the bytes
@@ -240,7 +240,7 @@ final class UringFile implements FileHandle {
             int res;
             try {
                 UringOp op = UringOp.readOrWrite(driver, false, fd, direct ? dev.weft.io.spi.KernelLoans.poolOf(src) : null,
-                        from.address(), want, position + total, "write " + path + " @" + (position + total));
+                        from.address(), want, position + total, "write", path);
                 res = op.awaitIn(wrote -> {
                     if (wrote > 0) {
                         src.advance(wrote);     // the bytes a cancelled write did write are consumed
@@ -268,7 +268,7 @@ final class UringFile implements FileHandle {
         try {
             // statx(fd, "", AT_EMPTY_PATH, STATX_SIZE, &buf): the SQE's off field carries the buffer.
             UringOp op = new UringOp(driver, Opcode.STATX, fd, empty.address(), Abi.STATX_SIZE, statx.address(),
-                    Abi.AT_EMPTY_PATH, "statx " + path);
+                    Abi.AT_EMPTY_PATH, "statx", path);
             int res = op.awaitIn(ignored -> { });
             if (res < 0) {
                 throw error(-res, "cannot read the size of " + path, path);
@@ -284,7 +284,7 @@ final class UringFile implements FileHandle {
     public void sync(boolean metaData) throws IOException {
         checkOpen();
         UringOp op = new UringOp(driver, Opcode.FSYNC, fd, 0, 0, 0, metaData ? 0 : Abi.FSYNC_DATASYNC,
-                "fsync " + path);
+                "fsync", path);
         int res = op.awaitIn(ignored -> { });
         if (res < 0) {
             throw error(-res, "cannot sync " + path, path);
@@ -304,7 +304,7 @@ final class UringFile implements FileHandle {
         }
         int res;
         try {
-            res = dev.weft.Weft.shielded(() -> new UringOp(driver, Opcode.CLOSE, fd, 0, 0, 0, 0, "close " + path)
+            res = dev.weft.Weft.shielded(() -> new UringOp(driver, Opcode.CLOSE, fd, 0, 0, 0, 0, "close", path)
                     .awaitIn(ignored -> { }));
         } catch (IllegalStateException notInATaskOrDriverClosed) {
             closeQuietly(fd);       // outside a sequential task, or the runtime closed: close(2) here

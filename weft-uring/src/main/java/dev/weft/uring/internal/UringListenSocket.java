@@ -104,7 +104,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
 
     private UringOp newAcceptLocked() {
         UringOp op = new UringOp(driver, Opcode.ACCEPT, fd, 0, 0, 0, Sockaddr.SOCK_CLOEXEC,
-                (multishot ? "multishot accept on " : "accept on ") + local).onComplete(this::ended);
+                multishot ? "multishot accept on" : "accept on", local).onComplete(this::ended);
         if (multishot) {
             op.ioprio = Abi.ACCEPT_MULTISHOT;
             UringOp self = op;

@@ -35,8 +35,9 @@ final class UringOp implements Future<Integer> {
     final int len;
     final long offset;
     final int opFlags;
-    /** What the operation does, for dumps and errors ("read fd 7"). */
-    final String what;
+    /** What the operation does ("read", "recv"), and what on: a path or an address, or null for this op's fd; see {@link #what()}. */
+    private final String verb;
+    private final Object about;
 
     /** The registered buffer a {@code READ_FIXED}/{@code WRITE_FIXED} uses; set before submit. */
     int bufIndex;
@@ -56,7 +57,11 @@ final class UringOp implements Future<Integer> {
     /** Run with the result on the reaping thread, after the driver's lock is released; set before submit. */
     private java.util.function.IntConsumer onComplete;
 
-    UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, String what) {
+    /**
+     * An operation; {@code verb} and {@code about} describe it in dumps and errors ({@link #what()}),
+     * formatted only then: the hot paths build no string per operation.
+     */
+    UringOp(UringDriver driver, int opcode, int fd, long addr, int len, long offset, int opFlags, String verb, Object about) {
         this.driver = driver;
         this.opcode = opcode;
         this.fd = fd;
@@ -64,7 +69,16 @@ final class UringOp implements Future<Integer> {
         this.len = len;
         this.offset = offset;
         this.opFlags = opFlags;
-        this.what = what;
+        this.verb = verb;
+        this.about = about;
+    }
+
+    /** What the operation does, for dumps and errors: "read /data/f @4096", "recv fd 7". */
+    String what() {
+        String on = about == null ? verb + " fd " + fd : verb + " " + about;
+        boolean positioned = opcode == Opcode.READ || opcode == Opcode.WRITE || opcode == Opcode.READ_FIXED
+                || opcode == Opcode.WRITE_FIXED;
+        return positioned && about != null ? on + " @" + offset : on;
     }
 
     /**
@@ -73,10 +87,10 @@ final class UringOp implements Future<Integer> {
      * else as {@code READ}/{@code WRITE}. {@code owner} is the pool identity of the memory (or null).
      */
     static UringOp readOrWrite(UringDriver driver, boolean read, int fd, Object owner, long addr, int len, long offset,
-                               String what) {
+                               String verb, Object about) {
         int index = driver.fixedIndex(owner, addr, len);
         UringOp op = new UringOp(driver, index < 0 ? (read ? Opcode.READ : Opcode.WRITE)
-                : (read ? Opcode.READ_FIXED : Opcode.WRITE_FIXED), fd, addr, len, offset, 0, what);
+                : (read ? Opcode.READ_FIXED : Opcode.WRITE_FIXED), fd, addr, len, offset, 0, verb, about);
         op.bufIndex = Math.max(0, index);
         return op;
     }
@@ -160,7 +174,7 @@ final class UringOp implements Future<Integer> {
                 try {
                     onEach.accept(r);
                 } catch (Throwable t) {
-                    dev.weft.spi.Faults.report("io_uring " + what + " (a completion)", onEach, t);
+                    dev.weft.spi.Faults.report("io_uring " + what() + " (a completion)", onEach, t);
                 }
             }
         }
@@ -174,7 +188,7 @@ final class UringOp implements Future<Integer> {
             try {
                 callback.accept(res);
             } catch (Throwable t) {
-                dev.weft.spi.Faults.report("io_uring " + what + " (its completion)", callback, t);
+                dev.weft.spi.Faults.report("io_uring " + what() + " (its completion)", callback, t);
             }
         }
         Waker w = (Waker) WAKER.getAndSet(this, null);
@@ -252,6 +266,6 @@ final class UringOp implements Future<Integer> {
 
     @Override
     public String toString() {
-        return "io_uring " + what + (done ? " = " + res : cancelSent ? " (cancelling)" : "");
+        return "io_uring " + what() + (done ? " = " + res : cancelSent ? " (cancelling)" : "");
     }
 }

@@ -84,7 +84,7 @@ final class UringSockets {
                     int socket = fd;
                     // CONNECT: addr = the sockaddr, off (addr2) = its length
                     UringOp created = new UringOp(driver, Opcode.CONNECT, fd, sa.address(), 0, sa.byteSize(), 0,
-                            "connect " + address);
+                            "connect", address);
                     created.onComplete(res -> {
                         Native.free(sa);            // the kernel is done with the address
                         if (created.abandoned) {

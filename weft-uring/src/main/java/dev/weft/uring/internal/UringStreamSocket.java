@@ -157,7 +157,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             }
             readWaker = cx.waker();
             if (recvOp == null && ownedRecv == null && unclaimed == null) {     // an owned receive's bytes come first
-                start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, "recv fd " + fd)
+                start = recvOp = new UringOp(driver, Opcode.RECV, fd, rbuf.address(), BUFFER, 0, 0, "recv", null)
                         .onComplete(this::received);
             }
         } finally {
@@ -353,7 +353,7 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
 
     private UringOp sendLocked() {
         return new UringOp(driver, Opcode.SEND, fd, wbuf.address() + wStart, wEnd - wStart, 0, Sockaddr.MSG_NOSIGNAL,
-                "send fd " + fd).onComplete(this::sent);
+                "send", null).onComplete(this::sent);
     }
 
     private void sent(int res) {
@@ -605,10 +605,10 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
             UringOp start;
             if (fixed >= 0) {               // a registered buffer: a read(2) of the socket, the buffer pinned once
                 start = UringOp.readOrWrite(driver, true, fd, owner, mem.address() + pos, len, 0,
-                        "read fd " + fd + " into a registered buffer");
+                        "read into a registered buffer", null);
             } else {
                 start = new UringOp(driver, Opcode.RECV, fd, mem.address() + pos, len, 0, 0,
-                        "recv fd " + fd + " into a caller's buffer");
+                        "recv into a caller's buffer", null);
             }
             op = ownedRecv = toStart = start.onComplete(this::landed);
             waker = cx.waker();
@@ -783,10 +783,10 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
         private UringOp newSend(long addr, int n) {
             if (n < driver.zeroCopyThreshold()) {
                 return new UringOp(driver, Opcode.SEND, fd, addr, n, 0, Sockaddr.MSG_NOSIGNAL,
-                        "send fd " + fd + " from a caller's buffer").onComplete(this::sentOwned);
+                        "send from a caller's buffer", null).onComplete(this::sentOwned);
             }
             UringOp zc = new UringOp(driver, Opcode.SEND_ZC, fd, addr, n, 0, Sockaddr.MSG_NOSIGNAL,
-                    "send_zc fd " + fd + " from a caller's buffer");
+                    "send_zc from a caller's buffer", null);
             int fixed = driver.fixedIndex(KernelLoans.poolOf(buf), addr, n);
             if (fixed >= 0) {
                 zc.ioprio = Abi.RECVSEND_FIXED_BUF;

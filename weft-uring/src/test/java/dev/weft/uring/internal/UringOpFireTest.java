@@ -20,7 +20,7 @@ class UringOpFireTest {
         AtomicInteger[] calls = new AtomicInteger[rounds];
         for (int i = 0; i < rounds; i++) {
             AtomicInteger c = calls[i] = new AtomicInteger();
-            ops[i] = new UringOp(null, Opcode.SEND_ZC, -1, 0, 0, 0, 0, "test op " + i).onEach(r -> { })
+            ops[i] = new UringOp(null, Opcode.SEND_ZC, -1, 0, 0, 0, 0, "test op", i).onEach(r -> { })
                     .onComplete(r -> c.incrementAndGet());
             ops[i].addMore(64);
             ops[i].complete(0);
