@@ -1,4 +1,4 @@
-package dev.weft.io.driver;
+package dev.weft.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

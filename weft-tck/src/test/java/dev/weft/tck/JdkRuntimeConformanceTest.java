@@ -1,6 +1,7 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import dev.weft.Runtime;
+import dev.weft.runtime.Runtimes;
 
 /** The conformance suite on the JDK-default runtime. */
 class JdkRuntimeConformanceTest extends RuntimeConformanceTest {

@@ -1,7 +1,6 @@
-package dev.weft.uring.driver;
+package dev.weft.tck;
 
 import dev.weft.Runtime;
-import dev.weft.io.driver.DriverConformanceTest;
 import dev.weft.runtime.Runtimes;
 import dev.weft.uring.Uring;
 import org.junit.jupiter.api.Assumptions;

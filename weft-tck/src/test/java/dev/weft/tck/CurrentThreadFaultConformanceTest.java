@@ -1,8 +1,9 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Runtime;
+import dev.weft.runtime.Runtimes;
 import dev.weft.Task;
 import dev.weft.Weft;
 import java.time.Duration;
@@ -19,12 +20,17 @@ class CurrentThreadFaultConformanceTest extends FaultConformanceTest {
         return Runtimes.currentThread("faults");
     }
 
+    @Override
+    protected boolean hasThreadsOfItsOwn() {
+        return false;   // its tasks run on the thread that calls run/blockOn
+    }
+
     /**
      * A sleep ends near its deadline while ten tasks keep yielding after 2 ms of work each. A task
      * that yields goes back into the queue of the round it ran in, and timers were checked once
      * per round of 256 runs: the sleeper waited for a whole round (about 500 ms here; 125 ms per
      * 0.6 ms sleep in the io_uring cancel storm). Timers are now checked every
-     * {@value CurrentThreadRuntime#DRIVER_POLL_INTERVAL} runs.
+     * 61 runs (CurrentThreadRuntime.DRIVER_POLL_INTERVAL).
      */
     @Test
     void aSleepEndsNearItsDeadlineWhileTasksKeepYielding() {

@@ -1,8 +1,9 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.Runtime;
+import dev.weft.runtime.Runtimes;
 import dev.weft.Task;
 import dev.weft.Weft;
 import java.time.Duration;

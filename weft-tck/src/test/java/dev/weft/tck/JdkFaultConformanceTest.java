@@ -1,6 +1,7 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import dev.weft.Runtime;
+import dev.weft.runtime.Runtimes;
 
 /** The fault suite on the Jdk runtime. */
 class JdkFaultConformanceTest extends FaultConformanceTest {

@@ -1,4 +1,4 @@
-package dev.weft.io.driver;
+package dev.weft.tck;
 
 import dev.weft.Runtime;
 import dev.weft.runtime.Runtimes;

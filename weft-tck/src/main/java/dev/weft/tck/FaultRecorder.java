@@ -1,12 +1,15 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import dev.weft.spi.Faults;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-/** Collects the {@link Faults} reported while it is open, for tests. */
-final class FaultRecorder implements AutoCloseable {
+/**
+ * Collects the {@link Faults} reported while it is open, for tests: a runtime must report a fault
+ * (a waker, timer or driver that throws) and go on, and this is how a test sees the report.
+ */
+public final class FaultRecorder implements AutoCloseable {
     private final List<Faults.Fault> seen = new CopyOnWriteArrayList<>();
     private final AutoCloseable registration;
 
@@ -14,12 +17,13 @@ final class FaultRecorder implements AutoCloseable {
         registration = Faults.addListener(seen::add);
     }
 
-    static FaultRecorder start() {
+    /** Starts recording; close it to stop. */
+    public static FaultRecorder start() {
         return new FaultRecorder();
     }
 
     /** The first fault whose error has this message, waiting up to 5 s for it; null if none came. */
-    Faults.Fault awaitMessage(String message) throws InterruptedException {
+    public Faults.Fault awaitMessage(String message) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
             for (Faults.Fault f : seen) {
@@ -32,7 +36,8 @@ final class FaultRecorder implements AutoCloseable {
         return null;
     }
 
-    List<Faults.Fault> all() {
+    /** Every fault reported since {@link #start()}. */
+    public List<Faults.Fault> all() {
         return List.copyOf(seen);
     }
 

@@ -1,4 +1,4 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,12 +40,12 @@ public abstract class RuntimeConformanceTest {
     protected abstract Runtime newRuntime();
 
     @BeforeEach
-    void open() {
+    protected void open() {
         rt = newRuntime();
     }
 
     @AfterEach
-    void closeRuntime() {
+    protected void closeRuntime() {
         rt.close();
     }
 

@@ -1,6 +1,7 @@
-package dev.weft.runtime;
+package dev.weft.tck;
 
 import dev.weft.Runtime;
+import dev.weft.runtime.Runtimes;
 
 /** The conformance suite on the multi-thread runtime, with two workers like the benchmark machine. */
 class MultiThreadRuntimeConformanceTest extends RuntimeConformanceTest {
