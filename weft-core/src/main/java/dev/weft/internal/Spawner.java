@@ -55,7 +55,7 @@ public final class Spawner {
         if (scope != null) {
             scope.register(task);
         }
-        if (!rt.taskStarted(task)) {
+        if (!RuntimeInternals.taskStarted(rt, task)) {
             // The runtime began closing after the caller's check: its final sweep may already
             // have run, so complete the task here (completion is exactly-once either way).
             task.cancelRequested = true;

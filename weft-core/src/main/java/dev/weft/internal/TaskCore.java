@@ -340,7 +340,7 @@ public abstract class TaskCore<T> implements Task<T> {
         enter(S_DONE);
         WeftEvents.ended(this, WeftEvents.outcomeName(how));
         WaiterNode node = (WaiterNode) WAITERS.getAndSet(this, CLOSED);
-        runtime.taskFinished(this);
+        RuntimeInternals.taskFinished(runtime, this);
         if (scope != null) {
             scope.childFinished(this);
         }

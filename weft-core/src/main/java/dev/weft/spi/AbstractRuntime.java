@@ -69,13 +69,25 @@ public abstract class AbstractRuntime implements Runtime {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        dev.weft.internal.RuntimeInternals.install(new dev.weft.internal.RuntimeInternals.Hooks() {
+            @Override
+            public boolean taskStarted(AbstractRuntime runtime, Task<?> task) {
+                return runtime.taskStarted(task);
+            }
+
+            @Override
+            public void taskFinished(AbstractRuntime runtime, Task<?> task) {
+                runtime.taskFinished(task);
+            }
+        });
     }
 
     private final java.util.Map<String, String> options = new java.util.concurrent.ConcurrentHashMap<>(4);
 
     protected AbstractRuntime(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        dev.weft.internal.Diagnostics.registerLibrary(getClass());
+        // Not getClass()'s code source: a runtime written outside Weft may share its jar with the
+        // user's code, whose frames task dumps must keep. Weft's runtimes register their module.
         dev.weft.internal.CoarseClock.start();
         this.registryId = dev.weft.internal.RuntimeRegistry.register(this);
     }
@@ -475,15 +487,16 @@ public abstract class AbstractRuntime implements Runtime {
      * Called by the task machinery when a task starts. Returns false if the runtime began closing
      * meanwhile; the caller then completes the task as cancelled. (Registration, then a look at
      * the close state; close writes the state, then looks at the registry: either close's final
-     * sweep sees the task or the task sees the close.)
+     * sweep sees the task or the task sees the close.) Reached through
+     * {@code dev.weft.internal.RuntimeInternals}, never from user code.
      */
-    public final boolean taskStarted(Task<?> task) {
+    private boolean taskStarted(Task<?> task) {
         live.add((TaskCore<?>) task);
         return !isClosed();
     }
 
-    /** Called by the task machinery when a task finishes. */
-    public final void taskFinished(Task<?> task) {
+    /** Called by the task machinery when a task finishes (through {@code RuntimeInternals}). */
+    private void taskFinished(Task<?> task) {
         live.remove((TaskCore<?>) task);
     }
 

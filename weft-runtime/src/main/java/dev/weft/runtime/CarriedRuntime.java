@@ -12,6 +12,10 @@ import java.util.concurrent.ThreadFactory;
  * need no inherited thread-local to find their runtime.
  */
 abstract class CarriedRuntime extends AbstractRuntime {
+    static {
+        dev.weft.internal.Diagnostics.registerLibrary(Runtimes.class);   // weft-runtime's frames are Weft's in dumps
+    }
+
     private volatile ThreadFactory virtualThreads;
 
     CarriedRuntime(String name) {

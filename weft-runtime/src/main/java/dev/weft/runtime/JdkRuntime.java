@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@snippet class="dev.weft.snippets.RuntimeSnippets" region="jdkDefault"}
  */
 public final class JdkRuntime extends AbstractRuntime {
+    static {
+        dev.weft.internal.Diagnostics.registerLibrary(Runtimes.class);   // weft-runtime's frames are Weft's in dumps
+    }
+
     private final ForkJoinPool pollers;
     private final TimerThread timer;
     private final ThreadFactory virtualThreads = dev.weft.runtime.internal.TaskThreads.of(Thread.ofVirtual());

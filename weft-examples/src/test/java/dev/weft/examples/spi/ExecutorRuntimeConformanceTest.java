@@ -34,6 +34,20 @@ class ExecutorRuntimeConformanceTest {
         }
     }
 
+    /**
+     * A runtime's class does not make its jar "Weft" in task dumps: user code shipped beside it
+     * (here the examples' HangDemo, in the same classes directory as ExecutorRuntime) keeps its
+     * frames. AbstractRuntime used to register every subclass's code source as a library, and the
+     * hang demo's dump then lost the lines that point at the deadlock.
+     */
+    @Test
+    void userFramesBesideAThirdPartyRuntimeStayInTaskDumps() {
+        ExecutorRuntime.over("beside", Executors.newSingleThreadExecutor()).close();
+        String dump = dev.weft.examples.HangDemo.run(java.time.Duration.ofMillis(300));
+        assertThat(dump).containsPattern("at dev\\.weft\\.examples\\.HangDemo\\.lambda\\$run\\$\\d+\\(HangDemo\\.java:\\d+\\)");
+        assertThat(dump.lines().count()).as("one screen:%n%s", dump).isLessThanOrEqualTo(40);
+    }
+
     @Nested
     class Behaviour extends RuntimeConformanceTest {
         @Override

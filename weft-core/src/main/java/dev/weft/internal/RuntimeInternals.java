@@ -1,0 +1,44 @@
+package dev.weft.internal;
+
+import dev.weft.Task;
+import dev.weft.spi.AbstractRuntime;
+
+/**
+ * The task machinery's hooks into {@link AbstractRuntime} that user code must not call (a task
+ * counted as started or finished by hand would corrupt the runtime's registry, which close and
+ * the task dump rely on). {@code AbstractRuntime} installs them when its class initialises, and
+ * this package is exported only to Weft's own modules (issue 16: the runtime SPI's public surface
+ * holds only what a runtime's author overrides or a user may call).
+ */
+public final class RuntimeInternals {
+    /** The hooks, implemented by {@link AbstractRuntime} over its private registry. */
+    public interface Hooks {
+        /** Registers a starting task; false if the runtime began closing (the caller then cancels the task). */
+        boolean taskStarted(AbstractRuntime runtime, Task<?> task);
+
+        /** Removes a finished task from the registry. */
+        void taskFinished(AbstractRuntime runtime, Task<?> task);
+    }
+
+    private static volatile Hooks hooks;
+
+    private RuntimeInternals() { }
+
+    /** Called once, by {@code AbstractRuntime}'s static initialiser. */
+    public static void install(Hooks h) {
+        if (hooks != null) {
+            throw new IllegalStateException("the runtime hooks are installed once, by AbstractRuntime");
+        }
+        hooks = h;
+    }
+
+    /** See {@link Hooks#taskStarted}; any runtime passed here has initialised its class, so the hooks are in place. */
+    static boolean taskStarted(AbstractRuntime runtime, Task<?> task) {
+        return hooks.taskStarted(runtime, task);
+    }
+
+    /** See {@link Hooks#taskFinished}. */
+    static void taskFinished(AbstractRuntime runtime, Task<?> task) {
+        hooks.taskFinished(runtime, task);
+    }
+}
