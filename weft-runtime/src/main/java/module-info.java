@@ -9,6 +9,7 @@ module dev.weft.runtime {
     requires transitive dev.weft.core;
 
     exports dev.weft.runtime;
+    exports dev.weft.runtime.internal to dev.weft.ui;     // the carrier hook, for SwingRuntime's EDT-carried tasks
 
     provides dev.weft.spi.RuntimeProvider with dev.weft.runtime.internal.DefaultRuntimeProvider;
 }

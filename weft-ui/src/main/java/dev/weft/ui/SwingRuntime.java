@@ -1,0 +1,149 @@
+package dev.weft.ui;
+
+import dev.weft.Cancellable;
+import dev.weft.Waker;
+import dev.weft.runtime.internal.CarrierHook;
+import dev.weft.runtime.internal.RuntimeScheduler;
+import dev.weft.spi.AbstractRuntime;
+import dev.weft.spi.Faults;
+import java.awt.EventQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runtime whose tasks run on the Swing event dispatch thread (EDT), so UI code awaits without
+ * freezing the window (seed 001: Alan's code runs on whichever runtime is current, a UI loop
+ * among them). Poll tasks are polled on the EDT; sequential tasks are virtual threads that the EDT
+ * carries (through the carrier hook): code in a UI task touches components directly, and
+ * {@code Weft.await}, {@code join} and {@code sleep} park the task while the EDT goes on
+ * dispatching events. Other runtimes spawn onto it ({@code ui.spawn(...)}), and a UI task awaits
+ * their tasks.
+ *
+ * {@snippet :
+ * SwingRuntime ui = SwingRuntime.open();
+ * ui.spawn(() -> {
+ *     label.setText("loading...");                       // on the EDT
+ *     String body = Weft.await(fetch(url));              // the EDT keeps painting meanwhile
+ *     label.setText(body);
+ * });
+ * }
+ *
+ * <p><b>Which thread is "the UI thread".</b> Inside a sequential UI task the current thread is the
+ * task's virtual thread, so {@link EventQueue#isDispatchThread()} and
+ * {@code SwingUtilities.isEventDispatchThread()} return <em>false</em> there, although the code
+ * runs on the EDT. {@link #isUiThread()} is true in both kinds of UI task and in plain event
+ * handlers. Swing code that checks {@code isDispatchThread} takes its other path there; for
+ * {@code RepaintManager} that means a repaint is posted as an event rather than painted inline,
+ * which a window does not show differently. Code that must see {@code isDispatchThread() == true}
+ * runs in a poll task (polled by the EDT itself) or in {@code EventQueue.invokeLater}.
+ *
+ * <p><b>Monitors.</b> A sequential UI task that parks while it holds a monitor (Swing's tree
+ * lock, a model's {@code synchronized}) keeps it while unmounted, and it can only resume on the
+ * EDT: an event handler that then takes that monitor blocks the EDT for good. Do not await while
+ * holding a Swing lock.
+ *
+ * <p>Timers fire from one daemon thread of this runtime (their wakes queue the task on the EDT);
+ * an I/O driver gets a thread of its own. Closing the runtime cancels its tasks and stops its
+ * timer; the EDT itself belongs to AWT and is left running.
+ */
+public final class SwingRuntime extends AbstractRuntime {
+    private final Edt edt = new Edt(this);
+    private final ScheduledThreadPoolExecutor timer;
+    private volatile ThreadFactory virtualThreads;
+
+    private SwingRuntime(String name) {
+        super(name);
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** A runtime named "swing" on the event dispatch thread. */
+    public static SwingRuntime open() {
+        return open("swing");
+    }
+
+    /** A runtime named {@code name} on the event dispatch thread. */
+    public static SwingRuntime open(String name) {
+        return new SwingRuntime(name);
+    }
+
+    /**
+     * True on the event dispatch thread: in an event handler, in a poll task of a
+     * {@code SwingRuntime}, and in a sequential task the EDT carries (where
+     * {@link EventQueue#isDispatchThread()} says false; see the class notes).
+     */
+    public static boolean isUiThread() {
+        if (EventQueue.isDispatchThread()) {
+            return true;
+        }
+        Thread carrier = Thread.currentThread().isVirtual() ? CarrierHook.currentCarrier() : null;
+        return carrier != null && carrier.getClass().getName().equals("java.awt.EventDispatchThread");
+    }
+
+    @Override
+    public Executor pollExecutor() {
+        return edt;
+    }
+
+    @Override
+    public ThreadFactory virtualThreadFactory() {
+        ThreadFactory f = virtualThreads;
+        if (f == null) {
+            f = CarrierHook.virtualThreadFactory(edt, name());     // a race makes two, keeps one
+            virtualThreads = f;
+        }
+        return f;
+    }
+
+    @Override
+    public boolean carries(Thread virtualThread) {
+        return CarrierHook.isCarriedBy(virtualThread, edt);
+    }
+
+    /** Its virtual threads are recognised by their scheduler (the EDT executor): no thread-local per task. */
+    @Override
+    public boolean inheritsContext() {
+        return false;
+    }
+
+    @Override
+    public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
+        if (timer.isShutdown()) {
+            throw new IllegalStateException("runtime '" + name() + "' is closed: its timer fires no more. "
+                    + "Wait on a runtime that is still open.");
+        }
+        ScheduledFuture<?> f = timer.schedule(() -> {
+            try {
+                waker.wake();
+            } catch (Throwable t) {
+                Faults.report("timer of runtime '" + name() + "'", waker, t);
+            }
+        }, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    protected void shutdown(long deadlineNanos) {
+        timer.shutdownNow();
+    }
+
+    @Override
+    public String describe() {
+        return "Swing event dispatch thread";
+    }
+
+    /** Runs what it is given on the EDT, after the events already queued ({@code invokeLater}). */
+    private record Edt(SwingRuntime runtime) implements RuntimeScheduler {
+        @Override
+        public void execute(Runnable r) {
+            EventQueue.invokeLater(r);
+        }
+    }
+}
