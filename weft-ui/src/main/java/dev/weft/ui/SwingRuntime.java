@@ -42,15 +42,26 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Monitors.</b> A sequential UI task that parks while it holds a monitor (Swing's tree
  * lock, a model's {@code synchronized}) keeps it while unmounted, and it can only resume on the
- * EDT: an event handler that then takes that monitor blocks the EDT for good. Do not await while
- * holding a Swing lock.
+ * EDT: an event handler that then takes that monitor blocks the EDT for good (decision 12's
+ * deadlock, with one carrier). Do not await while holding a monitor in a UI task. The runtime
+ * watches for it: when the EDT stays blocked on a monitor owned by a virtual thread for two looks
+ * in a row ({@value #WATCH_MILLIS} ms apart), it reports the lock through
+ * {@link Faults}, once per episode, with the fix.
  *
  * <p>Timers fire from one daemon thread of this runtime (their wakes queue the task on the EDT);
  * an I/O driver gets a thread of its own. Closing the runtime cancels its tasks and stops its
  * timer; the EDT itself belongs to AWT and is left running.
  */
 public final class SwingRuntime extends AbstractRuntime {
+    /** How often the EDT's state is looked at for the monitor deadlock (see the class notes). */
+    static final long WATCH_MILLIS = 200;
+
     private final Edt edt = new Edt(this);
+    /** The event dispatch thread, learnt from the first event this runtime posts (AWT replaces it after an uncaught error). */
+    private volatile Thread edtThread;
+    /** The lock seen at the previous look while the EDT was blocked (0: not blocked), and the one last reported. */
+    private int blockedOwner;
+    private int reportedOwner;
     private final ScheduledThreadPoolExecutor timer;
     private volatile ThreadFactory virtualThreads;
 
@@ -62,6 +73,53 @@ public final class SwingRuntime extends AbstractRuntime {
             return t;
         });
         this.timer.setRemoveOnCancelPolicy(true);
+        EventQueue.invokeLater(() -> edtThread = Thread.currentThread());     // before any task of this runtime runs there
+        this.timer.scheduleWithFixedDelay(this::watchEdt, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One look at the EDT (timer thread): blocked on a monitor owned by a virtual thread, twice in
+     * a row with the same owner, is reported once. Guarded: a look that fails is reported, and the
+     * timer goes on.
+     */
+    private void watchEdt() {
+        try {
+            Thread t = edtThread;
+            if (t == null || !t.isAlive()) {
+                EventQueue.invokeLater(() -> edtThread = Thread.currentThread());
+                return;
+            }
+            int owner = 0;
+            String lock = null;
+            if (t.getState() == Thread.State.BLOCKED) {
+                java.lang.management.ThreadInfo info = java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getThreadInfo(t.threadId());
+                // The JDK names no owner (-1), nor the lock, for a monitor a virtual thread holds;
+                // a platform owner would be named, and is not this deadlock.
+                if (info != null && (info.getLockOwnerId() <= 0
+                        || java.lang.management.ManagementFactory.getThreadMXBean().getThreadInfo(info.getLockOwnerId()) == null)) {
+                    StackTraceElement[] stack = t.getStackTrace();
+                    String where = stack.length == 0 ? "an unknown frame" : stack[0].toString();
+                    lock = info.getLockName() != null ? info.getLockName() + " at " + where : "a monitor at " + where;
+                    owner = lock.hashCode() | 1;      // this episode, never 0
+                }
+            }
+            if (owner != 0 && owner == blockedOwner && owner != reportedOwner) {
+                reportedOwner = owner;
+                Faults.report("runtime '" + name() + "' (event dispatch thread watch)", t, new IllegalStateException(
+                        "the Swing event dispatch thread is blocked on " + lock + ", held by a virtual thread (the JDK "
+                        + "names no platform owner), for " + 2 * WATCH_MILLIS + " ms or more. If that is a sequential task "
+                        + "of this runtime that awaited (join, sleep, Weft.await) while holding the monitor, it can only resume on the blocked event dispatch thread: a deadlock. "
+                        + "Fix: do not await inside a synchronized block (or while holding Swing's tree lock) in a UI "
+                        + "task; release the monitor first, or do that work in a poll task."));
+            }
+            if (owner == 0) {
+                reportedOwner = 0;
+            }
+            blockedOwner = owner;
+        } catch (Throwable e) {
+            Faults.report("runtime '" + name() + "' (event dispatch thread watch)", this, e);
+        }
     }
 
     /** A runtime named "swing" on the event dispatch thread. */
