@@ -26,12 +26,20 @@ public final class JdkRuntime extends AbstractRuntime {
 
     private final ForkJoinPool pollers;
     private final TimerThread timer;
-    private final ThreadFactory virtualThreads = dev.weft.runtime.internal.TaskThreads.of(Thread.ofVirtual());
+    /**
+     * Its sequential tasks' threads, always on the JDK's scheduler: with the carrier hook the
+     * scheduler is named explicitly, since a plain virtual thread started by a task that another
+     * runtime carries would inherit that runtime's scheduler (found by the four-runtime mix test:
+     * a JDK-default task spawned from a Swing task ran on the event dispatch thread).
+     */
+    private final ThreadFactory virtualThreads;
 
     JdkRuntime(String name, int pollThreads) {
         super(name);
         this.pollers = new ForkJoinPool(pollThreads, pool -> new Poller(pool, this), null, true);
         this.timer = new TimerThread(name + "-timer");
+        this.virtualThreads = dev.weft.runtime.internal.CarrierHook.jdkSchedulerFactory(name)
+                .orElseGet(() -> dev.weft.runtime.internal.TaskThreads.of(Thread.ofVirtual()));
     }
 
     @Override

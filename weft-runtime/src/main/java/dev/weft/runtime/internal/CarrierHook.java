@@ -34,6 +34,8 @@ public final class CarrierHook {
     private static final Throwable CAUSE;
     private static final java.lang.invoke.VarHandle CARRIER_VH;
     private static final java.lang.invoke.VarHandle SCHEDULER_VH;
+    /** The JDK's own virtual-thread scheduler, or null if the hook is unavailable. */
+    private static final Executor JDK_SCHEDULER;
 
     static {
         Constructor<?> builder = null;
@@ -68,6 +70,17 @@ public final class CarrierHook {
                 schedulerVh = null;
             }
         }
+        Executor jdkScheduler = null;
+        if (builder != null) {
+            try {
+                Field f = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
+                f.setAccessible(true);
+                jdkScheduler = (Executor) f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                jdkScheduler = null;
+            }
+        }
+        JDK_SCHEDULER = jdkScheduler;
         CARRIER_VH = carrierVh;
         SCHEDULER_VH = schedulerVh;
         if (schedulerVh != null) {
@@ -124,6 +137,17 @@ public final class CarrierHook {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("the JDK refused the virtual-thread builder: " + e, e);
         }
+    }
+
+    /**
+     * A factory of virtual threads on the JDK's own scheduler, whichever thread asks. A plain
+     * {@code Thread.ofVirtual()} thread started from a virtual thread takes its <em>parent's</em>
+     * scheduler, so a JDK-default runtime's task spawned from a task that a Weft runtime (or the
+     * Swing event thread) carries would run on that runtime's carriers. Empty if the hook is
+     * unavailable (then no virtual thread has a custom scheduler to inherit).
+     */
+    public static Optional<ThreadFactory> jdkSchedulerFactory(String runtimeName) {
+        return JDK_SCHEDULER == null ? Optional.empty() : Optional.of(virtualThreadFactory(JDK_SCHEDULER, runtimeName));
     }
 
     /** The Weft runtime whose scheduler carries virtual thread {@code thread}, or null. */
