@@ -40,11 +40,37 @@ public abstract class DriverConformanceTest {
     /** A fresh runtime; the test closes it. */
     protected abstract Runtime newRuntime();
 
+    /**
+     * Runs {@code body} on a fresh runtime. A body still running after {@value #DUMP_AFTER_SECONDS}
+     * s (a hang, shortly before the class's timeout) gets a task dump of every runtime printed to
+     * standard error, so a failure on a CI machine says what was parked where.
+     */
     private void onRuntime(dev.weft.Action body) {
+        Thread dumper = Thread.ofPlatform().daemon().name("driver-conformance-dump").start(() -> {
+            try {
+                Thread.sleep(DUMP_AFTER_SECONDS * 1_000L);
+                System.err.println("DriverConformanceTest: still running after " + DUMP_AFTER_SECONDS + " s; task dump:");
+                Weft.dump(System.err);
+                System.err.println("DriverConformanceTest: platform threads:");
+                Thread.getAllStackTraces().forEach((t, stack) -> {
+                    System.err.println("  " + t + " " + t.getState());
+                    for (int i = 0; i < Math.min(stack.length, 12); i++) {
+                        System.err.println("      at " + stack[i]);
+                    }
+                });
+            } catch (InterruptedException finished) {
+                // the body ended in time
+            }
+        });
         try (Runtime rt = newRuntime()) {
             rt.run(body);
+        } finally {
+            dumper.interrupt();
         }
     }
+
+    /** When a body that has not finished is dumped (the class times out at 120 s). */
+    static final int DUMP_AFTER_SECONDS = 100;
 
     private static TcpListener listen() throws IOException {
         return TcpListener.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
