@@ -3,6 +3,7 @@ package dev.weft.ui;
 import dev.weft.Runtime;
 import dev.weft.tck.FaultConformanceTest;
 import dev.weft.tck.RuntimeConformanceTest;
+import dev.weft.tck.SyncConformanceTest;
 import org.junit.jupiter.api.Nested;
 
 /** The conformance kit on the Swing runtime (headless: the event dispatch thread runs without a display). */
@@ -20,6 +21,14 @@ class SwingRuntimeConformanceTest {
         @Override
         protected Runtime newRuntime() {
             return SwingRuntime.open("swing-faults");
+        }
+    }
+
+    @Nested
+    class Sync extends SyncConformanceTest {
+        @Override
+        protected Runtime newRuntime() {
+            return SwingRuntime.open("swing-sync");
         }
     }
 }

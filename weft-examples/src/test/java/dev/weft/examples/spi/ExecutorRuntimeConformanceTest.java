@@ -8,6 +8,7 @@ import dev.weft.Runtime;
 import dev.weft.examples.ExecutorRuntime;
 import dev.weft.tck.FaultConformanceTest;
 import dev.weft.tck.RuntimeConformanceTest;
+import dev.weft.tck.SyncConformanceTest;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,14 @@ class ExecutorRuntimeConformanceTest {
         @Override
         protected Runtime newRuntime() {
             return ExecutorRuntime.over("executor-faults", Executors.newFixedThreadPool(2));
+        }
+    }
+
+    @Nested
+    class Sync extends SyncConformanceTest {
+        @Override
+        protected Runtime newRuntime() {
+            return ExecutorRuntime.over("executor-sync", Executors.newFixedThreadPool(2));
         }
     }
 }
