@@ -187,4 +187,49 @@ public abstract class SyncConformanceTest {
         });
         assertThat(r).isEqualTo("pong, closed");
     }
+
+    /**
+     * The co-operative budget: a poll task that drains a channel which is always ready never
+     * returns pending on its own, yet another task of the runtime runs long before it is done
+     * (each ready receive spends budget; a spent budget makes the next one yield). On a runtime
+     * with one thread (current-thread, a UI thread) nothing else could run otherwise.
+     */
+    @Test
+    void aTaskDrainingAnAlwaysReadyChannelLetsOtherTasksRun() {
+        int leftWhenOtherRan = rt.run(() -> {
+            int n = 200_000;
+            Channel<Integer> ch = Channels.unbounded();
+            for (int i = 0; i < n; i++) {
+                ch.sender().send(i);
+            }
+            AtomicInteger drained = new AtomicInteger();
+            AtomicInteger leftSeen = new AtomicInteger(-1);
+            Task<Void> drainer = Weft.spawnFuture(new Future<Void>() {
+                private Future<Integer> next;
+
+                @Override
+                public Poll<Void> poll(Context cx) {
+                    while (drained.get() < n) {
+                        if (next == null) {
+                            next = ch.receiver().recvFuture();
+                        }
+                        if (next.poll(cx).isPending()) {
+                            return Poll.pending();        // the budget said yield (the channel is never empty)
+                        }
+                        next = null;
+                        drained.incrementAndGet();
+                    }
+                    return Poll.ready(null);
+                }
+            });
+            Task<Void> other = Weft.spawnFuture(cx -> {
+                leftSeen.set(n - drained.get());
+                return Poll.ready(null);
+            });
+            other.join();
+            drainer.join();
+            return leftSeen.get();
+        });
+        assertThat(leftWhenOtherRan).as("messages still queued when the other task ran").isGreaterThan(0);
+    }
 }
