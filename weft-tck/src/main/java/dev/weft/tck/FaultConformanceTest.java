@@ -21,8 +21,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,11 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * never lose. Each runtime's subclass supplies {@link #newRuntime()}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class FaultConformanceTest {
-    protected Runtime rt;
-
-    protected abstract Runtime newRuntime();
-
+public abstract class FaultConformanceTest extends RuntimeSuite {
     /**
      * Whether the runtime runs its tasks on threads of its own (true by default); a runtime that
      * runs them on the thread that drives it ({@code run}/{@code blockOn}, like the current-thread
@@ -43,16 +37,6 @@ public abstract class FaultConformanceTest {
      */
     protected boolean hasThreadsOfItsOwn() {
         return true;
-    }
-
-    @BeforeEach
-    protected void open() {
-        rt = newRuntime();
-    }
-
-    @AfterEach
-    protected void closeRuntime() {
-        rt.close();
     }
 
     private void setGrace(Duration grace) {
@@ -360,7 +344,7 @@ public abstract class FaultConformanceTest {
     @Test
     void aSpawnThatRacesCloseIsRunOrRefusedButNeverStranded() throws Exception {
         setGrace(Duration.ofMillis(200));
-        List<Task<?>> spawned = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Queue<Task<?>> spawned = new java.util.concurrent.ConcurrentLinkedQueue<>();   // no monitor (decision 12)
         AtomicBoolean stop = new AtomicBoolean();
         Thread spawner = Thread.ofPlatform().start(() -> {
             while (!stop.get()) {

@@ -23,8 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,21 +32,7 @@ import org.junit.jupiter.api.Timeout;
  * unchanged on each.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-public abstract class RuntimeConformanceTest {
-    protected Runtime rt;
-
-    protected abstract Runtime newRuntime();
-
-    @BeforeEach
-    protected void open() {
-        rt = newRuntime();
-    }
-
-    @AfterEach
-    protected void closeRuntime() {
-        rt.close();
-    }
-
+public abstract class RuntimeConformanceTest extends RuntimeSuite {
     // ------------------------------------------------------------------ basics
 
     @Test
@@ -178,7 +162,7 @@ public abstract class RuntimeConformanceTest {
     @Test
     void sleepingTasksWakeInDeadlineOrder() {
         List<Integer> order = rt.run(() -> {
-            List<Integer> woke = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.Queue<Integer> woke = new java.util.concurrent.ConcurrentLinkedQueue<>();   // no monitor (decision 12)
             List<Task<Void>> tasks = new ArrayList<>();
             for (int ms : new int[] {40, 10, 30, 20}) {
                 tasks.add(Weft.spawn(() -> {
@@ -187,7 +171,7 @@ public abstract class RuntimeConformanceTest {
                 }));
             }
             tasks.forEach(Task::join);
-            return woke;
+            return List.copyOf(woke);
         });
         assertThat(order).containsExactly(10, 20, 30, 40);
     }
@@ -285,7 +269,7 @@ public abstract class RuntimeConformanceTest {
 
     @Test
     void shieldedCleanupCanItselfAwaitAfterCancellation() {
-        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Queue<String> log = new java.util.concurrent.ConcurrentLinkedQueue<>();
         rt.run(() -> {
             Task<Void> child = Weft.spawn(() -> {
                 try {

@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,21 +27,7 @@ import org.junit.jupiter.api.Timeout;
  * badly fails here. Each runtime's subclass supplies {@link #newRuntime()}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-public abstract class SyncConformanceTest {
-    protected Runtime rt;
-
-    protected abstract Runtime newRuntime();
-
-    @BeforeEach
-    protected void open() {
-        rt = newRuntime();
-    }
-
-    @AfterEach
-    protected void closeRuntime() {
-        rt.close();
-    }
-
+public abstract class SyncConformanceTest extends RuntimeSuite {
     @Test
     void aBoundedChannelCarriesEveryMessageInOrderBetweenBothTaskStyles() {
         List<Integer> got = rt.run(() -> {

@@ -4,14 +4,12 @@ import dev.weft.Cancellable;
 import dev.weft.Waker;
 import dev.weft.runtime.internal.CarrierHook;
 import dev.weft.runtime.internal.RuntimeScheduler;
+import dev.weft.runtime.internal.TimerThread;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Faults;
 import java.awt.EventQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A runtime whose tasks run on the Swing event dispatch thread (EDT), so UI code awaits without
@@ -62,19 +60,27 @@ public final class SwingRuntime extends AbstractRuntime {
     /** The lock seen at the previous look while the EDT was blocked (0: not blocked), and the one last reported. */
     private int blockedOwner;
     private int reportedOwner;
-    private final ScheduledThreadPoolExecutor timer;
+    /** The JDK-default runtime's timer (a wheel on one daemon thread; it guards the wakers it calls). */
+    private final TimerThread timer;
+    /** Set when {@link #shutdown} stops the timer: later timers are refused, not silently lost. */
+    private volatile boolean timerStopped;
     private volatile ThreadFactory virtualThreads;
 
     private SwingRuntime(String name) {
         super(name);
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, name + "-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.timer.setRemoveOnCancelPolicy(true);
+        this.timer = new TimerThread(name + "-timer");
         EventQueue.invokeLater(() -> edtThread = Thread.currentThread());     // before any task of this runtime runs there
-        this.timer.scheduleWithFixedDelay(this::watchEdt, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        armWatch();
+    }
+
+    /** The next look at the EDT, {@value #WATCH_MILLIS} ms from now, on the timer's thread; re-armed until shutdown. */
+    private void armWatch() {
+        timer.schedule(System.nanoTime() + WATCH_MILLIS * 1_000_000L, () -> {
+            watchEdt();
+            if (!timerStopped) {
+                armWatch();
+            }
+        });
     }
 
     /**
@@ -173,23 +179,17 @@ public final class SwingRuntime extends AbstractRuntime {
 
     @Override
     public Cancellable scheduleWake(long deadlineNanos, Waker waker) {
-        if (timer.isShutdown()) {
+        if (timerStopped) {
             throw new IllegalStateException("runtime '" + name() + "' is closed: its timer fires no more. "
                     + "Wait on a runtime that is still open.");
         }
-        ScheduledFuture<?> f = timer.schedule(() -> {
-            try {
-                waker.wake();
-            } catch (Throwable t) {
-                Faults.report("timer of runtime '" + name() + "'", waker, t);
-            }
-        }, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return timer.schedule(deadlineNanos, waker);
     }
 
     @Override
     protected void shutdown(long deadlineNanos) {
-        timer.shutdownNow();
+        timerStopped = true;
+        timer.stop();
     }
 
     @Override
