@@ -36,6 +36,7 @@ class TaskDumpTest {
             ((dev.weft.spi.AbstractRuntime) rt).setCloseGrace(Duration.ofMillis(300));   // the shielded cleanup would hold close 5 s
             TcpListener listener = rt.spawn(() -> TcpListener.bind(new InetSocketAddress("127.0.0.1", 0))).join();
             Channel<String> inbox = Channels.mpsc(4);
+            CountDownLatch cleanerStarted = new CountDownLatch(1);
             CountDownLatch cleanupStarted = new CountDownLatch(1);
             CountDownLatch ownerInScope = new CountDownLatch(2);
 
@@ -47,6 +48,7 @@ class TaskDumpTest {
                     .map(e -> (Object) e)));
             Task<Void> cleaner = rt.spawn("cleaner", () -> {
                 try {
+                    cleanerStarted.countDown();
                     Weft.sleep(Duration.ofMinutes(5));
                 } finally {
                     Weft.shielded(() -> {
@@ -69,9 +71,11 @@ class TaskDumpTest {
                 }
             });
             TcpStream accepted = rt.spawn(listener::accept).join();     // the reader connected; it sends nothing
+            // Cancelled before its first run, the cleaner would never enter its try, nor its finally.
+            awaitLatch(cleanerStarted, "the cleaner to start");
             cleaner.cancel();
-            cleanupStarted.await();
-            ownerInScope.await();
+            awaitLatch(cleanupStarted, "the cleaner's shielded cleanup to start");
+            awaitLatch(ownerInScope, "both scope children to start");
 
             String text = awaitDump(() -> Weft.dump(), t ->
                     t.contains("'receiver' sequential IDLE") && t.contains("'reader' poll IDLE")
@@ -183,6 +187,12 @@ class TaskDumpTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static void awaitLatch(CountDownLatch latch, String what) throws InterruptedException {
+        if (!latch.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("waited 30 s for " + what + ":\n" + Weft.dump());
+        }
+    }
 
     private static String awaitDump(java.util.function.Supplier<String> dump, java.util.function.Predicate<String> ready)
             throws RuntimeException {
