@@ -10,7 +10,7 @@ import dev.weft.spi.AbstractRuntime;
  * <ul>
  *   <li>A sequential task's virtual thread is found without any thread-local: the task is
  *       installed as the thread's {@link Thread.UncaughtExceptionHandler} before it starts, and
- *       {@link #currentOrNull()} reads that field. (The task does handle uncaught exceptions: it
+ *       {@link #currentOrNull(Thread)} reads that field. (The task does handle uncaught exceptions: it
  *       completes failed.) No context object is made for it. A library may replace the handler:
  *       then the task is found once among its runtime's live tasks ({@link #replacedHandler}) and
  *       a context for it kept in the thread-local.</li>

@@ -38,8 +38,7 @@ public final class JdkRuntime extends AbstractRuntime {
         super(name);
         this.pollers = new ForkJoinPool(pollThreads, pool -> new Poller(pool, this), null, true);
         this.timer = new TimerThread(name + "-timer");
-        this.virtualThreads = dev.weft.runtime.internal.CarrierHook.jdkSchedulerFactory(name)
-                .orElseGet(() -> dev.weft.runtime.internal.TaskThreads.of(Thread.ofVirtual()));
+        this.virtualThreads = Carriers.jdkScheduled(name);
     }
 
     @Override

@@ -28,7 +28,11 @@ class CarrierHookUnavailableTest {
                 .contains("--add-opens java.base/java.lang=ALL-UNNAMED")
                 .contains("./weft")
                 .contains("Runtimes.jdkDefault()");
-        assertThat(out).contains("weftRun=ok");                     // Weft.run falls back to the JDK runtime
+        assertThat(out).contains("weftRun=ok");
+        // a third party's runtime (Carriers): carried threads need the flag and say so; JDK-scheduled ones do not
+        assertThat(out).contains("carriedByError=Runtime 'third-party' cannot run sequential")
+                .contains("--add-opens java.base/java.lang=ALL-UNNAMED");
+        assertThat(out).contains("jdkScheduled=true");                     // Weft.run falls back to the JDK runtime
     }
 
     @Test

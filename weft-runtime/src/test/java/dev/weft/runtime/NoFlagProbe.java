@@ -16,6 +16,14 @@ public final class NoFlagProbe {
                 System.out.println("error=" + e.getMessage());
             }
         }
+        try {
+            Carriers.carriedBy(Runnable::run, "third-party");
+            System.out.println("carriedBy=made");
+        } catch (IllegalStateException e) {
+            System.out.println("carriedByError=" + e.getMessage());
+        }
+        Thread jdk = Carriers.jdkScheduled("third-party").newThread(() -> { });
+        System.out.println("jdkScheduled=" + jdk.isVirtual());
         System.out.println("weftRun=" + Weft.run(() -> {
             Weft.sleep(java.time.Duration.ofMillis(1));
             return "ok";

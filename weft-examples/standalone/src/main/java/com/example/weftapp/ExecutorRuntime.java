@@ -1,7 +1,8 @@
-package dev.weft.examples;
+package com.example.weftapp;
 
 import dev.weft.Cancellable;
 import dev.weft.Waker;
+import dev.weft.runtime.Carriers;
 import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Faults;
 import java.util.concurrent.Executor;
@@ -12,8 +13,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Weft runtime written only against the public SPI ({@code dev.weft.spi}), the way a third
- * party would write one (issue 16): poll tasks run on a user-supplied {@link ExecutorService} (a
+ * A Weft runtime written outside Weft, in a project of its own, against the public SPI only
+ * ({@code dev.weft.spi}, and {@link Carriers} for its tasks' threads), the way a third party would
+ * write one (issue 16): poll tasks run on a user-supplied {@link ExecutorService} (a
  * {@code ThreadPoolExecutor}, a game loop's executor), sequential tasks are virtual threads on
  * the JDK's scheduler, and timers fire from one {@link ScheduledThreadPoolExecutor} thread. It
  * passes Weft's conformance kit ({@code weft-tck}; {@code ExecutorRuntimeConformanceTest}).
@@ -44,7 +46,9 @@ public final class ExecutorRuntime extends AbstractRuntime {
             return t;
         });
         this.timer.setRemoveOnCancelPolicy(true);
-        this.virtualThreads = Thread.ofVirtual().name(name + "-task-", 0).inheritInheritableThreadLocals(true).factory();
+        // Not Thread.ofVirtual(): started inside another runtime's task, that would take the
+        // task's carrier (a Weft worker, the Swing event thread) instead of the JDK's scheduler.
+        this.virtualThreads = Carriers.jdkScheduled(name);
     }
 
     /** A runtime whose poll tasks run on {@code executor}; closing the runtime shuts the executor down. */
