@@ -49,9 +49,13 @@ public final class AsyncFile implements AutoCloseable {
 
     /** Opens {@code path} (default: for reading) through the current runtime's I/O driver. */
     public static AsyncFile open(Path path, OpenOption... options) throws IOException {
+        return open(IoDrivers.current(), path, options);
+    }
+
+    static AsyncFile open(dev.weft.io.spi.IoDriver driver, Path path, OpenOption... options) throws IOException {
         java.util.Objects.requireNonNull(path, "path");
         OpenOption[] opts = options.length == 0 ? new OpenOption[] {StandardOpenOption.READ} : options;
-        FileHandle handle = IoDrivers.current().openFile(path, Set.of(opts));
+        FileHandle handle = driver.openFile(path, Set.of(opts));
         return new AsyncFile(handle, handle instanceof PoolFile pool ? pool.channel() : null, path);
     }
 

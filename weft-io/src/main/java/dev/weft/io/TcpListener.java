@@ -54,7 +54,10 @@ public final class TcpListener implements AutoCloseable {
      * @throws IllegalStateException outside a runtime, or from a poll when a host name must be looked up
      */
     public static TcpListener bind(SocketAddress address, int backlog) throws IOException {
-        IoDriver driver = IoDrivers.current();
+        return bind(address, backlog, IoDrivers.current());
+    }
+
+    static TcpListener bind(SocketAddress address, int backlog, IoDriver driver) throws IOException {
         SocketAddress local = HostLookup.resolve(address, "TcpListener.bind");
         if (!(local instanceof InetSocketAddress inet)) {
             throw new IllegalArgumentException("TcpListener binds to an InetSocketAddress, got " + local);

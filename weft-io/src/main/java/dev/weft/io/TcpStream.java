@@ -9,6 +9,7 @@ import dev.weft.io.internal.Blocking;
 import dev.weft.io.internal.HostLookup;
 import dev.weft.io.internal.PoolCalls;
 import dev.weft.io.internal.IoDrivers;
+import dev.weft.io.spi.IoDriver;
 import dev.weft.io.internal.nio.NioStreamSocket;
 import dev.weft.io.spi.StreamSocket;
 import java.io.IOException;
@@ -81,6 +82,11 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
      * the half-made connection (a lookup in flight finishes on its pool thread, unused).
      */
     public static Future<TcpStream> connectFuture(SocketAddress address) {
+        return connectFuture(address, null);
+    }
+
+    /** {@link #connectFuture(SocketAddress)} through {@code bound}, or the current runtime's driver if null. */
+    static Future<TcpStream> connectFuture(SocketAddress address, IoDriver bound) {
         Objects.requireNonNull(address, "address");
         return new Future<>() {
             private SocketAddress target = address;
@@ -97,7 +103,7 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
                         if (!(target instanceof InetSocketAddress inet)) {
                             throw new IllegalArgumentException("TcpStream connects to an InetSocketAddress, got " + target);
                         }
-                        connecting = IoDrivers.current().connect(inet);
+                        connecting = (bound != null ? bound : IoDrivers.current()).connect(inet);
                     }
                     Poll<StreamSocket> p = connecting.poll(cx);
                     if (p.isPending()) {

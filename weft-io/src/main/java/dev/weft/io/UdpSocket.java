@@ -38,7 +38,10 @@ public final class UdpSocket implements AutoCloseable {
      * address is looked up on the blocking pool first (the caller parks).
      */
     public static UdpSocket bind(SocketAddress address) throws IOException {
-        IoDriver driver = IoDrivers.current();
+        return bind(address, IoDrivers.current());
+    }
+
+    static UdpSocket bind(SocketAddress address, IoDriver driver) throws IOException {
         SocketAddress local = HostLookup.resolve(address, "UdpSocket.bind");
         if (!(local instanceof InetSocketAddress inet)) {
             throw new IllegalArgumentException("UdpSocket binds to an InetSocketAddress, got " + local);

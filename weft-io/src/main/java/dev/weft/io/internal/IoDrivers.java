@@ -40,16 +40,21 @@ public final class IoDrivers {
         return List.copyOf(found);
     }
 
-    /** The driver of the current runtime (see the class comment). */
+    /** The driver of the current runtime (see the class comment); it serves whichever runtime is current at each call. */
     public static IoDriver current() {
-        return of(Runtime.current());
+        return select(Runtime.current(), false);
     }
 
-    /** The driver of {@code runtime}. */
+    /** The driver of {@code runtime}, bound to it: its sockets are that runtime's, whoever opens them. */
     public static IoDriver of(Runtime runtime) {
+        return select(runtime, true);
+    }
+
+    private static IoDriver select(Runtime runtime, boolean bound) {
         String name = runtime instanceof AbstractRuntime ar ? ar.ioDriverName() : System.getProperty(AbstractRuntime.IO_DRIVER, "nio");
+        IoDriver nio = bound ? dev.weft.io.internal.nio.NioIoDriver.of(runtime) : NIO;
         if (name.equals("nio")) {
-            return NIO;
+            return nio;
         }
         for (IoDriverProvider p : PROVIDERS) {
             if (p.name().equals(name)) {
@@ -63,7 +68,7 @@ public final class IoDrivers {
                     LeakLog.warn("dev.weft.io", "runtime '" + runtime.name() + "' asked for the " + name
                             + " I/O driver, which cannot run here: " + why.get() + ". Using NIO instead.", null);
                 }
-                return NIO;
+                return nio;
             }
         }
         List<String> known = new ArrayList<>(List.of("nio"));

@@ -18,14 +18,28 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * The built-in readiness driver as weft-io's {@link IoDriver}: sockets through the current
- * runtime's {@link NioDriver} (a selector), files on the blocking pool ({@link PoolFile}: file
- * systems offer no readiness).
+ * The built-in readiness driver as weft-io's {@link IoDriver}: sockets through a runtime's
+ * {@link NioDriver} (a selector), files on the blocking pool ({@link PoolFile}: file systems offer
+ * no readiness). {@link #INSTANCE} serves the runtime current at each call; {@link #of} one named
+ * runtime, whichever runtime the caller runs on ({@code dev.weft.io.RuntimeIo}).
  */
 public final class NioIoDriver implements IoDriver {
-    public static final NioIoDriver INSTANCE = new NioIoDriver();
+    public static final NioIoDriver INSTANCE = new NioIoDriver(null);
 
-    private NioIoDriver() { }
+    private final dev.weft.Runtime runtime;     // null: the current one
+
+    private NioIoDriver(dev.weft.Runtime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** The NIO driver of {@code runtime}, for I/O bound to it whatever runtime the caller is on. */
+    public static NioIoDriver of(dev.weft.Runtime runtime) {
+        return new NioIoDriver(java.util.Objects.requireNonNull(runtime, "runtime"));
+    }
+
+    private NioDriver selector() {
+        return runtime == null ? NioDriver.current() : NioDriver.of(runtime);
+    }
 
     @Override
     public String name() {
@@ -39,12 +53,12 @@ public final class NioIoDriver implements IoDriver {
 
     @Override
     public ListenSocket listen(InetSocketAddress address, int backlog) throws IOException {
-        return NioListenSocket.bind(NioDriver.current(), address, backlog);
+        return NioListenSocket.bind(selector(), address, backlog);
     }
 
     @Override
     public dev.weft.io.spi.DatagramSocket bindUdp(InetSocketAddress address) throws IOException {
-        return NioDatagramSocket.bind(NioDriver.current(), address);
+        return NioDatagramSocket.bind(selector(), address);
     }
 
     @Override
@@ -57,7 +71,7 @@ public final class NioIoDriver implements IoDriver {
             public Poll<StreamSocket> poll(Context cx) {
                 try {
                     if (ch == null) {
-                        NioDriver driver = NioDriver.current();
+                        NioDriver driver = selector();
                         ch = SocketChannel.open();
                         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         reg = driver.register(ch);
