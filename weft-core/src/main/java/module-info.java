@@ -6,7 +6,7 @@
 module dev.weft.core {
     exports dev.weft;
     exports dev.weft.spi;
-    exports dev.weft.internal to dev.weft.runtime, dev.weft.sync, dev.weft.io, dev.weft.uring;
+    exports dev.weft.internal to dev.weft.runtime, dev.weft.sync, dev.weft.io, dev.weft.uring, dev.weft.ui;
     exports dev.weft.internal.future to dev.weft.runtime, dev.weft.sync, dev.weft.io;
     exports dev.weft.internal.stream to dev.weft.runtime;
 

@@ -5,6 +5,7 @@ module dev.weft.examples {
     requires dev.weft.io;
     requires dev.weft.uring;
     requires dev.weft.sync;
+    requires dev.weft.ui;          // UiDemo (requires java.desktop transitively)
     requires java.management;
     requires jdk.management;
 }

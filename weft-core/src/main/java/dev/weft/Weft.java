@@ -170,7 +170,7 @@ public final class Weft {
      */
     public static void yieldNow() {
         Await.checkCancelled();
-        Thread.yield();
+        Await.yieldThread();
     }
 
     /** A future that is pending once (waking itself) and then ready: a yield point for poll code. */

@@ -65,17 +65,36 @@ public final class Await {
                 // The resource was ready but the budget is spent (Coop): really yield the carrier
                 // (a park would return at once, the task having woken itself), then go on.
                 seq.selfWakes++;
+                seq.releaseCarrier();
                 Thread.yield();
+                seq.holdCarrier();
                 seq.markRunning();
                 continue;
             }
             seq.markIdle();
+            seq.releaseCarrier();
             LockSupport.park(future);
+            seq.holdCarrier();
             seq.markRunning();
             if (Thread.interrupted() && !seq.cancelRequested && !seq.shielded()) {
                 dropGuarded(future, seq);
                 throw new CancelledException("task '" + seq.name() + "' was interrupted while awaiting");
             }
+        }
+    }
+
+    /**
+     * Yields the calling thread: a sequential task lets its carrier run others meanwhile (also
+     * where its runtime holds the carrier, {@link dev.weft.spi.CarrierGate}); a plain thread
+     * calls {@link Thread#yield()}.
+     */
+    public static void yieldThread() {
+        if (ExecutionContext.currentTaskOrNull() instanceof SeqTask<?> seq && seq.thread() == Thread.currentThread()) {
+            seq.releaseCarrier();
+            Thread.yield();
+            seq.holdCarrier();
+        } else {
+            Thread.yield();
         }
     }
 

@@ -18,6 +18,9 @@ public final class RuntimeInternals {
 
         /** Removes a finished task from the registry. */
         void taskFinished(AbstractRuntime runtime, Task<?> task);
+
+        /** The runtime's carrier gate, or null (see {@link dev.weft.spi.CarrierGate}). */
+        dev.weft.spi.CarrierGate carrierGate(AbstractRuntime runtime);
     }
 
     private static volatile Hooks hooks;
@@ -35,6 +38,11 @@ public final class RuntimeInternals {
     /** See {@link Hooks#taskStarted}; any runtime passed here has initialised its class, so the hooks are in place. */
     static boolean taskStarted(AbstractRuntime runtime, Task<?> task) {
         return hooks.taskStarted(runtime, task);
+    }
+
+    /** See {@link Hooks#carrierGate}. */
+    static dev.weft.spi.CarrierGate carrierGate(AbstractRuntime runtime) {
+        return hooks.carrierGate(runtime);
     }
 
     /** See {@link Hooks#taskFinished}. */

@@ -108,7 +108,11 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     }
 
     /** {@code body} is a {@link Callable} of {@code T}, or a {@link dev.weft.Action} (then {@code T} is Void). */
+    /** The runtime's carrier gate, or null: see {@link dev.weft.spi.CarrierGate}. */
+    private final dev.weft.spi.CarrierGate gate;
+
     public SeqTask(AbstractRuntime runtime, String name, ScopeState scope, Object body) {
+        this.gate = RuntimeInternals.carrierGate(runtime);
         super(runtime, name, scope);
         this.body = body;
     }
@@ -136,11 +140,15 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
     @Override
     @SuppressWarnings("unchecked")
     public void run() {
+        if (gate != null) {
+            gate.hold();    // released at the end, and around each wait in Weft (Await)
+        }
         ExecutionContext.enterSequential(runtime, this);
         enter(S_RUNNING);
         polls++;
         if (cancelRequested) {
             completeCancelled();
+            releaseCarrier();
             return;
         }
         T result;
@@ -158,11 +166,28 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
             } else {
                 completeFailed(t);
             }
+            releaseCarrier();
             return;
         }
         runExitHooks();
         complete(result);
+        releaseCarrier();
     }
+
+    /** Around a park or a yield of this task's thread in Weft: lets the carrier go meanwhile, if the runtime holds it. */
+    void releaseCarrier() {
+        if (gate != null) {
+            gate.release();
+        }
+    }
+
+    /** After {@link #releaseCarrier}. */
+    void holdCarrier() {
+        if (gate != null) {
+            gate.hold();
+        }
+    }
+
 
     /** The thread running the body (null before start). */
     @Override

@@ -79,8 +79,15 @@ public abstract class AbstractRuntime implements Runtime {
             public void taskFinished(AbstractRuntime runtime, Task<?> task) {
                 runtime.taskFinished(task);
             }
+
+            @Override
+            public CarrierGate carrierGate(AbstractRuntime runtime) {
+                return runtime.carrierGate;
+            }
         });
     }
+
+    private volatile CarrierGate carrierGate;
 
     private final java.util.Map<String, String> options = new java.util.concurrent.ConcurrentHashMap<>(4);
 
@@ -164,6 +171,16 @@ public abstract class AbstractRuntime implements Runtime {
      */
     protected boolean attachDriver(Driver driver) {
         return false;
+    }
+
+    /**
+     * Makes this runtime's sequential tasks hold their carrier except while they wait in Weft
+     * (see {@link CarrierGate}): for a runtime carried by a UI toolkit's event thread. Call it in
+     * the constructor, before any task is spawned; tasks spawned earlier keep the default (they
+     * leave the carrier whenever they block).
+     */
+    protected final void holdCarriersOutsideAwaits(CarrierGate gate) {
+        this.carrierGate = Objects.requireNonNull(gate, "gate");
     }
 
     /** Stops the runtime's threads; called by {@link #close()} after the tasks have finished. */
@@ -541,6 +558,25 @@ public abstract class AbstractRuntime implements Runtime {
      */
     @Override
     public void close() {
+        dev.weft.internal.TaskCore<?> caller = dev.weft.internal.ExecutionContext.currentTaskOrNull();
+        boolean own = caller != null && caller.runtime() == this;
+        // A sequential task of a runtime that holds its carriers (CarrierGate) lets its carrier go
+        // while it waits for the other tasks here: they need that carrier to finish.
+        CarrierGate gate = carrierGate;
+        boolean released = gate != null && own && Thread.currentThread().isVirtual();
+        if (released) {
+            gate.release();
+        }
+        try {
+            closeAs(own ? caller : null);
+        } finally {
+            if (released) {
+                gate.hold();
+            }
+        }
+    }
+
+    private void closeAs(dev.weft.internal.TaskCore<?> caller) {
         if (!CLOSE_STATE.compareAndSet(this, OPEN, CLOSING)) {
             awaitClosed();
             return;
@@ -548,8 +584,7 @@ public abstract class AbstractRuntime implements Runtime {
         // A task of this runtime may close it: it is not cancelled (it is running close()), and
         // the drain does not wait for it (it would wait for itself, the whole grace; issue 18,
         // fault 6). Like every task left at the end, it is completed as cancelled after shutdown.
-        dev.weft.internal.TaskCore<?> caller = dev.weft.internal.ExecutionContext.currentTaskOrNull();
-        closingTask = caller != null && caller.runtime() == this ? caller : null;
+        closingTask = caller;
         try {
             long deadline = System.nanoTime() + closeGraceNanos;
             for (Task<?> t : liveTasks()) {

@@ -49,7 +49,7 @@ public final class Coop {
      */
     public static void proceedBlocking() {
         if (!TaskBudget.spend()) {
-            Thread.yield();
+            dev.weft.internal.Await.yieldThread();
             TaskBudget.refill();
         }
     }

@@ -84,6 +84,24 @@ public final class Carriers {
         return CarrierHook.jdkSchedulerFactory(runtimeName).orElseGet(() -> TaskThreads.of(Thread.ofVirtual()));
     }
 
+    /**
+     * A gate for {@code AbstractRuntime.holdCarriersOutsideAwaits}: a runtime carried by a UI
+     * toolkit's event thread keeps each sequential task on that thread except while the task
+     * waits in Weft, so toolkit code in a task blocks the thread on the toolkit's locks as it would
+     * on a plain event thread, instead of leaving the thread while the thread itself then waits for
+     * the lock the task is queued on (a deadlock with one carrier). It pins the task's virtual
+     * thread; a pinned virtual thread cannot be suspended by a debugger meanwhile.
+     *
+     * @throws IllegalStateException if {@link #isAvailable()} is false, or this JDK offers no pin
+     */
+    public static dev.weft.spi.CarrierGate holdingGate() {
+        if (!CarrierHook.isAvailable()) {
+            throw CarrierHook.unavailable("(holdingGate)");
+        }
+        return CarrierHook.pinningGate().orElseThrow(() -> new IllegalStateException(
+                "this JDK (" + java.lang.Runtime.version() + ") has no VirtualThread.disableSuspendAndPreempt for the carrier hook to pin with"));
+    }
+
     /** True if {@code thread} is a virtual thread from {@link #carriedBy}{@code (carrier, ...)}. */
     public static boolean isCarriedBy(Thread thread, Executor carrier) {
         return CarrierHook.isCarriedBy(thread, carrier);

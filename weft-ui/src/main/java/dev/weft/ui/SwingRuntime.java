@@ -38,6 +38,24 @@ import java.util.concurrent.ThreadFactory;
  * which a window does not show differently. Code that must see {@code isDispatchThread() == true}
  * runs in a poll task (polled by the EDT itself) or in {@code EventQueue.invokeLater}.
  *
+ * <p><b>Toolkit locks: a UI task keeps the EDT until it waits in Weft.</b> AWT and Swing code
+ * takes locks the EDT itself takes (the toolkit's {@code awtLock}, the tree lock). A virtual
+ * thread that blocks on such a lock normally leaves its carrier; here the carrier is the EDT,
+ * which may then run toolkit code of its own, queue on the same lock behind the task, and never
+ * let the task run again: a deadlock measured under a real display ({@code doClick} from a UI
+ * task, issue 16). So a sequential UI task <em>holds</em> the EDT from its first instruction
+ * ({@link dev.weft.spi.CarrierGate}): a lock or a blocking call inside it blocks the EDT exactly
+ * as in a plain event handler, and only Weft's waits ({@code Weft.await}, {@code join},
+ * {@code Weft.sleep}, weft-sync and weft-io) and {@code Weft.yieldNow} let the EDT dispatch
+ * other events meanwhile. A blocking call that is not Weft's (a {@code java.io} read, a
+ * {@code Future.get}) therefore freezes the window as it would in any Swing code: await instead.
+ *
+ * <p><b>Modal dialogs.</b> A modal dialog's {@code setVisible(true)} (and {@code JOptionPane})
+ * pumps events only when called on the EDT's own thread; from a sequential UI task it would wait
+ * for the EDT it holds. Show it through {@link #onEventThread}, which runs the call on the EDT
+ * itself while the task waits: {@code int answer = Weft.await(SwingRuntime.onEventThread(() ->
+ * JOptionPane.showConfirmDialog(frame, "Delete?")));}
+ *
  * <p><b>Monitors.</b> A sequential UI task that parks while it holds a monitor (Swing's tree
  * lock, a model's {@code synchronized}) keeps it while unmounted, and it can only resume on the
  * EDT: an event handler that then takes that monitor blocks the EDT for good (decision 12's
@@ -68,9 +86,86 @@ public final class SwingRuntime extends AbstractRuntime {
 
     private SwingRuntime(String name) {
         super(name);
+        // A UI task keeps the EDT except while it waits in Weft (see "Toolkit locks" above).
+        CarrierHook.pinningGate().ifPresent(this::holdCarriersOutsideAwaits);
         this.timer = new TimerThread(name + "-timer");
         EventQueue.invokeLater(() -> edtThread = Thread.currentThread());     // before any task of this runtime runs there
         armWatch();
+    }
+
+    /**
+     * A future that runs {@code call} on the event dispatch thread itself (in an
+     * {@code EventQueue.invokeLater} event, where {@code EventQueue.isDispatchThread()} is true)
+     * and completes with its result, or fails with what it threw. For Swing calls that must run
+     * on the EDT's own thread, from a sequential UI task or from anywhere: a modal dialog, which
+     * pumps events while it is shown. The call starts at the future's first poll; cancelling the
+     * future before the call ran skips it, and once it runs it runs to its end.
+     */
+    public static <T> dev.weft.Future<T> onEventThread(java.util.concurrent.Callable<? extends T> call) {
+        java.util.Objects.requireNonNull(call, "call");
+        return new OnEventThread<>(call);
+    }
+
+    /** {@link #onEventThread}: posted at the first poll, completed from the event. */
+    private static final class OnEventThread<T> implements dev.weft.Future<T> {
+        private final java.util.concurrent.Callable<? extends T> call;
+        private final java.util.concurrent.atomic.AtomicReference<Waker> waker = new java.util.concurrent.atomic.AtomicReference<>();
+        private volatile boolean posted;
+        private volatile boolean skipped;
+        private volatile boolean done;
+        private T value;
+        private Throwable failure;
+
+        OnEventThread(java.util.concurrent.Callable<? extends T> call) {
+            this.call = call;
+        }
+
+        @Override
+        public dev.weft.Poll<T> poll(dev.weft.Context cx) {
+            if (done) {
+                if (failure != null) {
+                    throw failure instanceof RuntimeException re ? re : new dev.weft.TaskFailedException(
+                            "the call on the event dispatch thread threw " + failure, failure);
+                }
+                return dev.weft.Poll.ready(value);
+            }
+            waker.set(cx.waker());
+            if (!posted) {
+                posted = true;
+                EventQueue.invokeLater(this::runOnEdt);
+            }
+            return done ? poll(cx) : dev.weft.Poll.pending();
+        }
+
+        private void runOnEdt() {
+            if (skipped) {
+                return;
+            }
+            try {
+                value = call.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+            done = true;                      // volatile write: publishes value and failure
+            Waker w = waker.get();
+            if (w != null) {
+                try {
+                    w.wake();
+                } catch (Throwable t) {
+                    Faults.report("SwingRuntime.onEventThread", w, t);
+                }
+            }
+        }
+
+        @Override
+        public void drop() {
+            skipped = true;
+        }
+
+        @Override
+        public String toString() {
+            return "onEventThread(" + (done ? "done" : posted ? "posted" : "not posted") + ")";
+        }
     }
 
     /** The next look at the EDT, {@value #WATCH_MILLIS} ms from now, on the timer's thread; re-armed until shutdown. */
@@ -110,7 +205,29 @@ public final class SwingRuntime extends AbstractRuntime {
                     owner = lock.hashCode() | 1;      // this episode, never 0
                 }
             }
-            if (owner != 0 && owner == blockedOwner && owner != reportedOwner) {
+            Thread.State edtState = t.getState();
+            if (owner == 0 && (edtState == Thread.State.WAITING || edtState == Thread.State.TIMED_WAITING)) {
+                // The EDT waits inside a UI task it carries (a task holds the EDT outside Weft's
+                // waits): a wait that needs the EDT (Window.dispose, a modal dialog,
+                // invokeAndWait) never ends; a sleep or a java.io read freezes the window meanwhile.
+                Thread task = mountedTaskOn(t);
+                if (task != null) {
+                    StackTraceElement[] stack = task.getStackTrace();
+                    lock = describeWait(stack);
+                    owner = (task.threadId() + "@" + lock).hashCode() | 1;
+                }
+            }
+            if (owner != 0 && owner == blockedOwner && owner != reportedOwner && lock != null && lock.startsWith("in UI task")) {
+                reportedOwner = owner;
+                Faults.report("runtime '" + name() + "' (event dispatch thread watch)", t, new IllegalStateException(
+                        "the Swing event dispatch thread has waited " + 2 * WATCH_MILLIS + " ms or more " + lock + ". A "
+                        + "sequential UI task holds the event dispatch thread outside Weft's waits, so a call that waits "
+                        + "for the event dispatch thread (Window.dispose, a modal dialog's setVisible, "
+                        + "EventQueue.invokeAndWait) waits for itself: a deadlock; and a blocking call (Thread.sleep, "
+                        + "java.io, Future.get) freezes the window while it lasts. Fix: run such a Swing call through "
+                        + "SwingRuntime.onEventThread(...) and await it; replace a blocking call by a Weft wait "
+                        + "(Weft.sleep, weft-io, Weft.spawnBlocking(...).join())."));
+            } else if (owner != 0 && owner == blockedOwner && owner != reportedOwner) {
                 reportedOwner = owner;
                 Faults.report("runtime '" + name() + "' (event dispatch thread watch)", t, new IllegalStateException(
                         "the Swing event dispatch thread is blocked on " + lock + ", held by a virtual thread (the JDK "
@@ -126,6 +243,37 @@ public final class SwingRuntime extends AbstractRuntime {
         } catch (Throwable e) {
             Faults.report("runtime '" + name() + "' (event dispatch thread watch)", this, e);
         }
+    }
+
+    /** The virtual thread of this runtime's task mounted on {@code edt} now, or null. */
+    private Thread mountedTaskOn(Thread edt) {
+        for (dev.weft.Task<?> task : liveTasks()) {
+            Thread th = task instanceof dev.weft.internal.SeqTask<?> seq ? seq.thread() : null;
+            if (th != null && CarrierHook.carrierOf(th).orElse(null) == edt) {
+                return th;
+            }
+        }
+        return null;
+    }
+
+    /** "in UI task …, at <the first frame outside the JDK's parking code>". */
+    private static String describeWait(StackTraceElement[] stack) {
+        StackTraceElement at = null;
+        StackTraceElement caller = null;
+        for (StackTraceElement f : stack) {
+            String c = f.getClassName();
+            if (c.startsWith("java.lang.VirtualThread") || c.startsWith("java.lang.System$") || c.startsWith("jdk.internal.")
+                    || c.equals("java.lang.Object") || c.startsWith("java.util.concurrent.locks.") || c.equals("java.lang.Thread")) {
+                continue;
+            }
+            if (at == null) {
+                at = f;
+            } else if (!c.startsWith("java.") && !c.startsWith("javax.") && !c.startsWith("sun.") && !c.startsWith("dev.weft.")) {
+                caller = f;
+                break;
+            }
+        }
+        return "in UI task code, at " + (at == null ? "an unknown frame" : at) + (caller == null ? "" : ", called from " + caller);
     }
 
     /** A runtime named "swing" on the event dispatch thread. */

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  * blocks the event dispatch thread for good): a sequential UI task sleeps inside a
  * {@code synchronized} block while an event handler takes the same monitor. Prints
  * {@code REPORTED: <message>} when the runtime reports it, or {@code NOT REPORTED}; then exits.
+ * With the argument {@code invokeAndWait}, a UI task instead waits for the EDT that it holds.
  */
 public final class EdtMonitorDeadlockProbe {
     private EdtMonitorDeadlockProbe() { }
@@ -27,12 +28,20 @@ public final class EdtMonitorDeadlockProbe {
         CountDownLatch reported = new CountDownLatch(1);
         String[] message = new String[1];
         Faults.addListener(f -> {
-            if (f.error().getMessage() != null && f.error().getMessage().contains("event dispatch thread is blocked")) {
+            if (f.error().getMessage() != null && f.error().getMessage().contains("event dispatch thread")) {
                 message[0] = f.error().getMessage();
                 reported.countDown();
             }
         });
         SwingRuntime ui = SwingRuntime.open("deadlock");
+        if (args.length > 0 && args[0].equals("invokeAndWait")) {
+            // a UI task waits for the EDT it holds (what Window.dispose does off the EDT's own thread)
+            ui.spawn(() -> EventQueue.invokeAndWait(() -> System.out.println("event ran")));
+            boolean ok = reported.await(10, TimeUnit.SECONDS);
+            System.out.println(ok ? "REPORTED: " + message[0] : "NOT REPORTED");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
         CountDownLatch holding = new CountDownLatch(1);
         ui.spawn(() -> {
             synchronized (MODEL_LOCK) {

@@ -142,15 +142,20 @@ class FourRuntimesMixTest {
             Thread.sleep(20);                          // the waits are in flight
             long t0 = System.nanoTime();
             four.stopDriving.set(true);
+            StringBuilder closes = new StringBuilder();
             for (int index : order) {
+                long c0 = System.nanoTime();
                 four.all.get(index).close();
+                closes.append(four.all.get(index).name()).append(' ')
+                        .append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c0)).append(" ms (finallies ")
+                        .append(finallies.get()).append("); ");
             }
             four.driver.join(10_000);
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             for (Task<?> t : waiting) {
                 assertThat(t.isDone()).as("order %s: every task finished", java.util.Arrays.toString(order)).isTrue();
             }
-            assertThat(finallies.get()).as("order %s: every finally ran", java.util.Arrays.toString(order)).isEqualTo(8);
+            assertThat(finallies.get()).as("order %s: every finally ran; closes: %s", java.util.Arrays.toString(order), closes).isEqualTo(8);
             assertThat(millis).as("order %s: closing took", java.util.Arrays.toString(order)).isLessThan(10_000);
         }
     }

@@ -36,6 +36,9 @@ public final class CarrierHook {
     private static final java.lang.invoke.VarHandle SCHEDULER_VH;
     /** The JDK's own virtual-thread scheduler, or null if the hook is unavailable. */
     private static final Executor JDK_SCHEDULER;
+    /** VirtualThread's private pin and unpin of the current continuation, or null. */
+    private static final java.lang.invoke.MethodHandle PIN;
+    private static final java.lang.invoke.MethodHandle UNPIN;
 
     static {
         Constructor<?> builder = null;
@@ -80,6 +83,25 @@ public final class CarrierHook {
                 jdkScheduler = null;
             }
         }
+        java.lang.invoke.MethodHandle pin = null;
+        java.lang.invoke.MethodHandle unpin = null;
+        if (builder != null) {
+            // disableSuspendAndPreempt/enableSuspendAndPreempt: Continuation.pin()/unpin() on the
+            // current virtual thread (a nesting count), plus a JVMTI "do not suspend" mark.
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                var lookup = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup());
+                pin = lookup.findVirtual(virtualThread, "disableSuspendAndPreempt", java.lang.invoke.MethodType.methodType(void.class))
+                        .asType(java.lang.invoke.MethodType.methodType(void.class, Thread.class));
+                unpin = lookup.findVirtual(virtualThread, "enableSuspendAndPreempt", java.lang.invoke.MethodType.methodType(void.class))
+                        .asType(java.lang.invoke.MethodType.methodType(void.class, Thread.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                pin = null;
+                unpin = null;
+            }
+        }
+        PIN = pin;
+        UNPIN = unpin;
         JDK_SCHEDULER = jdkScheduler;
         CARRIER_VH = carrierVh;
         SCHEDULER_VH = schedulerVh;
@@ -148,6 +170,46 @@ public final class CarrierHook {
      */
     public static Optional<ThreadFactory> jdkSchedulerFactory(String runtimeName) {
         return JDK_SCHEDULER == null ? Optional.empty() : Optional.of(virtualThreadFactory(JDK_SCHEDULER, runtimeName));
+    }
+
+    /**
+     * A gate that keeps a sequential task on its carrier outside Weft's waits, by pinning its
+     * virtual thread's continuation (see {@link dev.weft.spi.CarrierGate}); empty if this JDK
+     * offers no pin through the hook.
+     */
+    public static Optional<dev.weft.spi.CarrierGate> pinningGate() {
+        if (PIN == null || UNPIN == null) {
+            return Optional.empty();
+        }
+        return Optional.of(PinningGate.INSTANCE);
+    }
+
+    private enum PinningGate implements dev.weft.spi.CarrierGate {
+        INSTANCE;
+
+        @Override
+        public void hold() {
+            Thread self = Thread.currentThread();
+            if (self.isVirtual()) {
+                try {
+                    PIN.invokeExact(self);
+                } catch (Throwable t) {
+                    throw new IllegalStateException("the JDK refused to pin a virtual thread: " + t, t);
+                }
+            }
+        }
+
+        @Override
+        public void release() {
+            Thread self = Thread.currentThread();
+            if (self.isVirtual()) {
+                try {
+                    UNPIN.invokeExact(self);
+                } catch (Throwable t) {
+                    throw new IllegalStateException("the JDK refused to unpin a virtual thread: " + t, t);
+                }
+            }
+        }
     }
 
     /** The Weft runtime whose scheduler carries virtual thread {@code thread}, or null. */

@@ -90,6 +90,13 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     private volatile boolean closed;
     // guarded by lock
     private boolean wakeArmed;
+    /**
+     * A wake-up's CQE was reaped by a thread other than a parking one (a cancel, a flush, a
+     * reap-now): a driving thread blocked in its wait may not have seen it (the CQ head moved
+     * before the kernel re-checked) and the wake read is no longer armed, so that reaper re-arms
+     * it and wakes again ({@link #rewakeIfStolenLocked}). Written under the lock.
+     */
+    private boolean wakeReaped;
     /** A wake-up's CQE was reaped since the last park consumed one: the next park returns without waiting. */
     private boolean woken;
     private UringOp[] slots = new UringOp[64];
@@ -217,16 +224,21 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
                 again = true;   // EBUSY/EAGAIN (CQ backlog) or a refused batch: the locked path reaps and reports
             }
         }
+        boolean rewake;
         lock.lock();
         try {
             if (again) {
                 submitLocked(wakes);
             }
             reapLocked(wakes);
+            rewake = rewakeIfStolenLocked(wakes);
         } finally {
             lock.unlock();
         }
         wake(wakes);
+        if (rewake) {
+            wakeup();
+        }
     }
 
     /** Asks the kernel to cancel {@code op} (any thread); its memory stays held until its terminal CQE. */
@@ -238,30 +250,40 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         // outlive the caller's thread), and the operation it cancels lets go of its file now, even
         // when nobody drives the ring (a current-thread runtime closed from outside).
         List<UringOp> wakes = new ArrayList<>(1);
+        boolean rewake;
         lock.lock();
         try {
             cancelLocked(op, wakes);
             submitLocked(wakes);
             reapLocked(wakes);
+            rewake = rewakeIfStolenLocked(wakes);
         } finally {
             lock.unlock();
         }
         wake(wakes);
+        if (rewake) {
+            wakeup();
+        }
     }
 
     /** Submits what is prepared, reaps what is in the CQ now and runs the completions, on the calling thread (any thread). */
     void reapNow() {
         List<UringOp> wakes = new ArrayList<>();
+        boolean rewake;
         lock.lock();
         try {
             if (unsubmitted) {
                 submitLocked(wakes);
             }
             reapLocked(wakes);
+            rewake = rewakeIfStolenLocked(wakes);
         } finally {
             lock.unlock();
         }
         wake(wakes);
+        if (rewake) {
+            wakeup();
+        }
     }
 
     /**
@@ -422,6 +444,21 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
     }
 
     /** Keeps the eventfd read in the ring (prepared here, in the kernel after the caller's submit). */
+    /**
+     * After a reap outside {@link #park}: if it took a wake-up's CQE, re-arms the wake read and
+     * submits it, and returns true: the caller then calls {@link #wakeup()} once the lock is
+     * released, so that a thread waiting in the ring wakes and drains what was queued for it.
+     */
+    private boolean rewakeIfStolenLocked(List<UringOp> wakes) {
+        if (!wakeReaped) {
+            return false;
+        }
+        wakeReaped = false;
+        armWakeLocked(wakes);
+        submitLocked(wakes);
+        return true;
+    }
+
     private void armWakeLocked(List<UringOp> wakes) {
         if (!wakeArmed && !closed) {
             while (!ring.prepare(Opcode.READ, eventFd, wakeRead.address(), 8, 0, 0, WAKE_TAG)) {
@@ -435,6 +472,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         if (userData == WAKE_TAG) {
             wakeArmed = false;
             woken = true;
+            wakeReaped = true;
             wakePending.set(false);
             return;
         }
@@ -481,6 +519,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         try {
             drainPendingLocked(wakes);
             reapLocked(wakes);
+            wakeReaped = false;     // this parking thread took it: nobody else is waiting on its behalf
             armWakeLocked(wakes);
             submitLocked(wakes);
             wasWoken = woken;   // also a wake-up reaped by a submitter since the last park: it was meant for this one
@@ -497,6 +536,7 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         try {
             drainPendingLocked(wakes);
             reapLocked(wakes);
+            wakeReaped = false;
             armWakeLocked(wakes);
             submitLocked(wakes);
             woken = false;
