@@ -171,7 +171,7 @@ public final class ExecutionContext {
      * runtime).
      */
     private static ExecutionContext replacedHandler(AbstractRuntime rt, Thread self) {
-        if (rt.liveTaskOn(self) instanceof SeqTask<?> seq) {
+        if (RuntimeInternals.liveTaskOn(rt, self) instanceof SeqTask<?> seq) {
             ExecutionContext own = new ExecutionContext(rt, self, seq);
             CURRENT.set(own);
             return own;

@@ -126,7 +126,7 @@ public final class Lints {
         BLOCKED.keySet().removeIf(TaskCore::isDone);
         int now = CoarseClock.now();
         for (AbstractRuntime r : RuntimeRegistry.open()) {
-            for (Task<?> t : r.liveTasks()) {
+            for (Task<?> t : RuntimeInternals.liveTasks(r)) {
                 TaskCore<?> task = (TaskCore<?>) t;
                 for (Found f : of(task, now)) {
                     int bit = 1 << f.lint().ordinal();

@@ -85,7 +85,7 @@ final class RuntimeBeans {
 
         private int count(Task.State state) {
             int n = 0;
-            for (Task<?> t : rt().liveTasks()) {
+            for (Task<?> t : RuntimeInternals.liveTasks(rt())) {
                 if (t.state() == state) {
                     n++;
                 }
@@ -97,7 +97,7 @@ final class RuntimeBeans {
         @Override public long getId() { return id; }
         @Override public String getDescription() { return rt().describe(); }
         @Override public boolean isClosed() { return rt().isClosed(); }
-        @Override public int getLiveTasks() { return rt().liveTasks().size(); }
+        @Override public int getLiveTasks() { return rt().liveTaskCount(); }
         @Override public int getScheduledTasks() { return count(Task.State.SCHEDULED); }
         @Override public int getRunningTasks() { return count(Task.State.RUNNING); }
         @Override public int getIdleTasks() { return count(Task.State.IDLE); }

@@ -21,6 +21,12 @@ public final class RuntimeInternals {
 
         /** The runtime's carrier gate, or null (see {@link dev.weft.spi.CarrierGate}). */
         dev.weft.spi.CarrierGate carrierGate(AbstractRuntime runtime);
+
+        /** A snapshot of the runtime's live tasks. */
+        java.util.List<Task<?>> liveTasks(AbstractRuntime runtime);
+
+        /** The live task whose body runs on {@code thread}, or null. */
+        Task<?> liveTaskOn(AbstractRuntime runtime, Thread thread);
     }
 
     private static volatile Hooks hooks;
@@ -38,6 +44,16 @@ public final class RuntimeInternals {
     /** See {@link Hooks#taskStarted}; any runtime passed here has initialised its class, so the hooks are in place. */
     static boolean taskStarted(AbstractRuntime runtime, Task<?> task) {
         return hooks.taskStarted(runtime, task);
+    }
+
+    /** A snapshot of {@code runtime}'s live tasks (for Weft's diagnostics and runtimes). */
+    public static java.util.List<Task<?>> liveTasks(AbstractRuntime runtime) {
+        return hooks.liveTasks(runtime);
+    }
+
+    /** The live task of {@code runtime} whose body runs on {@code thread}, or null. */
+    public static Task<?> liveTaskOn(AbstractRuntime runtime, Thread thread) {
+        return hooks.liveTaskOn(runtime, thread);
     }
 
     /** See {@link Hooks#carrierGate}. */

@@ -78,7 +78,7 @@ public final class TaskDump {
     }
 
     private static RuntimeInfo snapshot(AbstractRuntime r, int now) {
-        List<Task<?>> live = r.liveTasks();
+        List<Task<?>> live = RuntimeInternals.liveTasks(r);
         live.sort(Comparator.comparingLong(Task::id));
         List<TaskInfo> tasks = new ArrayList<>();
         Map<Long, ScopeInfo> scopes = new LinkedHashMap<>();

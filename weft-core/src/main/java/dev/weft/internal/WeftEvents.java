@@ -138,7 +138,7 @@ public final class WeftEvents {
             RuntimeStats e = new RuntimeStats();
             e.runtime = r.name();
             e.runtimeId = r.id();
-            e.liveTasks = r.liveTasks().size();
+            e.liveTasks = r.liveTaskCount();
             SchedulerStats s = r.schedulerStats();
             e.workers = s.workers();
             e.taskRuns = s.taskRuns();

@@ -84,6 +84,16 @@ public abstract class AbstractRuntime implements Runtime {
             public CarrierGate carrierGate(AbstractRuntime runtime) {
                 return runtime.carrierGate;
             }
+
+            @Override
+            public List<Task<?>> liveTasks(AbstractRuntime runtime) {
+                return runtime.liveTasks();
+            }
+
+            @Override
+            public Task<?> liveTaskOn(AbstractRuntime runtime, Thread thread) {
+                return runtime.liveTaskOn(thread);
+            }
         });
     }
 
@@ -517,16 +527,24 @@ public abstract class AbstractRuntime implements Runtime {
         live.remove((TaskCore<?>) task);
     }
 
-    /** A snapshot of the tasks started and not finished. */
-    public final List<Task<?>> liveTasks() {
+    /**
+     * A snapshot of the tasks started and not finished: for the runtime's own code (user code sees
+     * them in {@code Weft.dump()}, and counts them with {@link #liveTaskCount()}).
+     */
+    protected final List<Task<?>> liveTasks() {
         return live.snapshot();
+    }
+
+    /** How many tasks are started and not finished. */
+    public final int liveTaskCount() {
+        return live.size();
     }
 
     /**
      * The live task whose body runs on {@code thread} now (a sequential or blocking task's
      * thread), or null. A search of every live task: for rare fallbacks, not for hot paths.
      */
-    public final Task<?> liveTaskOn(Thread thread) {
+    protected final Task<?> liveTaskOn(Thread thread) {
         return live.findByThread(thread);
     }
 

@@ -26,4 +26,22 @@ class AbstractRuntimeSurfaceTest {
         assertThat(Arrays.stream(AbstractRuntime.class.getMethods()).map(Method::getName))
                 .doesNotContain(hidden);
     }
+
+    /**
+     * The task registry itself is the runtime's: its author reads it (protected), user code
+     * holding a runtime counts the tasks and sees them in Weft.dump(), but cannot list them.
+     */
+    @Test
+    void theLiveTaskListIsForTheRuntimesAuthorNotForItsUsers() throws Exception {
+        for (String name : new String[] {"liveTasks", "liveTaskOn"}) {
+            for (Method m : AbstractRuntime.class.getDeclaredMethods()) {
+                if (m.getName().equals(name)) {
+                    assertThat(Modifier.isProtected(m.getModifiers())).as("%s is protected", m).isTrue();
+                }
+            }
+        }
+        assertThat(Arrays.stream(AbstractRuntime.class.getMethods()).map(Method::getName))
+                .doesNotContain("liveTasks", "liveTaskOn")
+                .contains("liveTaskCount");
+    }
 }

@@ -165,7 +165,7 @@ final class SoakRun {
         System.gc();
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        int live = ((AbstractRuntime) server.runtime()).liveTasks().size() + ((AbstractRuntime) clients.runtime()).liveTasks().size();
+        int live = ((AbstractRuntime) server.runtime()).liveTaskCount() + ((AbstractRuntime) clients.runtime()).liveTaskCount();
         return new Sample(index, heap, rss(), echoed, live);
     }
 

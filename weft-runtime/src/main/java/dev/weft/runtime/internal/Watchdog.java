@@ -218,7 +218,7 @@ public final class Watchdog {
         if (current instanceof Task<?> t) {
             return t;
         }
-        for (Task<?> t : runtime.liveTasks()) {
+        for (Task<?> t : dev.weft.internal.RuntimeInternals.liveTasks(runtime)) {
             Thread th = threadOf(t);
             if (th != null && th.isVirtual() && CarrierHook.carrierOf(th).orElse(null) == w) {
                 return t;
