@@ -84,7 +84,32 @@ public interface Future<T> {
      */
     default void release(T value) { }
 
+    /**
+     * This future as a {@link java.util.concurrent.CompletionStage}, for code written against
+     * the JDK's standard: it is spawned as a poll task on the current runtime, and the stage
+     * completes with its outcome; cancelling the stage (when it is the returned
+     * {@code CompletableFuture}) cancels the task. A {@link Task} returns its own
+     * {@link Task#toCompletableFuture()} instead of spawning anything.
+     *
+     * @throws IllegalStateException outside a runtime
+     */
+    default java.util.concurrent.CompletionStage<T> toStage() {
+        return Runtime.current().spawnFuture(this).toCompletableFuture();
+    }
+
     // ---------------------------------------------------------------- constructors
+
+    /**
+     * A {@link java.util.concurrent.CompletionStage} (a {@code CompletableFuture}, an HTTP
+     * client's response, a driver's async call) as a Weft future: ready with the stage's value,
+     * or failing with its exception (a {@code CompletionException} unwrapped to its cause; a
+     * checked cause wrapped in one; a cancelled stage as a {@code CancellationException}).
+     * Dropping it before it completes (a cancelled task, the loser of a select) cancels the stage
+     * if it is a {@code CompletableFuture}. Sequential code writes {@code Weft.await(stage)}.
+     */
+    static <T> Future<T> fromStage(java.util.concurrent.CompletionStage<? extends T> stage) {
+        return new dev.weft.internal.future.StageFuture<>(Objects.requireNonNull(stage, "stage"));
+    }
 
     /** A future that is ready with {@code value} at its first poll. */
     static <T> Future<T> ready(T value) {

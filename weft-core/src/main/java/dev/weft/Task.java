@@ -113,4 +113,20 @@ public interface Task<T> extends Future<T> {
      * @throws CancelledException if the task was cancelled, or if the waiting task is cancelled
      */
     T join();
+
+    /**
+     * A {@link java.util.concurrent.CompletableFuture} completed with this task's outcome: its
+     * value, the body's own exception (not wrapped), or a {@code CancellationException} if it was
+     * cancelled. Cancelling the {@code CompletableFuture} cancels the task. For handing a task to
+     * code written against the JDK's {@code CompletionStage}. Each call makes a new one.
+     */
+    default java.util.concurrent.CompletableFuture<T> toCompletableFuture() {
+        return dev.weft.internal.TaskStage.of(this);
+    }
+
+    /** {@link #toCompletableFuture()}: a task needs no spawning. */
+    @Override
+    default java.util.concurrent.CompletionStage<T> toStage() {
+        return toCompletableFuture();
+    }
 }

@@ -93,6 +93,17 @@ public final class Weft {
     // ------------------------------------------------------------------ waiting
 
     /**
+     * Waits for a {@link java.util.concurrent.CompletionStage} (a {@code CompletableFuture}, an
+     * async client's call) as for a Weft future: the task parks, not its carrier. The stage's
+     * failure is thrown unwrapped from its {@code CompletionException} (a checked one stays
+     * wrapped); a cancelled wait cancels the stage if it is a {@code CompletableFuture}. See
+     * {@link Future#fromStage}.
+     */
+    public static <T> T await(java.util.concurrent.CompletionStage<? extends T> stage) {
+        return await(Future.fromStage(stage));
+    }
+
+    /**
      * Waits for {@code future} and returns its value: parks a sequential task, blocks a plain
      * thread. Works outside any runtime too (the future must not need one).
      *
