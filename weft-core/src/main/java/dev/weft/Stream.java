@@ -179,6 +179,16 @@ public interface Stream<T> {
         });
     }
 
+    /**
+     * A future that pours this stream into {@code sink}, with the sink's back-pressure: each item
+     * waits for the sink's room, the sink is flushed whenever the stream has nothing ready, and
+     * closed at the stream's end. Ready once the sink is closed; fails with the stream's or the
+     * sink's error. Dropping it drops the stream and leaves the sink open.
+     */
+    default Future<Void> forward(Sink<? super T> sink) {
+        return new dev.weft.internal.stream.ForwardFuture<>(this, sink);
+    }
+
     /** A future that hands every item to {@code action}, ready at the end. */
     default Future<Void> forEach(Consumer<? super T> action) {
         return fold((Void) null, (none, item) -> {

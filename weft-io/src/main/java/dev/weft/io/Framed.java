@@ -382,6 +382,61 @@ public final class Framed<T> implements Stream<T>, Closeable {
         };
     }
 
+    /** Frames queued in this {@code Framed}'s own buffer beyond which {@link #sink()} waits for a flush. */
+    static final int SINK_HIGH_WATER = 64 * 1024;
+
+    /**
+     * The write half as a {@link dev.weft.Sink} (seed 003: a protocol written once against the
+     * standard traits): {@code startSend} queues a frame ({@link #feed}); the sink is ready while
+     * fewer than 64 KiB wait in this {@code Framed}'s buffer, else once they are flushed;
+     * {@code pollFlush} writes out; {@code pollClose} flushes, then shuts the writer's output
+     * down (the peer reads the end). Failures come as {@link UncheckedIOException} (cause: the
+     * {@link FrameException} or I/O error). One task at a time, as for the rest of the write half.
+     */
+    public dev.weft.Sink<T> sink() {
+        return new dev.weft.Sink<>() {
+            private boolean flushedForClose;
+
+            @Override
+            public Poll<Void> pollReady(Context cx) {
+                if (wbuf == null || wbuf.position() - wflushed < SINK_HIGH_WATER) {
+                    return Poll.ready(null);
+                }
+                return Framed.this.pollFlush(cx) ? Poll.ready(null) : Poll.pending();
+            }
+
+            @Override
+            public void startSend(T item) {
+                try {
+                    feed(item);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Poll<Void> pollFlush(Context cx) {
+                return Framed.this.pollFlush(cx) ? Poll.ready(null) : Poll.pending();
+            }
+
+            @Override
+            public Poll<Void> pollClose(Context cx) {
+                if (!flushedForClose) {
+                    if (!Framed.this.pollFlush(cx)) {
+                        return Poll.pending();
+                    }
+                    flushedForClose = true;
+                }
+                return out.pollShutdown(cx) ? Poll.ready(null) : Poll.pending();
+            }
+
+            @Override
+            public String toString() {
+                return "sink(" + Framed.this + ")";
+            }
+        };
+    }
+
     /** Closes the stream(s) underneath, without flushing (call {@link #flush()} first). */
     @Override
     public void close() throws IOException {

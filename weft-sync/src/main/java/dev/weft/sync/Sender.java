@@ -31,9 +31,16 @@ import dev.weft.Future;
  * thread; a channel makes it pending. The channel also knows when every producer is done (the end
  * of the stream) and when the consumer is gone (the message comes back), which a queue cannot say.
  *
+ * <p><b>As a {@link dev.weft.Sink}</b> ({@code stream.forward(sender)}, {@code sender.with(f)}):
+ * {@code startSend} puts the message in the channel if there is room, else holds it until
+ * {@code pollReady}/{@code pollFlush} get it in; {@code pollClose} flushes, then closes this
+ * handle. A handle used as a sink belongs to one task at a time: {@link #clone()} one per
+ * producer. {@link #close()} refuses to close a handle that still holds a message handed to
+ * {@code startSend} (flush first): the message would be lost.
+ *
  * @param <T> the message type; messages are never {@code null}
  */
-public interface Sender<T> extends AutoCloseable {
+public interface Sender<T> extends AutoCloseable, dev.weft.Sink<T> {
 
     /**
      * Sends {@code message}, parking the calling task while a bounded channel is full.

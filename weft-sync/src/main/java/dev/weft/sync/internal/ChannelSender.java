@@ -1,5 +1,8 @@
 package dev.weft.sync.internal;
 
+import dev.weft.Context;
+import dev.weft.Poll;
+
 import dev.weft.Future;
 import dev.weft.Weft;
 import dev.weft.spi.Coop;
@@ -35,6 +38,8 @@ public final class ChannelSender<T> implements Sender<T> {
 
     private final ChannelCore<T> core;
     private volatile int state;
+    /** As a Sink: the message handed to startSend that is not in the channel yet (one task at a time). */
+    private SendFuture<T> sending;
 
     public ChannelSender(ChannelCore<T> core) {
         this.core = core;
@@ -74,8 +79,67 @@ public final class ChannelSender<T> implements Sender<T> {
         return new ChannelSender<>(core);
     }
 
+    // ------------------------------------------------------------------ as a Sink
+
+    @Override
+    public Poll<Void> pollReady(Context cx) {
+        ensureOpen();
+        return drain(cx) ? Poll.ready(null) : Poll.pending();
+    }
+
+    @Override
+    public void startSend(T message) {
+        Objects.requireNonNull(message, "message");
+        ensureOpen();
+        if (sending != null) {
+            throw new IllegalStateException("startSend without a ready pollReady: this sender still holds a message "
+                    + "waiting for room in the channel; poll pollReady until it is ready first");
+        }
+        if (!core.trySend(message)) {
+            sending = new SendFuture<>(core, message);
+        }
+    }
+
+    @Override
+    public Poll<Void> pollFlush(Context cx) {
+        return drain(cx) ? Poll.ready(null) : Poll.pending();
+    }
+
+    @Override
+    public Poll<Void> pollClose(Context cx) {
+        if (!drain(cx)) {
+            return Poll.pending();
+        }
+        close();
+        return Poll.ready(null);
+    }
+
+    /** True once no message is held; a ClosedException (carrying the message) ends the hold too. */
+    private boolean drain(Context cx) {
+        SendFuture<T> s = sending;
+        if (s == null) {
+            return true;
+        }
+        Poll<Void> p;
+        try {
+            p = s.poll(cx);
+        } catch (RuntimeException e) {
+            sending = null;
+            throw e;
+        }
+        if (p.isReady()) {
+            sending = null;
+            return true;
+        }
+        return false;
+    }
+
     @Override
     public void close() {
+        if (sending != null && state == OPEN) {
+            throw new IllegalStateException("this sender still holds a message handed to startSend (the channel was full): "
+                    + "flush the sink (sender.flush(), or await closeFuture()) before close(), or the message is lost");
+        }
         if (STATE.compareAndSet(this, OPEN, CLOSING)) {
             core.dropSender();
             state = CLOSED;
