@@ -180,6 +180,28 @@ public interface Stream<T> {
     }
 
     /**
+     * For a stream of futures: runs up to {@code n} of them at once and yields their results in
+     * the stream's order. Each future runs as a poll task of the current runtime from the moment
+     * it is taken, so the buffer keeps making progress while the consumer awaits something else
+     * between items (a future polled only by the consumer would stall then). A future that fails
+     * ends the stream with its error and cancels the others; dropping the stream cancels those in
+     * flight. {@snippet :
+     * Stream<Page> pages = urls.map(url -> fetch(url)).buffered(8);   // 8 fetches at a time, in order
+     * }
+     *
+     * @param <U> the futures' result type
+     * @throws IllegalArgumentException (from the stream) if an item is not a {@link Future}
+     */
+    default <U> Stream<U> buffered(int n) {
+        return new dev.weft.internal.stream.BufferedStream<>(this, n, true);
+    }
+
+    /** {@link #buffered}, yielding results in the order the futures complete. */
+    default <U> Stream<U> bufferUnordered(int n) {
+        return new dev.weft.internal.stream.BufferedStream<>(this, n, false);
+    }
+
+    /**
      * A future that pours this stream into {@code sink}, with the sink's back-pressure: each item
      * waits for the sink's room, the sink is flushed whenever the stream has nothing ready, and
      * closed at the stream's end. Ready once the sink is closed; fails with the stream's or the
