@@ -118,4 +118,17 @@ public final class Io {
     public static Future<Long> copyFuture(AsyncRead in, AsyncWrite out, IoBuf buf) {
         return IoFutures.copy(Objects.requireNonNull(in, "in"), Objects.requireNonNull(out, "out"), buf);
     }
+
+    /**
+     * {@code io} with a read timeout: a read that finds nothing for {@code limit} fails with
+     * {@link java.net.SocketTimeoutException} (sequential forms) or an
+     * {@link java.io.UncheckedIOException} carrying it (futures), as {@code Socket.setSoTimeout}
+     * does for {@code java.net}. The clock runs only while a read waits, from its first empty
+     * poll to the first byte or the end; writes pass through. The stream is unharmed by a
+     * timeout: read again, or close it. Wraps any {@link AsyncIo}: a socket, a pipe, a TLS or
+     * compression layer.
+     */
+    public static AsyncIo withReadTimeout(AsyncIo io, java.time.Duration limit) {
+        return new dev.weft.io.internal.ReadTimeoutIo(Objects.requireNonNull(io, "io"), Objects.requireNonNull(limit, "limit"));
+    }
 }

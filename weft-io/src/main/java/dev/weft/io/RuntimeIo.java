@@ -69,7 +69,7 @@ public final class RuntimeIo {
 
     /** {@link TcpStream#connectFuture(SocketAddress)} on this runtime's driver. */
     public Future<TcpStream> connectFuture(SocketAddress address) {
-        return TcpStream.connectFuture(address, driver);
+        return TcpStream.connectVia(address, driver);
     }
 
     /** {@link TcpListener#bind(SocketAddress)} on this runtime's driver; accepted streams are this runtime's too. */

@@ -64,6 +64,47 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
     }
 
     /**
+     * Connects to {@code address}, giving up after {@code timeout}: then the half-made connection
+     * is closed and this throws {@link java.net.SocketTimeoutException}, as
+     * {@code Socket.connect(address, timeout)} does. An unresolved address's lookup counts
+     * against the timeout.
+     */
+    public static TcpStream connect(SocketAddress address, java.time.Duration timeout) throws IOException {
+        return Blocking.await(connectFuture(address, timeout));
+    }
+
+    /**
+     * {@link #connect(SocketAddress, java.time.Duration)} as a future: on the deadline it fails
+     * with an {@link UncheckedIOException} carrying the {@link java.net.SocketTimeoutException}.
+     */
+    public static Future<TcpStream> connectFuture(SocketAddress address, java.time.Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Future<TcpStream> inner = connectFuture(address).timeout(timeout);
+        return new Future<>() {
+            @Override
+            public Poll<TcpStream> poll(Context cx) {
+                try {
+                    return inner.poll(cx);
+                } catch (dev.weft.TimedOutException e) {
+                    java.net.SocketTimeoutException t = new java.net.SocketTimeoutException(
+                            "connect to " + address + " timed out after " + timeout);
+                    throw new UncheckedIOException(t.getMessage(), t);
+                }
+            }
+
+            @Override
+            public void drop() {
+                inner.drop();
+            }
+
+            @Override
+            public String toString() {
+                return "connect(" + address + ", timeout " + timeout + ")";
+            }
+        };
+    }
+
+    /**
      * Connects to {@code host:port}; parks the task until connected. A host name is looked up on
      * the runtime's blocking pool (a lookup can block its thread for seconds, and a worker must
      * never be blocked); an IP literal needs no lookup.
@@ -82,11 +123,11 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
      * the half-made connection (a lookup in flight finishes on its pool thread, unused).
      */
     public static Future<TcpStream> connectFuture(SocketAddress address) {
-        return connectFuture(address, null);
+        return connectVia(address, null);
     }
 
     /** {@link #connectFuture(SocketAddress)} through {@code bound}, or the current runtime's driver if null. */
-    static Future<TcpStream> connectFuture(SocketAddress address, IoDriver bound) {
+    static Future<TcpStream> connectVia(SocketAddress address, IoDriver bound) {
         Objects.requireNonNull(address, "address");
         return new Future<>() {
             private SocketAddress target = address;
