@@ -180,6 +180,23 @@ public interface Stream<T> {
     }
 
     /**
+     * This stream with an idle timeout: if no item (nor the end) comes for {@code limit} while
+     * the stream is polled, the stream is dropped and the poll throws {@link TimedOutException}.
+     * The clock restarts at every item.
+     */
+    default Stream<T> timeout(java.time.Duration limit) {
+        return dev.weft.internal.stream.PacedStream.timeout(this, limit);
+    }
+
+    /**
+     * This stream at most one item per {@code interval}: after each item the next waits until
+     * {@code interval} has passed since it. Items are delayed, never dropped.
+     */
+    default Stream<T> throttle(java.time.Duration interval) {
+        return dev.weft.internal.stream.PacedStream.throttle(this, interval);
+    }
+
+    /**
      * For a stream of futures: runs up to {@code n} of them at once and yields their results in
      * the stream's order. Each future runs as a poll task of the current runtime from the moment
      * it is taken, so the buffer keeps making progress while the consumer awaits something else
