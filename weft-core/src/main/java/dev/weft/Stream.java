@@ -180,6 +180,16 @@ public interface Stream<T> {
     }
 
     /**
+     * Maps each item to a stream and merges up to {@code n} of those streams at once, their items
+     * as they come (inner streams take turns). The next item of this stream is taken only when
+     * fewer than {@code n} inner streams are live. Ends when this stream and every inner one have
+     * ended; an error from any ends it and drops the rest.
+     */
+    default <U> Stream<U> flatMapMerge(int n, Function<? super T, ? extends Stream<? extends U>> fn) {
+        return new dev.weft.internal.stream.FlatMapMergeStream<>(this, n, fn);
+    }
+
+    /**
      * This stream with an idle timeout: if no item (nor the end) comes for {@code limit} while
      * the stream is polled, the stream is dropped and the poll throws {@link TimedOutException}.
      * The clock restarts at every item.
