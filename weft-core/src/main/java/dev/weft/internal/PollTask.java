@@ -184,13 +184,20 @@ public final class PollTask<T> extends TaskCore<T> implements Runnable, Waker {
         Poll<T> p;
         selfWoken = false;
         pollingThread = Thread.currentThread();
+        Runnable undo = propagated == null ? null : Propagation.install(propagated);
         try {
             p = future.poll(context);
         } catch (Throwable t) {
+            if (undo != null) {
+                undo.run();
+            }
             pollingThread = null;
             runState = COMPLETE;
             completeFailed(t);
             return;
+        }
+        if (undo != null) {
+            undo.run();
         }
         pollingThread = null;
         if (p.isReady()) {

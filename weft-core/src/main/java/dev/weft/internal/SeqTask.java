@@ -144,6 +144,9 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
             gate.hold();    // released at the end, and around each wait in Weft (Await)
         }
         ExecutionContext.enterSequential(runtime, this);
+        if (propagated != null) {
+            Propagation.install(propagated);       // its own thread: nothing to undo
+        }
         enter(S_RUNNING);
         polls++;
         if (cancelRequested) {

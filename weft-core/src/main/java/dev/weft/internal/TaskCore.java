@@ -118,6 +118,8 @@ public abstract class TaskCore<T> implements Task<T> {
     TaskCore<?> nextLive;
     boolean inRegistry;
     private Object[] locals;
+    /** What the registered ContextPropagators captured at the spawn, or null (see Propagation). */
+    final Object[] propagated = Propagation.capture();
 
     protected TaskCore(AbstractRuntime runtime, String name, ScopeState scope) {
         this.runtime = runtime;
