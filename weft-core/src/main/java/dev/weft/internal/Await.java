@@ -65,9 +65,7 @@ public final class Await {
                 // The resource was ready but the budget is spent (Coop): really yield the carrier
                 // (a park would return at once, the task having woken itself), then go on.
                 seq.selfWakes++;
-                seq.releaseCarrier();
-                Thread.yield();
-                seq.holdCarrier();
+                seq.yieldHere();
                 seq.markRunning();
                 continue;
             }
@@ -90,9 +88,7 @@ public final class Await {
      */
     public static void yieldThread() {
         if (ExecutionContext.currentTaskOrNull() instanceof SeqTask<?> seq && seq.thread() == Thread.currentThread()) {
-            seq.releaseCarrier();
-            Thread.yield();
-            seq.holdCarrier();
+            seq.yieldHere();
         } else {
             Thread.yield();
         }

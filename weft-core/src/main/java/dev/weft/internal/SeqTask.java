@@ -184,6 +184,13 @@ public final class SeqTask<T> extends TaskCore<T> implements Waker, Runnable, Th
         }
     }
 
+    /** Yields this task's virtual thread, letting its carrier go meanwhile also where the runtime holds it. */
+    void yieldHere() {
+        releaseCarrier();
+        Thread.yield();
+        holdCarrier();
+    }
+
     /** After {@link #releaseCarrier}. */
     void holdCarrier() {
         if (gate != null) {

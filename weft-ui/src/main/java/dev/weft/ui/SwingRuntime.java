@@ -96,76 +96,46 @@ public final class SwingRuntime extends AbstractRuntime {
     /**
      * A future that runs {@code call} on the event dispatch thread itself (in an
      * {@code EventQueue.invokeLater} event, where {@code EventQueue.isDispatchThread()} is true)
-     * and completes with its result, or fails with what it threw. For Swing calls that must run
+     * and completes with its result, or fails with what it threw (a checked exception wrapped in a
+     * {@code CompletionException}). For Swing calls that must run
      * on the EDT's own thread, from a sequential UI task or from anywhere: a modal dialog, which
      * pumps events while it is shown. The call starts at the future's first poll; cancelling the
      * future before the call ran skips it, and once it runs it runs to its end.
      */
     public static <T> dev.weft.Future<T> onEventThread(java.util.concurrent.Callable<? extends T> call) {
         java.util.Objects.requireNonNull(call, "call");
-        return new OnEventThread<>(call);
-    }
+        return new dev.weft.Future<>() {
+            private dev.weft.Future<T> posted;    // Future.fromStage of the event's CompletableFuture
 
-    /** {@link #onEventThread}: posted at the first poll, completed from the event. */
-    private static final class OnEventThread<T> implements dev.weft.Future<T> {
-        private final java.util.concurrent.Callable<? extends T> call;
-        private final java.util.concurrent.atomic.AtomicReference<Waker> waker = new java.util.concurrent.atomic.AtomicReference<>();
-        private volatile boolean posted;
-        private volatile boolean skipped;
-        private volatile boolean done;
-        private T value;
-        private Throwable failure;
-
-        OnEventThread(java.util.concurrent.Callable<? extends T> call) {
-            this.call = call;
-        }
-
-        @Override
-        public dev.weft.Poll<T> poll(dev.weft.Context cx) {
-            if (done) {
-                if (failure != null) {
-                    throw failure instanceof RuntimeException re ? re : new dev.weft.TaskFailedException(
-                            "the call on the event dispatch thread threw " + failure, failure);
+            @Override
+            public dev.weft.Poll<T> poll(dev.weft.Context cx) {
+                if (posted == null) {
+                    // A CompletableFuture cancelled (by drop) before its event runs skips the call.
+                    posted = dev.weft.Future.fromStage(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return call.call();
+                        } catch (RuntimeException | Error e) {
+                            throw e;
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    }, EventQueue::invokeLater));
                 }
-                return dev.weft.Poll.ready(value);
+                return posted.poll(cx);
             }
-            waker.set(cx.waker());
-            if (!posted) {
-                posted = true;
-                EventQueue.invokeLater(this::runOnEdt);
-            }
-            return done ? poll(cx) : dev.weft.Poll.pending();
-        }
 
-        private void runOnEdt() {
-            if (skipped) {
-                return;
-            }
-            try {
-                value = call.call();
-            } catch (Throwable t) {
-                failure = t;
-            }
-            done = true;                      // volatile write: publishes value and failure
-            Waker w = waker.get();
-            if (w != null) {
-                try {
-                    w.wake();
-                } catch (Throwable t) {
-                    Faults.report("SwingRuntime.onEventThread", w, t);
+            @Override
+            public void drop() {
+                if (posted != null) {
+                    posted.drop();
                 }
             }
-        }
 
-        @Override
-        public void drop() {
-            skipped = true;
-        }
-
-        @Override
-        public String toString() {
-            return "onEventThread(" + (done ? "done" : posted ? "posted" : "not posted") + ")";
-        }
+            @Override
+            public String toString() {
+                return "onEventThread(" + (posted == null ? "not posted" : posted) + ")";
+            }
+        };
     }
 
     /** The next look at the EDT, {@value #WATCH_MILLIS} ms from now, on the timer's thread; re-armed until shutdown. */

@@ -62,15 +62,22 @@ public final class CarrierHook {
         }
         java.lang.invoke.VarHandle carrierVh = null;
         java.lang.invoke.VarHandle schedulerVh = null;
+        java.lang.invoke.MethodHandle pin = null;
+        java.lang.invoke.MethodHandle unpin = null;
         if (builder != null) {
             try {
                 Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
                 var lookup = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup());
                 carrierVh = lookup.findVarHandle(virtualThread, "carrierThread", Thread.class);
                 schedulerVh = lookup.findVarHandle(virtualThread, "scheduler", Executor.class);
+                // disableSuspendAndPreempt/enableSuspendAndPreempt: Continuation.pin()/unpin() on the
+                // current virtual thread (a nesting count), plus a JVMTI "do not suspend" mark.
+                var vtVoid = java.lang.invoke.MethodType.methodType(void.class);
+                var threadVoid = java.lang.invoke.MethodType.methodType(void.class, Thread.class);
+                pin = lookup.findVirtual(virtualThread, "disableSuspendAndPreempt", vtVoid).asType(threadVoid);
+                unpin = lookup.findVirtual(virtualThread, "enableSuspendAndPreempt", vtVoid).asType(threadVoid);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                carrierVh = null;
-                schedulerVh = null;
+                // whatever was found before the failure stays usable
             }
         }
         Executor jdkScheduler = null;
@@ -81,23 +88,6 @@ public final class CarrierHook {
                 jdkScheduler = (Executor) f.get(null);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 jdkScheduler = null;
-            }
-        }
-        java.lang.invoke.MethodHandle pin = null;
-        java.lang.invoke.MethodHandle unpin = null;
-        if (builder != null) {
-            // disableSuspendAndPreempt/enableSuspendAndPreempt: Continuation.pin()/unpin() on the
-            // current virtual thread (a nesting count), plus a JVMTI "do not suspend" mark.
-            try {
-                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
-                var lookup = java.lang.invoke.MethodHandles.privateLookupIn(virtualThread, java.lang.invoke.MethodHandles.lookup());
-                pin = lookup.findVirtual(virtualThread, "disableSuspendAndPreempt", java.lang.invoke.MethodType.methodType(void.class))
-                        .asType(java.lang.invoke.MethodType.methodType(void.class, Thread.class));
-                unpin = lookup.findVirtual(virtualThread, "enableSuspendAndPreempt", java.lang.invoke.MethodType.methodType(void.class))
-                        .asType(java.lang.invoke.MethodType.methodType(void.class, Thread.class));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                pin = null;
-                unpin = null;
             }
         }
         PIN = pin;
