@@ -136,4 +136,75 @@ public interface Sink<T> {
             }
         };
     }
+
+    /**
+     * A {@link java.util.concurrent.Flow.Subscriber} that pours what a publisher sends into this
+     * sink, driven by a poll task of the current runtime. See {@link #toSubscriber(Runtime, int)}.
+     *
+     * @throws IllegalStateException if no runtime is current
+     */
+    default Subscriber<T> toSubscriber() {
+        return toSubscriber(Runtime.current(), java.util.concurrent.Flow.defaultBufferSize());
+    }
+
+    /**
+     * A {@link java.util.concurrent.Flow.Subscriber} that pours what a publisher sends into this
+     * sink, with the sink's back-pressure: a poll task of {@code runtime} asks for {@code batch}
+     * items, hands each to the sink as it has room, asks for more as half a batch is sent,
+     * flushes whenever nothing is waiting, and closes the sink on {@code onComplete}.
+     * {@link Subscriber#done()} is that task: it fails with the publisher's error (the sink is
+     * then left open) or the sink's (the subscription is then cancelled); cancelling it cancels
+     * the subscription. {@snippet :
+     * Sink.Subscriber<String> lines = framed.sink().toSubscriber();
+     * publisher.subscribe(lines);
+     * Weft.await(lines.done());               // the publisher completed, the connection closed
+     * }
+     */
+    default Subscriber<T> toSubscriber(Runtime runtime, int batch) {
+        Objects.requireNonNull(runtime, "runtime");
+        dev.weft.internal.stream.SubscriberStream<T> items = new dev.weft.internal.stream.SubscriberStream<>(null, batch);
+        Task<Void> task = runtime.spawnFuture("subscriber into " + this, items.forward(this));
+        return new Subscriber<>() {
+            @Override
+            public Task<Void> done() {
+                return task;
+            }
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                items.onSubscribe(subscription);
+            }
+
+            @Override
+            public void onNext(T item) {
+                items.onNext(item);
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                items.onError(failure);
+            }
+
+            @Override
+            public void onComplete() {
+                items.onComplete();
+            }
+
+            @Override
+            public String toString() {
+                return "subscriber(" + items + " into " + Sink.this + ")";
+            }
+        };
+    }
+
+    /**
+     * A {@link java.util.concurrent.Flow.Subscriber} feeding a sink ({@link #toSubscriber}), with
+     * the task that feeds it.
+     *
+     * @param <T> the type of the items
+     */
+    interface Subscriber<T> extends java.util.concurrent.Flow.Subscriber<T> {
+        /** The task feeding the sink: done when the sink is closed after {@code onComplete}. */
+        Task<Void> done();
+    }
 }

@@ -13,6 +13,7 @@ import dev.weft.internal.stream.UnfoldStateStream;
 import dev.weft.internal.stream.UnfoldStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -139,6 +140,31 @@ public interface Stream<T> {
         return new MergeStream<>(List.of(streams));
     }
 
+    /**
+     * A {@link java.util.concurrent.Flow.Publisher} (Reactive Streams: a reactive library's
+     * {@code Flux}, the JDK's {@code SubmissionPublisher}, an HTTP body) as a stream. It
+     * subscribes at the first poll and asks for {@link java.util.concurrent.Flow#defaultBufferSize()}
+     * items; see {@link #fromPublisher(java.util.concurrent.Flow.Publisher, int)}.
+     */
+    static <T> Stream<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher) {
+        return fromPublisher(publisher, java.util.concurrent.Flow.defaultBufferSize());
+    }
+
+    /**
+     * A {@link java.util.concurrent.Flow.Publisher} as a stream, with back-pressure: it subscribes
+     * at the first poll, asks for {@code batch} items, and for more each time half a batch has
+     * been read, so at most {@code batch} items wait unread. {@code onError} ends the stream with
+     * that error (after the items that came before it); dropping the stream cancels the
+     * subscription. One consumer. {@snippet :
+     * for (Quote q : Weft.iterate(Stream.fromPublisher(quotes, 32))) {   // a Flow.Publisher<Quote>
+     *     book.apply(q);
+     * }
+     * }
+     */
+    static <T> Stream<T> fromPublisher(java.util.concurrent.Flow.Publisher<? extends T> publisher, int batch) {
+        return new dev.weft.internal.stream.SubscriberStream<>(Objects.requireNonNull(publisher, "publisher"), batch);
+    }
+
     // ---------------------------------------------------------------- adapters
 
     /** Each item passed through {@code fn}. */
@@ -236,6 +262,24 @@ public interface Stream<T> {
      */
     default Future<Void> forward(Sink<? super T> sink) {
         return new dev.weft.internal.stream.ForwardFuture<>(this, sink);
+    }
+
+    /**
+     * This stream as a {@link java.util.concurrent.Flow.Publisher}, read by a poll task of
+     * {@code runtime} as far as the subscriber's demand goes. Subscribers call in from any thread
+     * (no current runtime needed): {@code onSubscribe} comes at once on the subscribing thread,
+     * every other signal from the task. A stream is read once, so the publisher takes one
+     * subscriber (a second is refused with {@code onError}); {@code cancel} drops the stream; a
+     * {@code null} item or the stream's error ends the subscription with {@code onError}; if the
+     * runtime closes first, the subscriber gets a {@code CancellationException}. (A current-thread
+     * runtime delivers only while its thread drives it: for subscribers on other threads, give a
+     * runtime with workers.) {@snippet :
+     * Flow.Publisher<Event> events = Stream.fromIterable(log).map(Event::parse).toPublisher(runtime);
+     * events.subscribe(reactiveLibrarySubscriber);
+     * }
+     */
+    default java.util.concurrent.Flow.Publisher<T> toPublisher(Runtime runtime) {
+        return new dev.weft.internal.stream.StreamPublisher<>(this, runtime);
     }
 
     /** A future that hands every item to {@code action}, ready at the end. */

@@ -25,6 +25,7 @@ public final class ForwardFuture<T> implements Future<Void> {
     private boolean holding;
     private T inHand;
     private boolean ended;
+    private boolean streamFailed;
 
     public ForwardFuture(Stream<T> stream, Sink<? super T> sink) {
         this.stream = Objects.requireNonNull(stream, "stream");
@@ -33,6 +34,20 @@ public final class ForwardFuture<T> implements Future<Void> {
 
     @Override
     public Poll<Void> poll(Context cx) {
+        try {
+            return move(cx);
+        } catch (RuntimeException | Error e) {
+            if (!ended) {
+                ended = true;                   // the stream failed, or the sink did: then the stream
+                if (!streamFailed) {            // will not be read on, and is dropped (a publisher
+                    stream.drop();              // behind it hears cancel)
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Poll<Void> move(Context cx) {
         for (int moved = 0; moved < MAX_ITEMS_PER_POLL; moved++) {
             if (holding) {
                 if (!sink.pollReady(cx).isReady()) {
@@ -46,7 +61,13 @@ public final class ForwardFuture<T> implements Future<Void> {
             if (ended) {
                 return sink.pollClose(cx);
             }
-            Poll<T> p = stream.pollNext(cx);
+            Poll<T> p;
+            try {
+                p = stream.pollNext(cx);
+            } catch (RuntimeException | Error e) {
+                streamFailed = true;
+                throw e;
+            }
             if (p.isEnd()) {
                 ended = true;
                 continue;

@@ -1,0 +1,179 @@
+package dev.weft.internal.stream;
+
+import dev.weft.Context;
+import dev.weft.Poll;
+import dev.weft.Stream;
+import dev.weft.Waker;
+import dev.weft.spi.Faults;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link Flow.Subscriber} read as a {@link Stream}: {@code Stream.fromPublisher} (it subscribes
+ * to its publisher at the first poll) and the receiving half of {@code Sink.toSubscriber} (a
+ * publisher subscribes it directly). The stream's consumer asks for {@code batch} items when the
+ * subscription arrives and for more each time half a batch has been taken, so at most
+ * {@code batch} items wait here.
+ *
+ * <h2>Implementation notes</h2>
+ * The publisher's signals come from any thread, one at a time (rule 1.3); the consumer is one
+ * task. Signals go through a lock-free queue ({@code onNext}) and volatile fields
+ * ({@code subscription}, {@code completed}, {@code error}), each followed by a read of the
+ * waker; the consumer writes the waker before it reads them, so one of the two sees the other and
+ * no signal is missed. Every {@code request} and {@code cancel} is made by the consumer (its polls
+ * and {@link #drop()}), never from a signal, so they are serial (rule 2.7) without a lock, and a
+ * publisher that delivers synchronously inside {@code request} only adds to the queue. A terminal
+ * signal is read before the queue's last look: rule 1.3 orders it after every {@code onNext}.
+ */
+public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> {
+    private final Flow.Publisher<? extends T> publisher;     // null: subscribed from outside
+    private final int batch;
+    private final int refill;
+    private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Waker> waker = new AtomicReference<>();
+    private volatile Flow.Subscription subscription;
+    private volatile boolean completed;
+    private volatile Throwable error;
+    private volatile boolean dropped;
+    // the consumer's own state
+    private boolean subscribeCalled;
+    private boolean firstRequestMade;
+    private boolean ended;
+    private int takenSinceRequest;
+
+    public SubscriberStream(Flow.Publisher<? extends T> publisher, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("a request batch of at least 1 item, got " + batch);
+        }
+        this.publisher = publisher;
+        this.batch = batch;
+        this.refill = Math.max(1, batch / 2);
+    }
+
+    // ---------------------------------------------------------------- the consumer's side
+
+    @Override
+    public Poll<T> pollNext(Context cx) {
+        if (ended) {
+            return Poll.end();
+        }
+        waker.set(cx.waker());
+        if (!subscribeCalled && publisher != null) {
+            subscribeCalled = true;
+            publisher.subscribe(this);
+        }
+        Flow.Subscription s = subscription;
+        if (s != null && !firstRequestMade) {
+            firstRequestMade = true;
+            s.request(batch);
+        }
+        T item = queue.poll();
+        if (item != null) {
+            if (++takenSinceRequest >= refill && s != null) {
+                takenSinceRequest = 0;
+                s.request(refill);
+            }
+            return Poll.ready(item);
+        }
+        Throwable e = error;
+        boolean done = e != null || completed;
+        if (done) {
+            item = queue.poll();                 // items that came before the terminal signal
+            if (item != null) {
+                return Poll.ready(item);
+            }
+            ended = true;
+            subscription = null;
+            if (e != null) {
+                throw rethrowable(e);
+            }
+            return Poll.end();
+        }
+        return Poll.pending();
+    }
+
+    private static RuntimeException rethrowable(Throwable e) {
+        if (e instanceof RuntimeException re) {
+            return re;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new CompletionException("the Flow publisher signalled " + e, e);
+    }
+
+    /** The stream will not be read to its end: the subscription is cancelled, waiting items let go. */
+    @Override
+    public void drop() {
+        dropped = true;
+        Flow.Subscription s = subscription;
+        if (s != null && !ended) {
+            s.cancel();
+        }
+        ended = true;
+        subscription = null;
+        queue.clear();
+    }
+
+    // ---------------------------------------------------------------- the publisher's side
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        Objects.requireNonNull(s, "onSubscribe(null): rule 2.13");
+        if (subscription != null || completed || error != null || dropped) {
+            s.cancel();                          // rule 2.5: one subscription at a time
+            return;
+        }
+        subscription = s;
+        if (dropped) {                           // dropped meanwhile: drop() may have missed it
+            subscription = null;
+            s.cancel();
+            return;
+        }
+        wake();
+    }
+
+    @Override
+    public void onNext(T item) {
+        Objects.requireNonNull(item, "onNext(null): rule 2.13");
+        if (!dropped) {
+            queue.add(item);
+            wake();
+        }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        Objects.requireNonNull(failure, "onError(null): rule 2.13");
+        error = failure;
+        wake();
+    }
+
+    @Override
+    public void onComplete() {
+        completed = true;
+        wake();
+    }
+
+    private void wake() {
+        Waker w = waker.get();
+        if (w != null) {
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                Faults.report("a Flow signal to a Weft stream", w, t);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String state = ended ? "ended" : error != null ? "failed" : completed ? "completing"
+                : subscription == null ? (publisher == null || !subscribeCalled ? "not subscribed" : "subscribing")
+                : queue.size() + " items waiting";
+        return "fromPublisher(" + state + ", batch " + batch + (publisher == null ? "" : ", " + publisher) + ")";
+    }
+}
