@@ -67,7 +67,7 @@ public final class TcpListener implements AutoCloseable {
 
     /** The address it listens on (with the port chosen if bound to port 0). */
     public InetSocketAddress localAddress() {
-        return socket.localAddress();
+        return (InetSocketAddress) socket.localAddress();
     }
 
     /** The next connection; parks the task until one arrives. */

@@ -550,11 +550,11 @@ public final class TcpStream implements AsyncIo, AsyncBufWrite, OwnedIo {
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        return socket.localAddress();
+        return (InetSocketAddress) socket.localAddress();
     }
 
     public InetSocketAddress remoteAddress() throws IOException {
-        return socket.remoteAddress();
+        return (InetSocketAddress) socket.remoteAddress();
     }
 
     public boolean isOpen() {

@@ -33,7 +33,7 @@ public final class IoFutures {
             throw new IllegalArgumentException("cannot read " + n + " bytes into " + dst + ": it has room for " + dst.remaining());
         }
         int target = dst.position() + n;
-        return cx -> {
+        return new dev.weft.internal.future.NamedFuture<>("readExact " + n + " bytes", in, cx -> {
             while (dst.position() < target) {
                 int oldLimit = dst.limit();
                 dst.limit(target);
@@ -52,20 +52,20 @@ public final class IoFutures {
                 }
             }
             return Poll.ready(null);
-        };
+        });
     }
 
     /** Writes all of {@code src}; its position shows the progress if cancelled. Ready with the count. */
     public static Future<Integer> writeAll(AsyncWrite out, IoBuf src) {
         int total = src.remaining();
-        return cx -> {
+        return new dev.weft.internal.future.NamedFuture<>("writeAll " + total + " bytes", out, cx -> {
             while (src.hasRemaining()) {
                 if (out.pollWrite(cx, src) == AsyncRead.PENDING) {
                     return Poll.pending();
                 }
             }
             return Poll.ready(total);
-        };
+        });
     }
 
     /** Reads until the end of stream into a growing heap buffer (flipped when done). */
@@ -96,6 +96,11 @@ public final class IoFutures {
                         return Poll.ready(buf.flip());
                     }
                 }
+            }
+
+            @Override
+            public String toString() {
+                return "readToEnd(" + dev.weft.internal.TaskDump.describe(in) + ", " + buf.position() + " bytes so far)";
             }
         };
     }

@@ -32,4 +32,25 @@ public interface IoDriver {
 
     /** A UDP socket bound to {@code address} (resolved; port 0 picks one). */
     DatagramSocket bindUdp(InetSocketAddress address) throws IOException;
+
+    /**
+     * Connects to the Unix domain socket at {@code address} ({@link dev.weft.io.UnixStream}), as a
+     * future that starts at its first poll; dropping it before it completes closes the half-made
+     * socket. The default fails: the driver has none.
+     */
+    default Future<StreamSocket> connectUnix(java.net.UnixDomainSocketAddress address) {
+        return Future.failed(new UnsupportedOperationException(noUnix()));
+    }
+
+    /**
+     * A listening Unix domain socket at {@code address} ({@link dev.weft.io.UnixListener}); the
+     * socket file must not exist. The default fails: the driver has none.
+     */
+    default ListenSocket listenUnix(java.net.UnixDomainSocketAddress address, int backlog) throws IOException {
+        throw new UnsupportedOperationException(noUnix());
+    }
+
+    private String noUnix() {
+        return "the " + name() + " I/O driver has no Unix domain sockets: run this runtime with -Dweft.io.driver=nio";
+    }
 }

@@ -2,12 +2,12 @@ package dev.weft.io.spi;
 
 import dev.weft.Context;
 import dev.weft.Poll;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /** A listening TCP socket as a driver serves it to {@link dev.weft.io.TcpListener}. */
 public interface ListenSocket {
-    /** The bound address (with the port chosen if bound to port 0). */
-    InetSocketAddress localAddress();
+    /** The bound address (with the port chosen if bound to port 0; the path of a Unix socket). */
+    SocketAddress localAddress();
 
     /**
      * The next connection, or pending with the waker registered. Abandoning a pending accept loses

@@ -8,6 +8,7 @@ import dev.weft.io.ReadResult;
 import dev.weft.io.WriteResult;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * A connected TCP socket as a driver serves it to {@link dev.weft.io.TcpStream}: the readiness
@@ -50,9 +51,11 @@ public interface StreamSocket extends AsyncIo, OwnedIo {
     /** Closes with a reset (RST): the kernel drops unread data at once. */
     void abort();
 
-    InetSocketAddress localAddress() throws IOException;
+    /** The local address: an {@link InetSocketAddress} for TCP, a {@link java.net.UnixDomainSocketAddress} for a Unix socket. */
+    SocketAddress localAddress() throws IOException;
 
-    InetSocketAddress remoteAddress() throws IOException;
+    /** The peer's address, of the same kind as {@link #localAddress()}. */
+    SocketAddress remoteAddress() throws IOException;
 
     boolean isOpen();
 

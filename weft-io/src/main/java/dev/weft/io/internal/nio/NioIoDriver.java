@@ -62,7 +62,22 @@ public final class NioIoDriver implements IoDriver {
     }
 
     @Override
+    public ListenSocket listenUnix(java.net.UnixDomainSocketAddress address, int backlog) throws IOException {
+        return NioListenSocket.bindUnix(selector(), address, backlog);
+    }
+
+    @Override
+    public Future<StreamSocket> connectUnix(java.net.UnixDomainSocketAddress address) {
+        return connectTo(address);
+    }
+
+    @Override
     public Future<StreamSocket> connect(InetSocketAddress address) {
+        return connectTo(address);
+    }
+
+    private Future<StreamSocket> connectTo(java.net.SocketAddress address) {
+        boolean unix = address instanceof java.net.UnixDomainSocketAddress;
         return new Future<>() {
             private SocketChannel ch;
             private Registration reg;
@@ -72,8 +87,10 @@ public final class NioIoDriver implements IoDriver {
                 try {
                     if (ch == null) {
                         NioDriver driver = selector();
-                        ch = SocketChannel.open();
-                        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        ch = unix ? SocketChannel.open(java.net.StandardProtocolFamily.UNIX) : SocketChannel.open();
+                        if (!unix) {
+                            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                        }
                         reg = driver.register(ch);
                         if (ch.connect(address)) {
                             return done();

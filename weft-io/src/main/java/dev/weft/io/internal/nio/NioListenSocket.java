@@ -33,10 +33,22 @@ public final class NioListenSocket implements ListenSocket {
         }
     }
 
-    @Override
-    public InetSocketAddress localAddress() {
+    /** A listening Unix domain socket at {@code address} (the file must not exist). */
+    static NioListenSocket bindUnix(NioDriver driver, java.net.UnixDomainSocketAddress address, int backlog) throws IOException {
+        ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
         try {
-            return (InetSocketAddress) channel.getLocalAddress();
+            ch.bind(address, backlog);
+            return new NioListenSocket(ch, driver.register(ch));
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public java.net.SocketAddress localAddress() {
+        try {
+            return channel.getLocalAddress();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -24,9 +24,11 @@ public final class NioStreamSocket implements StreamSocket {
         this.reg = reg;
     }
 
-    /** An accepted channel, registered with {@code driver}; no-delay on. */
+    /** An accepted channel, registered with {@code driver}; no-delay on (for TCP). */
     public static NioStreamSocket accepted(SocketChannel channel, NioDriver driver) throws IOException {
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (!(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
         return new NioStreamSocket(channel, driver.register(channel));
     }
 
@@ -106,13 +108,13 @@ public final class NioStreamSocket implements StreamSocket {
     }
 
     @Override
-    public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+    public java.net.SocketAddress localAddress() throws IOException {
+        return channel.getLocalAddress();
     }
 
     @Override
-    public InetSocketAddress remoteAddress() throws IOException {
-        return (InetSocketAddress) channel.getRemoteAddress();
+    public java.net.SocketAddress remoteAddress() throws IOException {
+        return channel.getRemoteAddress();
     }
 
     @Override
@@ -125,13 +127,30 @@ public final class NioStreamSocket implements StreamSocket {
         reg.close();            // the driver thread closes the channel (see NioDriver)
     }
 
-    /** As its {@code TcpStream} says it, for task dumps: {@code TcpStream[/127.0.0.1:5000 -> /127.0.0.1:41000]}. */
+    /**
+     * As its {@code TcpStream} or {@code UnixStream} says it, for task dumps:
+     * {@code TcpStream[/127.0.0.1:5000 -> /127.0.0.1:41000]}, {@code UnixStream[/run/app.sock]}.
+     */
     @Override
     public String toString() {
         try {
-            return "TcpStream[" + (isOpen() ? localAddress() + " -> " + remoteAddress() : "closed") + "]";
+            if (!isOpen()) {
+                return "stream[closed]";
+            }
+            java.net.SocketAddress local = localAddress();
+            if (local instanceof java.net.UnixDomainSocketAddress) {
+                return "UnixStream[" + unixPath(local, remoteAddress()) + "]";
+            }
+            return "TcpStream[" + local + " -> " + remoteAddress() + "]";
         } catch (IOException | RuntimeException e) {
             return "TcpStream[?]";
         }
+    }
+
+    /** The path that names the connection: the listener's (the side that has one). */
+    private static String unixPath(java.net.SocketAddress local, java.net.SocketAddress remote) {
+        String l = ((java.net.UnixDomainSocketAddress) local).getPath().toString();
+        String r = remote instanceof java.net.UnixDomainSocketAddress u ? u.getPath().toString() : "";
+        return l.isEmpty() ? r : r.isEmpty() ? l : l + " <- " + r;
     }
 }
