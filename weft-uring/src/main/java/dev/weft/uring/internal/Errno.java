@@ -18,10 +18,14 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int EMFILE = 24;
+    public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
     public static final int ETIME = 62;
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    public static final int EADDRINUSE = 98;
+    public static final int ECONNRESET = 104;
+    public static final int ECONNREFUSED = 111;
     public static final int ECANCELED = 125;
 
     private Errno() { }
@@ -42,10 +46,14 @@ public final class Errno {
             case EEXIST -> "EEXIST";
             case EINVAL -> "EINVAL";
             case EMFILE -> "EMFILE";
+            case EPIPE -> "EPIPE";
             case ENOSYS -> "ENOSYS";
             case ETIME -> "ETIME";
             case EOVERFLOW -> "EOVERFLOW";
             case EOPNOTSUPP -> "EOPNOTSUPP";
+            case EADDRINUSE -> "EADDRINUSE";
+            case ECONNRESET -> "ECONNRESET";
+            case ECONNREFUSED -> "ECONNREFUSED";
             case ECANCELED -> "ECANCELED";
             default -> "errno " + errno;
         };

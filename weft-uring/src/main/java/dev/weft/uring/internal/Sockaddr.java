@@ -1,5 +1,6 @@
 package dev.weft.uring.internal;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -7,14 +8,21 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@code struct sockaddr_in} / {@code sockaddr_in6} to and from {@link InetSocketAddress}: family
- * in host order, port and address in network order (big-endian).
+ * in host order, port and address in network order (big-endian); {@code struct sockaddr_un} to and
+ * from {@link UnixDomainSocketAddress}: family, then {@code sun_path}, 108 bytes, NUL-terminated
+ * (the path in the platform's file-name encoding, as the JDK writes it).
  */
 final class Sockaddr {
+    static final int AF_UNIX = 1;
     static final int AF_INET = 2;
     static final int AF_INET6 = 10;
     static final int SOCK_STREAM = 1;
@@ -31,6 +39,12 @@ final class Sockaddr {
     static final int MSG_NOSIGNAL = 0x4000;
     /** Room for either kind ({@code sockaddr_in6} is 28 bytes; {@code sockaddr_storage} 128). */
     static final int MAX = 128;
+    /** {@code offsetof(struct sockaddr_un, sun_path)}: after the 2-byte family. */
+    static final int SUN_PATH = 2;
+    /** {@code sizeof(sun_path)}: a path of at most 107 bytes, with its NUL. */
+    static final int SUN_PATH_SIZE = 108;
+    /** How the JDK encodes file names (and so Unix socket paths) on this platform. */
+    private static final Charset PATHS = Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"), StandardCharsets.UTF_8);
     private static final ValueLayout.OfShort BE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private Sockaddr() { }
@@ -70,8 +84,65 @@ final class Sockaddr {
         return s;
     }
 
-    static InetSocketAddress decode(MemorySegment s) {
+    /** The Unix socket address in memory from {@link Native} (the caller frees it); its length is {@code byteSize()}. */
+    static MemorySegment encodeNative(UnixDomainSocketAddress a) throws IOException {
+        byte[] path = unixPath(a);
+        return encodeUnix(Native.allocate(SUN_PATH + path.length + 1), path);
+    }
+
+    /** The Unix socket address in native memory from {@code arena}; its length is {@code byteSize()}. */
+    static MemorySegment encode(Arena arena, UnixDomainSocketAddress a) throws IOException {
+        byte[] path = unixPath(a);
+        return encodeUnix(arena.allocate(SUN_PATH + path.length + 1, 2), path);
+    }
+
+    /**
+     * A {@code sockaddr_un} cut to the length bind and connect take: the family, the path's bytes
+     * and its NUL ({@code offsetof(sun_path) + strlen(path) + 1}).
+     */
+    private static MemorySegment encodeUnix(MemorySegment s, byte[] path) {
+        s.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
+        MemorySegment.copy(path, 0, s, ValueLayout.JAVA_BYTE, SUN_PATH, path.length);
+        s.set(ValueLayout.JAVA_BYTE, SUN_PATH + path.length, (byte) 0);
+        return s;
+    }
+
+    /** The path's bytes, checked to fit {@code sun_path} with its NUL. */
+    private static byte[] unixPath(UnixDomainSocketAddress a) throws IOException {
+        String path = a.getPath().toString();
+        if (path.isEmpty()) {
+            throw new IOException("an empty path names no Unix domain socket");
+        }
+        byte[] raw = path.getBytes(PATHS);
+        if (raw.length >= SUN_PATH_SIZE) {
+            throw new IOException("the Unix domain socket path " + path + " is " + raw.length + " bytes long, more than the "
+                    + (SUN_PATH_SIZE - 1) + " that fit in sockaddr_un's sun_path: use a shorter path");
+        }
+        return raw;
+    }
+
+    /** The address in {@code s}, all of whose bytes are the address (an unnamed Unix socket's path zeroed). */
+    static SocketAddress decode(MemorySegment s) {
+        return decode(s, (int) s.byteSize());
+    }
+
+    /**
+     * The address in the first {@code len} bytes of {@code s} (the length getsockname, getpeername
+     * or recvmsg reported): an {@link InetSocketAddress}, or a {@link UnixDomainSocketAddress}
+     * (an unnamed socket, such as a client's own end, reports the family alone: the empty path).
+     */
+    static SocketAddress decode(MemorySegment s, int len) {
         int family = s.get(ValueLayout.JAVA_SHORT, 0);
+        if (family == AF_UNIX) {
+            int end = SUN_PATH;
+            int limit = (int) Math.min(Math.min(len, s.byteSize()), SUN_PATH + SUN_PATH_SIZE);
+            while (end < limit && s.get(ValueLayout.JAVA_BYTE, end) != 0) {
+                end++;
+            }
+            byte[] raw = new byte[end - SUN_PATH];
+            MemorySegment.copy(s, ValueLayout.JAVA_BYTE, SUN_PATH, raw, 0, raw.length);
+            return UnixDomainSocketAddress.of(new String(raw, PATHS));
+        }
         int port = Short.toUnsignedInt(s.get(BE_SHORT, 2));
         try {
             if (family == AF_INET) {
@@ -87,15 +158,15 @@ final class Sockaddr {
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);     // raw addresses of the right length: not reached
         }
-        throw new IllegalArgumentException("address family " + family + " is neither IPv4 nor IPv6");
+        throw new IllegalArgumentException("address family " + family + " is neither IPv4, IPv6 nor Unix");
     }
 
-    /** The socket's local ({@code peer} false) or remote address. */
-    static InetSocketAddress of(int fd, boolean peer) throws ErrnoException {
+    /** The socket's local ({@code peer} false) or remote address, of the socket's family. */
+    static SocketAddress of(int fd, boolean peer) throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = arena.allocate(MAX, 8);
-            Sys.sockName(fd, peer, s);
-            return decode(s);
+            int len = Sys.sockName(fd, peer, s);
+            return decode(s, len);
         }
     }
 }

@@ -67,7 +67,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
         MemorySegment sa = Sockaddr.encodeNative(address);
         try {
             Sys.bind(fd, sa, (int) sa.byteSize());
-            UringDatagramSocket s = new UringDatagramSocket(driver, fd, Sockaddr.of(fd, false));
+            UringDatagramSocket s = new UringDatagramSocket(driver, fd, (InetSocketAddress) Sockaddr.of(fd, false));
             driver.opened(s);
             return s;
         } catch (ErrnoException e) {
@@ -157,7 +157,7 @@ final class UringDatagramSocket implements DatagramSocket, UringDriver.OpenSocke
             recvOp = null;
             if (res >= 0 && !closing) {
                 stashLen = res;
-                stashFrom = Sockaddr.decode(block.asSlice(MSGHDR + IOVEC, NAME));
+                stashFrom = (InetSocketAddress) Sockaddr.decode(block.asSlice(MSGHDR + IOVEC, NAME));
             } else if (res < 0 && !closing) {
                 error = res == -UringSockets.ECONNREFUSED
                         ? new PortUnreachableException("the connected peer's port is unreachable (ICMP), recvmsg")

@@ -160,6 +160,18 @@ public final class UringDriver implements Driver, IoDriver, UringAccess.DriverVi
         return UringListenSocket.bind(this, address, backlog);
     }
 
+    /** {@inheritDoc} On io_uring: an {@code AF_UNIX} socket connected by {@code IORING_OP_CONNECT}. */
+    @Override
+    public dev.weft.Future<dev.weft.io.spi.StreamSocket> connectUnix(java.net.UnixDomainSocketAddress address) {
+        return UringSockets.connectUnix(this, address);
+    }
+
+    /** {@inheritDoc} On io_uring: bind and listen, then the listener's multishot accept, as for TCP. */
+    @Override
+    public dev.weft.io.spi.ListenSocket listenUnix(java.net.UnixDomainSocketAddress address, int backlog) throws IOException {
+        return UringListenSocket.bindUnix(this, address, backlog);
+    }
+
     @Override
     public dev.weft.io.spi.DatagramSocket bindUdp(java.net.InetSocketAddress address) throws IOException {
         return UringDatagramSocket.bind(this, address);

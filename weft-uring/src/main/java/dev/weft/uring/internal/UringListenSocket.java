@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -22,6 +24,8 @@ import java.nio.channels.ClosedChannelException;
  * {@code ACCEPT} per connection. Closing cancels the accept, closes the connections queued and
  * any that still arrive, and closes the listening descriptor only after the accept's terminal CQE
  * (so the port is free when close returns, from a sequential task; elsewhere within a bounded wait).
+ * A Unix domain listener ({@link #bindUnix}) works the same way; deleting its socket file is
+ * {@code UnixListener}'s part.
  */
 final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
     /** Connections accepted and not yet taken, beyond which the accept pauses. */
@@ -29,7 +33,8 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
 
     private final UringDriver driver;
     private final int fd;
-    private final InetSocketAddress local;
+    private final SocketAddress local;
+    private final boolean unix;
     private final SpinLock lock = new SpinLock();
     // guarded by lock
     private UringOp acceptOp;
@@ -39,10 +44,11 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
     private Waker acceptor;
     private boolean closing;
 
-    private UringListenSocket(UringDriver driver, int fd, InetSocketAddress local) {
+    private UringListenSocket(UringDriver driver, int fd, SocketAddress local) {
         this.driver = driver;
         this.fd = fd;
         this.local = local;
+        this.unix = local instanceof UnixDomainSocketAddress;
     }
 
     static UringListenSocket bind(UringDriver driver, InetSocketAddress address, int backlog) throws IOException {
@@ -62,8 +68,41 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
         }
     }
 
+    /**
+     * A listening Unix domain socket at {@code address}: bind (which creates the socket file; it
+     * must not exist: {@code EADDRINUSE}, a {@link java.net.BindException}) and listen; no
+     * {@code SO_REUSEADDR}, which means nothing for a path.
+     */
+    static UringListenSocket bindUnix(UringDriver driver, UnixDomainSocketAddress address, int backlog) throws IOException {
+        int fd = UringSockets.newUnixSocket();
+        boolean bound = false;
+        try (Arena arena = Arena.ofConfined()) {
+            var sa = Sockaddr.encode(arena, address);
+            try {
+                Sys.bind(fd, sa, (int) sa.byteSize());
+                bound = true;
+                Sys.listen(fd, backlog);
+            } catch (ErrnoException e) {
+                throw UringSockets.error(e.errno(), (bound ? "listen on " : "bind ") + address.getPath());
+            }
+            UringListenSocket l = new UringListenSocket(driver, fd, Sockaddr.of(fd, false));
+            driver.opened(l);
+            return l;
+        } catch (IOException | RuntimeException e) {
+            UringSockets.closeQuietly(fd);
+            if (bound) {
+                try {
+                    java.nio.file.Files.deleteIfExists(address.getPath());     // the file this bind made: nobody listens on it
+                } catch (IOException left) {
+                    e.addSuppressed(left);
+                }
+            }
+            throw e;
+        }
+    }
+
     @Override
-    public InetSocketAddress localAddress() {
+    public SocketAddress localAddress() {
         return local;
     }
 
@@ -99,7 +138,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
         if (start != null) {
             start.submitOrFail();
         }
-        return taken >= 0 ? Poll.ready(UringStreamSocket.of(driver, taken)) : Poll.pending();
+        return taken >= 0 ? Poll.ready(UringSockets.stream(driver, taken, unix)) : Poll.pending();
     }
 
     private UringOp newAcceptLocked() {

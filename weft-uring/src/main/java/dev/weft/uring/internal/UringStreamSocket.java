@@ -21,7 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -890,16 +890,16 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
     }
 
     @Override
-    public InetSocketAddress localAddress() throws IOException {
+    public SocketAddress localAddress() throws IOException {
         return address(false);
     }
 
     @Override
-    public InetSocketAddress remoteAddress() throws IOException {
+    public SocketAddress remoteAddress() throws IOException {
         return address(true);
     }
 
-    private InetSocketAddress address(boolean peer) throws IOException {
+    private SocketAddress address(boolean peer) throws IOException {
         try {
             return Sockaddr.of(fd, peer);
         } catch (ErrnoException e) {
@@ -990,6 +990,6 @@ final class UringStreamSocket implements StreamSocket, AsyncBufWrite, UringDrive
 
     @Override
     public String toString() {
-        return "io_uring fd " + fd;
+        return UringSockets.describe(fd, isOpen());
     }
 }
