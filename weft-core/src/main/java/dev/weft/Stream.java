@@ -165,6 +165,16 @@ public interface Stream<T> {
         return new dev.weft.internal.stream.SubscriberStream<>(Objects.requireNonNull(publisher, "publisher"), batch);
     }
 
+    /**
+     * This stream's items and {@code other}'s as they come, polled fairly (which of the two is
+     * polled first alternates); {@link #merge(List)} for two. Named {@code mergeWith}, not
+     * {@code merge}: an instance {@code merge(Stream)} would make {@code Stream.merge(oneStream)}
+     * a compile error.
+     */
+    default Stream<T> mergeWith(Stream<? extends T> other) {
+        return new MergeStream<>(List.of(this, Objects.requireNonNull(other, "other")));
+    }
+
     // ---------------------------------------------------------------- adapters
 
     /** Each item passed through {@code fn}. */

@@ -374,6 +374,19 @@ class StreamTest {
         assertThat(right.polls).isEqualTo(2);
     }
 
+    /** Issue 17: {@code a.mergeWith(b)} takes turns between two always-ready streams, and ends when both have. */
+    @Test
+    void mergeWithTakesTurnsAndEndsWhenBothHave() {
+        RecordingStream<String> left = new RecordingStream<>(i -> "L" + i);
+        Stream<String> merged = left.take(3).mergeWith(Stream.of("R0", "R1"));
+        List<String> all = new java.util.ArrayList<>();
+        for (Poll<String> p = merged.pollNext(cx); !p.isEnd(); p = merged.pollNext(cx)) {
+            all.add(p.value());
+        }
+        assertThat(all).containsExactlyInAnyOrder("L0", "L1", "L2", "R0", "R1");
+        assertThat(all.subList(0, 4)).as("turns, not one stream drained first").filteredOn(s -> s.startsWith("R")).hasSize(2);
+    }
+
     /** Issue 18: two ready streams among eight idle ones share the merge evenly, wherever they sit. */
     @Test
     void mergeIsFairBetweenReadyStreamsWhateverSitsBetweenThem() {
