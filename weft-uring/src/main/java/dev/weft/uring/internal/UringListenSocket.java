@@ -94,7 +94,7 @@ final class UringListenSocket implements ListenSocket, UringDriver.OpenSocket {
                 try {
                     java.nio.file.Files.deleteIfExists(address.getPath());     // the file this bind made: nobody listens on it
                 } catch (IOException left) {
-                    e.addSuppressed(left);
+                    // the next bind reports the file left behind (not addSuppressed: it takes the exception's monitor)
                 }
             }
             throw e;
