@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Renegotiation is refused (TLS 1.2: a second handshake started by either peer fails the stream
+ * How the protocol versions differ. Renegotiation is refused (TLS 1.2: a second handshake started by either peer fails the stream
  * with an SSLException saying so, whether the peer is the JDK's SSLSocket or Weft), and TLS 1.3's
  * post-handshake key updates keep working (the JDK's {@code startHandshake()} on a TLS 1.3
  * connection, and an engine's {@code beginHandshake()}, both send a KeyUpdate that asks for one
- * back).
+ * back). And TLS 1.2 closes both directions at the first close_notify.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TlsRenegotiationTest {
@@ -273,6 +273,38 @@ class TlsRenegotiationTest {
                     assertThat(serverTask.join()).isInstanceOf(SSLException.class)
                             .hasMessageContaining("the peer started a TLS renegotiation");
                 }
+                server.close();
+            });
+        }
+    }
+    /**
+     * TLS 1.2 has no half-close: the JDK's engine answers a close_notify with its own and closes
+     * its output. The client that shuts down sees the end at once; the server sees the end, and a
+     * write after it fails saying why.
+     */
+    @Test
+    void onTls12ACloseNotifyClosesBothDirections() {
+        try (Runtime rt = Runtimes.currentThread("tls")) {
+            rt.run(() -> {
+                IoPipe pipe = IoPipe.create();
+                TlsStream server = Tls.wrap(pipe.right(), serverEngine(TLS12));
+                Task<Throwable> serverTask = Weft.spawn(() -> {
+                    Framed<String> lines = Codecs.lines(server, 1024);
+                    lines.send("OK " + lines.next());
+                    assertThat(lines.next()).as("the client's close_notify").isNull();
+                    Throwable late = catchThrowable(() -> Io.writeAll(server, text("too late\n")));
+                    server.shutdownOutput();                            // still fine: nothing left to send
+                    return late;
+                });
+                try (TlsStream client = Tls.wrap(pipe.left(), clientEngine(TLS12))) {
+                    Framed<String> lines = Codecs.lines(client, 1024);
+                    lines.send("request");
+                    assertThat(lines.next()).isEqualTo("OK request");
+                    client.shutdownOutput();
+                    assertThat(lines.next()).as("the server engine's close_notify in answer").isNull();
+                }
+                assertThat(serverTask.join()).isInstanceOf(IOException.class)
+                        .hasMessageContaining("which on TLSv1.2 closes both directions");
                 server.close();
             });
         }
