@@ -505,6 +505,37 @@ class TlsTest {
         }
     }
 
+    /**
+     * The reader and the writer both wait in the handshake; the writer, which polled the stream
+     * below last, is cancelled before the server answers. The reader is not stranded: the bytes
+     * that arrive wake it, it finishes the handshake and reads.
+     */
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void aReaderIsNotStrandedWhenTheWriterThatDroveTheHandshakeIsCancelled(Harness.Rt kind) {
+        try (Runtime rt = kind.open()) {
+            rt.run(() -> {
+                IoPipe pipe = IoPipe.create();
+                try (TlsStream client = Tls.client(pipe.left(), certs.client(), "localhost", pool)) {
+                    IoBuf buf = IoBuf.allocate(64);
+                    Task<Integer> reader = Weft.spawnFuture(client.readFuture(buf));
+                    Weft.sleep(Duration.ofMillis(20));
+                    Task<Integer> writer = Weft.spawnFuture(Io.writeAllFuture(client, text("never sent\n")));
+                    Weft.sleep(Duration.ofMillis(20));
+                    assertThat(client.isHandshakeDone()).isFalse();
+                    writer.cancel();
+                    assertThat(catchThrowable(writer::join)).isInstanceOf(dev.weft.CancelledException.class);
+                    TlsStream server = Tls.server(pipe.right(), certs.server(), pool);
+                    Io.writeAll(server, text("pong\n"));              // the server's handshake, then a record
+                    server.flush();
+                    assertThat(Weft.timeout(Duration.ofSeconds(10), reader::join)).as("the reader woke").isEqualTo(5);
+                    assertThat(new String(buf.flip().toByteArray(), UTF_8)).isEqualTo("pong\n");
+                    server.close();
+                }
+            });
+        }
+    }
+
     // ------------------------------------------------------------------ stacking
 
     /**
