@@ -237,8 +237,9 @@ public final class TlsEngineIo implements TlsStream {
         }
     }
 
+    /** Gives {@code buf} back if it is the pool's (one that {@link #grow} made is the heap's). */
     private IoBuf giveBack(IoBuf buf) {
-        if (buf != null && pool != null) {
+        if (buf != null && pool != null && BufAccess.lease(buf).owner == BufAccess.reclaimer(pool)) {
             pool.give(buf);
         }
         return null;
