@@ -436,6 +436,7 @@ class TlsTest {
                     assertThatThrownBy(() -> client.readInto(IoBuf.allocate(64))).isInstanceOf(SSLException.class)
                             .hasMessageContaining("are not TLS").hasMessageContaining("start with \"HTTP/1.1 200 OK\\r\\n")
                             .hasMessageContaining("plain-text protocol");
+                    assertThat(pool.outstanding()).as("given back at the failure, before close()").isZero();
                 }
                 pipe.right().close();
             });
