@@ -23,6 +23,10 @@ import javax.net.ssl.SSLParameters;
  * hold a whole record ({@link javax.net.ssl.SSLSession#getPacketBufferSize()}, 16,709 bytes with
  * the JDK's TLS), e.g. {@code BufPool.builder(17 * 1024, 3 * connections)}.
  *
+ * <p><b>Threads.</b> The engine's delegated tasks (key exchange, certificate checks) run inline,
+ * on the thread of the read, write or flush that drives the handshake. A trust manager that
+ * blocks (a revocation check over the network) blocks that thread: check ahead of time, or cache.
+ *
  * <p>For settings these factories do not cover (ALPN, client certificates, protocol versions,
  * cipher suites), configure an engine and {@link #wrap(AsyncIo, SSLEngine)} it.
  */
