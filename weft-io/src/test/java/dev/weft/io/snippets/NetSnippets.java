@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.weft.Task;
 import dev.weft.Weft;
 import dev.weft.io.AsyncFile;
+import dev.weft.io.Codecs;
+import dev.weft.io.Framed;
 import dev.weft.io.Io;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
+import dev.weft.io.Tls;
+import dev.weft.io.TlsStream;
 import dev.weft.io.UdpSocket;
 import dev.weft.runtime.Runtimes;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,5 +115,35 @@ class NetSnippets {
             });
         }
         assertThat(Files.readString(path)).isEqualTo("01234567AB");
+    }
+    @Test
+    void tlsClient(@TempDir Path dir) throws Exception {
+        dev.weft.io.TlsCerts certs = dev.weft.io.TlsCerts.make(dir);
+        SSLContext context = certs.client();                            // trusts the test server's certificate
+        try (var rt = Runtimes.multiThread()) {
+            rt.run(() -> {
+                try (TcpListener listener = TcpListener.bind("127.0.0.1", 0)) {
+                    SocketAddress address = listener.localAddress();
+                    Task<Void> server = Weft.spawn(() -> {
+                        try (TlsStream tls = Tls.server(listener.accept(), certs.server())) {
+                            Framed<String> lines = Codecs.lines(tls, 1024);
+                            String name = lines.next();
+                            assertThat(lines.next()).isNull();              // the client's close_notify
+                            lines.send("hello, " + name);
+                            tls.shutdownOutput();
+                        }
+                    });
+                    // @start region="tlsClient"
+                    try (TlsStream tls = Tls.client(TcpStream.connect(address), context, "localhost")) {
+                        Io.writeAll(tls, IoBuf.wrap("weft\n".getBytes()));   // the handshake runs in the first write
+                        tls.shutdownOutput();                               // flush, close_notify, TCP's half-close
+                        IoBuf reply = Io.readToEnd(tls, 1024);              // up to the server's close_notify
+                        assertThat(new String(reply.toByteArray())).isEqualTo("hello, weft\n");
+                    }
+                    // @end
+                    server.join();
+                }
+            });
+        }
     }
 }
