@@ -12,12 +12,19 @@ import dev.weft.io.IoPipe;
 import dev.weft.io.TcpListener;
 import dev.weft.io.TcpStream;
 import dev.weft.io.UnixListener;
+import dev.weft.io.Tls;
 import dev.weft.io.UnixStream;
 import dev.weft.runtime.Runtimes;
 import dev.weft.ui.SwingRuntime;
 import dev.weft.uring.Uring;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,8 +36,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -39,8 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Seed 003 end to end: the key-value library ({@link KvServer}, {@link KvClient}), written once
  * against the traits, run unchanged on every runtime of the repository, over every transport
  * (TCP on NIO, TCP on io_uring where the kernel has it, a Unix socket, the in-memory pipe), with
- * and without compression; and against a peer that is not Weft ({@code java.util.zip} over a
- * plain {@code java.net.Socket}).
+ * and without compression, with and without TLS (and TLS over compression); and against peers
+ * that are not Weft: {@code java.util.zip} over a plain {@code java.net.Socket}, and the JDK's
+ * {@code SSLSocket}.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KvStoryTest {
@@ -64,17 +74,58 @@ class KvStoryTest {
 
     enum Transport { PIPE, TCP_NIO, TCP_URING, UNIX }
 
-    /** The middleware stacked under the protocol, the same on both ends. */
+    /** The middleware stacked under the protocol, the same on both ends; TLS over compression in the last. */
     enum Layer {
-        PLAIN, DEFLATE, GZIP;
+        PLAIN, DEFLATE, GZIP, TLS, TLS_OVER_DEFLATE;
 
-        AsyncIo wrap(AsyncIo io) {
+        AsyncIo wrap(AsyncIo io, boolean server) {
             return switch (this) {
                 case PLAIN -> io;
                 case DEFLATE -> Compression.deflate(io);
                 case GZIP -> Compression.gzip(io);
+                case TLS -> tls(io, server);
+                case TLS_OVER_DEFLATE -> tls(Compression.deflate(io), server);
             };
         }
+
+        private static AsyncIo tls(AsyncIo io, boolean server) {
+            return server ? Tls.server(io, certs.server()) : Tls.client(io, certs.client(), "localhost");
+        }
+    }
+
+    /** A self-signed certificate for localhost, made once by the JDK's keytool (nothing checked in). */
+    record Certs(SSLContext server, SSLContext client) {
+        static Certs make(Path dir) throws Exception {
+            Path file = dir.resolve("kv.p12");
+            Process keytool = new ProcessBuilder(System.getProperty("java.home") + "/bin/keytool", "-genkeypair",
+                    "-alias", "kv", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                    "-validity", "2", "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass", "kv-story")
+                    .redirectErrorStream(true).start();
+            String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (keytool.waitFor() != 0) {
+                throw new IllegalStateException("keytool could not make the test certificate: " + out);
+            }
+            KeyStore keys = KeyStore.getInstance(file.toFile(), "kv-story".toCharArray());
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, "kv-story".toCharArray());
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("kv", keys.getCertificate("kv"));
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            SSLContext server = SSLContext.getInstance("TLS");
+            server.init(kmf.getKeyManagers(), null, null);
+            SSLContext client = SSLContext.getInstance("TLS");
+            client.init(null, tmf.getTrustManagers(), null);
+            return new Certs(server, client);
+        }
+    }
+
+    static Certs certs;
+
+    @BeforeAll
+    static void makeCertificate(@TempDir Path dir) throws Exception {
+        certs = Certs.make(dir);
     }
 
     static List<Arguments> matrix() {
@@ -126,10 +177,10 @@ class KvStoryTest {
                 KvStore store = new KvStore();
                 Ends ends = connect(transport, dir);
                 try (AutoCloseable listener = ends.listener()) {
-                    AsyncIo serverSide = layer.wrap(ends.server());
+                    AsyncIo serverSide = layer.wrap(ends.server(), true);
                     Task<Void> served = rt.spawnFuture("kv server", KvServer.serve(serverSide, store));
                     List<String> seen = new ArrayList<>();
-                    try (KvClient kv = new KvClient(layer.wrap(ends.client()))) {
+                    try (KvClient kv = new KvClient(layer.wrap(ends.client(), false))) {
                         for (int i = 0; i < 40; i++) {
                             kv.put("key" + i, "value number " + i);
                         }
@@ -180,6 +231,40 @@ class KvStoryTest {
             }
             assertThat(answers).containsExactly("OK", "VALUE jacquard", "1", "server ended too");
             server.join();                                          // the client's end ended the session
+        }
+    }
+
+    /** TLS is TLS: the JDK's SSLSocket, no Weft in it, talks to the Weft server, and ends with close_notify. */
+    @Test
+    void theJdksSslSocketTalksToTheTlsServer() throws Exception {
+        try (Runtime rt = Rt.MULTI_THREAD.open(false)) {
+            KvStore store = new KvStore();
+            TcpListener listener = rt.run(() -> TcpListener.bind("127.0.0.1", 0));
+            InetSocketAddress addr = listener.localAddress();
+            Task<Void> server = rt.spawn(() -> {
+                try (listener; TcpStream conn = listener.accept()) {
+                    Weft.await(KvServer.serve(Tls.server(conn, certs.server()), store));
+                }
+            });
+            List<String> answers = new ArrayList<>();
+            try (SSLSocket socket = (SSLSocket) certs.client().getSocketFactory().createSocket(addr.getAddress(), addr.getPort())) {
+                socket.setSoTimeout(10_000);
+                var params = socket.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");       // the certificate must name 127.0.0.1
+                socket.setSSLParameters(params);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                for (String request : List.of("PUT shuttle fast", "GET shuttle", "DEL shuttle", "SIZE")) {
+                    out.write((request + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    answers.add(readLine(in));
+                }
+                answers.add(socket.getSession().getProtocol());
+                socket.shutdownOutput();                                  // close_notify; the server ends its side
+                answers.add(in.read() == -1 ? "server ended too" : "more bytes?");
+            }
+            server.join();
+            assertThat(answers).containsExactly("OK", "VALUE fast", "OK", "0", "TLSv1.3", "server ended too");
         }
     }
 
