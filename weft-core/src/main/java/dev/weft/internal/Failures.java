@@ -95,4 +95,19 @@ public final class Failures {
     private static boolean isInternal(StackTraceElement f) {
         return f.getClassName().startsWith("dev.weft.internal.");
     }
+
+    /**
+     * Wakes {@code w} (if not null) from code that runs outside the scheduler loop (a completion
+     * callback, a publisher's signal, a finishing task): a waker that throws is reported through
+     * {@link dev.weft.spi.Faults} as {@code where}, never thrown at the caller.
+     */
+    public static void wakeGuarded(dev.weft.Waker w, String where) {
+        if (w != null) {
+            try {
+                w.wake();
+            } catch (Throwable t) {
+                dev.weft.spi.Faults.report(where, w, t);
+            }
+        }
+    }
 }

@@ -51,14 +51,7 @@ public final class StageFuture<T> implements Future<T> {
         value = v;
         failure = e;
         done = true;
-        Waker w = waker.get();
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                Faults.report("completion of a CompletionStage awaited by Weft", w, t);
-            }
-        }
+        dev.weft.internal.Failures.wakeGuarded(waker.get(), "completion of a CompletionStage awaited by Weft");
     }
 
     private Poll<T> outcome() {

@@ -117,14 +117,7 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
         }
 
         private void wake() {
-            Waker w = waker.get();
-            if (w != null) {
-                try {
-                    w.wake();
-                } catch (Throwable t) {
-                    Faults.report("a Flow subscription's request or cancel", w, t);
-                }
-            }
+            dev.weft.internal.Failures.wakeGuarded(waker.get(), "a Flow subscription's request or cancel");
         }
 
         // ------------------------------------------------------------ the task

@@ -4,7 +4,6 @@ import dev.weft.Context;
 import dev.weft.Poll;
 import dev.weft.Stream;
 import dev.weft.Waker;
-import dev.weft.spi.Faults;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -159,14 +158,7 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     }
 
     private void wake() {
-        Waker w = waker.get();
-        if (w != null) {
-            try {
-                w.wake();
-            } catch (Throwable t) {
-                Faults.report("a Flow signal to a Weft stream", w, t);
-            }
-        }
+        dev.weft.internal.Failures.wakeGuarded(waker.get(), "a Flow signal to a Weft stream");
     }
 
     @Override
