@@ -17,12 +17,22 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code netty/nio} and {@code netty/io_uring}: Netty 4.2's NIO and io_uring transports, the
  * benchmark peers. One boss loop accepts; worker loops, one per core (as many as Weft's workers),
- * echo with write on read and flush on read-complete, Netty's idiomatic echo.
+ * echo with write on read and flush on read-complete, Netty's idiomatic echo. {@code netty/nio-tls}:
+ * the NIO one with an {@link SslHandler} first in each pipeline, from
+ * {@code SslContextBuilder.forServer(...).sslProvider(SslProvider.JDK)} (the JDK's SSLEngine, as
+ * Weft's TLS uses), then the same echo handler.
  */
 final class NettyEchoServer implements EchoServer {
     private final EventLoopGroup boss;
@@ -42,7 +52,18 @@ final class NettyEchoServer implements EchoServer {
         return new NettyEchoServer(IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class);
     }
 
+    /** Netty's NIO transport with TLS on the JDK's provider, over the suite's key store ({@link TlsKeys}). */
+    static NettyEchoServer nioTls(Path keyStore) throws Exception {
+        SslContext tls = SslContextBuilder.forServer(TlsKeys.keyManagers(keyStore)).sslProvider(SslProvider.JDK).build();
+        return new NettyEchoServer(NioIoHandler.newFactory(), NioServerSocketChannel.class, tls);
+    }
+
     private NettyEchoServer(IoHandlerFactory io, Class<? extends ServerChannel> serverChannel) throws InterruptedException {
+        this(io, serverChannel, null);
+    }
+
+    private NettyEchoServer(IoHandlerFactory io, Class<? extends ServerChannel> serverChannel, SslContext tls)
+            throws InterruptedException {
         boss = new MultiThreadIoEventLoopGroup(1, io);
         workers = new MultiThreadIoEventLoopGroup(EchoServer.threads(), io);
         channel = new ServerBootstrap()
@@ -53,6 +74,9 @@ final class NettyEchoServer implements EchoServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(Echo.INSTANCE);
                     }
                 })
@@ -62,6 +86,7 @@ final class NettyEchoServer implements EchoServer {
     @ChannelHandler.Sharable
     private static final class Echo extends ChannelInboundHandlerAdapter {
         static final Echo INSTANCE = new Echo();
+        private static final AtomicBoolean LOGGED = new AtomicBoolean();
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -71,6 +96,15 @@ final class NettyEchoServer implements EchoServer {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess() && LOGGED.compareAndSet(false, true)) {
+                var session = ctx.pipeline().get(SslHandler.class).engine().getSession();
+                System.err.println("echo: netty/nio-tls negotiated " + session.getProtocol() + " " + session.getCipherSuite());
+            }
+            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
