@@ -73,8 +73,10 @@ public final class UnixStream implements AsyncIo, OwnedIo {
                     return Poll.ready(new UnixStream(p.value()));
                 } catch (UncheckedIOException e) {
                     drop();
+                    String why = String.valueOf(e.getCause().getMessage());
+                    boolean nobody = why.contains("No such file") || why.contains("refused");    // ENOENT, ECONNREFUSED
                     java.net.ConnectException named = new java.net.ConnectException("cannot connect to the Unix socket "
-                            + address.getPath() + ": " + e.getCause().getMessage() + " (is its server running?)");
+                            + address.getPath() + ": " + why + (nobody ? " (is its server running?)" : ""));
                     named.initCause(e.getCause());
                     throw new UncheckedIOException(named.getMessage(), named);
                 } catch (RuntimeException e) {
