@@ -4,10 +4,12 @@ import dev.weft.Context;
 import dev.weft.Future;
 import dev.weft.Poll;
 import dev.weft.Waker;
+import dev.weft.internal.ExecutionContext;
 import dev.weft.io.AsyncIo;
 import dev.weft.io.BufPool;
 import dev.weft.io.IoBuf;
 import dev.weft.io.TlsStream;
+import dev.weft.spi.AbstractRuntime;
 import dev.weft.spi.Coop;
 import java.io.EOFException;
 import java.io.IOException;
@@ -44,8 +46,26 @@ import javax.net.ssl.SSLSession;
  * {@code WAITERS} wakes the stored wakers. In steady state the reader holds only {@code IN} and
  * the writer only {@code OUT}, so they run in parallel (the JDK's engine serializes its own wrap
  * and unwrap, a short CPU section). The handshake is driven by whichever poll comes (read,
- * write, flush, shutdown or {@code handshakeFuture}) holding both tokens; delegated tasks
- * (certificate checks) run inline on that thread.
+ * write, flush, shutdown or {@code handshakeFuture}) holding both tokens.
+ *
+ * <p>Delegated tasks (the handshake's costly part: certificate checks, which may block in a trust
+ * manager, key exchange, signatures) never run on a worker: inside a runtime, the poll that meets
+ * {@code NEED_TASK} starts a {@link TlsTaskBatch} on the runtime's blocking pool (an
+ * uninterruptible pool task, as {@link PoolCalls}'), polls its task once with {@link #tasksCx},
+ * whose waker wakes every role, and answers pending. One batch at a time: it is set and cleared
+ * holding both tokens, and every handshake poll first asks whether it ended, and makes no call on
+ * the engine until it has (the JDK's engine holds its lock while a task runs: a worker would wait
+ * for it). Each role stores its waker before that check, so the batch's end wakes every role that
+ * found it running; a poll dropped meanwhile loses nothing: the batch runs on, and the next poll
+ * goes on from there. What the engine's tasks find wrong (an untrusted certificate) the engine
+ * keeps for its next wrap or unwrap, which throws it as before; what a task throws itself fails
+ * the handshake. The batch touches no buffer and no token, so {@link #close()} gives the buffers
+ * back at once; it cancels the batch (skipped if no pool thread took it yet, never interrupted),
+ * which stops between tasks once the stream is closed or failed. Outside a runtime (a thread
+ * polling by hand) the tasks run inline, and so do a post-handshake message's (the JDK's engine
+ * delegates none of TLS 1.3's). The engine's mode and placeholder session are read at
+ * construction, and {@link #session()} and {@link #applicationProtocol()} ask the engine only
+ * after the handshake: no call of this stream's waits for the engine's lock while a batch runs.
  *
  * <p>The stream below is always polled with one of two contexts of this stream's own,
  * {@link #readableCx} and {@link #writableCx}, whose wakers wake the roles (reader, writer,
@@ -83,15 +103,20 @@ public final class TlsEngineIo implements TlsStream {
     private final SSLEngine engine;
     private final BufPool pool;                  // null: heap buffers
     private final String host;                   // the server's name, for messages (null on a server)
+    private final boolean client;                // the engine's mode, read once (see the notes on delegated tasks)
+    private final SSLSession placeholder;        // the engine's session before the handshake (SSL_NULL_WITH_NULL_NULL)
     private final AtomicInteger state = new AtomicInteger();
     private final AtomicReferenceArray<Waker> slots = new AtomicReferenceArray<>(3);
     private final Context readableCx = new Context(this::onReadable);
     private final Context writableCx = new Context(this::onWritable);
+    private final Context tasksCx = new Context(this::wakeAll);   // polls a batch: its end wakes every role
 
     private volatile boolean handshakeDone;
     private volatile boolean wrapWanted;
     private volatile IOException failure;
     private volatile boolean closed;
+    private volatile TlsTaskBatch batch;         // delegated tasks on the blocking pool; set and cleared holding IN and OUT
+    private boolean tasksInline;                 // (IN and OUT) a batch was cancelled before it ran: the runtime closes
 
     // Guarded by IN (and both tokens during the handshake).
     private IoBuf netIn;                         // read mode: position..limit are bytes not unwrapped yet
@@ -111,6 +136,8 @@ public final class TlsEngineIo implements TlsStream {
         this.engine = engine;
         this.pool = pool;
         this.host = host;
+        this.client = engine.getUseClientMode();
+        this.placeholder = engine.getSession();
         if (pool != null) {
             int need = engine.getSession().getPacketBufferSize();
             if (pool.bufferSize() < need) {
@@ -673,9 +700,12 @@ public final class TlsEngineIo implements TlsStream {
             engine.beginHandshake();
         }
         for (;;) {
+            if (batch != null && !batchEnded()) {
+                return false;                    // not a call on the engine meanwhile: the batch holds its lock
+            }
             HandshakeStatus hs = engine.getHandshakeStatus();
             switch (hs) {
-                case NEED_TASK -> runTasks();
+                case NEED_TASK -> startTasks();   // inline, or a batch on the pool that the loop's top waits for
                 case NEED_WRAP -> {
                     if (netOut().hasRemaining() && !pushOut()) {
                         return false;
@@ -735,7 +765,44 @@ public final class TlsEngineIo implements TlsStream {
         }
     }
 
-    /** The engine's delegated tasks (key exchange, certificate checks), run inline on this thread. */
+    /**
+     * The handshake's delegated tasks (holding both tokens): inside a runtime, a batch on its
+     * blocking pool, whose end wakes every role (the loop's top waits for it); else run here.
+     */
+    private void startTasks() {
+        AbstractRuntime rt = tasksInline ? null : ExecutionContext.currentRuntimeOrNull();
+        TlsTaskBatch b = rt == null ? null : TlsTaskBatch.start(rt, engine, () -> closed || failure != null, tasksCx);
+        if (b != null) {
+            batch = b;
+        } else {
+            runTasks();
+        }
+    }
+
+    /**
+     * Whether the batch in flight ended (holding both tokens): if so it is cleared, and what a task
+     * threw fails the handshake; if not, its end wakes every role. (A task that fails the handshake
+     * in the JDK's engine throws nothing here: the engine keeps the error for its next wrap or
+     * unwrap, which throws it as before, described by {@link #describe}.)
+     */
+    private boolean batchEnded() throws SSLHandshakeException {
+        TlsTaskBatch b = batch;
+        if (!b.isDone()) {
+            return false;
+        }
+        batch = null;
+        Throwable thrown = b.thrown();
+        if (thrown != null) {
+            throw new SSLHandshakeException("the TLS handshake with " + peer() + " failed: a delegated task of the "
+                    + "SSLEngine threw " + thrown, thrown);
+        }
+        if (!b.started()) {
+            tasksInline = true;                  // cancelled before a pool thread took it: the runtime is closing
+        }
+        return true;
+    }
+
+    /** The engine's delegated tasks, run inline on this thread. */
     private void runTasks() {
         Runnable task;
         while ((task = engine.getDelegatedTask()) != null) {
@@ -844,19 +911,19 @@ public final class TlsEngineIo implements TlsStream {
     }
 
     private String peer() {
-        return host != null ? host : engine.getUseClientMode() ? "the server" : "the client";
+        return host != null ? host : client ? "the server" : "the client";
     }
 
     // ================================================================ the rest
 
     @Override
     public SSLSession session() {
-        return engine.getSession();
+        return handshakeDone ? engine.getSession() : placeholder;   // no engine call mid-handshake: see the notes
     }
 
     @Override
     public String applicationProtocol() {
-        return engine.getApplicationProtocol();
+        return handshakeDone ? engine.getApplicationProtocol() : null;
     }
 
     /**
@@ -871,11 +938,15 @@ public final class TlsEngineIo implements TlsStream {
         }
         closed = true;
         markClosed();
+        TlsTaskBatch b = batch;
+        if (b != null) {
+            b.cancel();                          // skipped if no pool thread took it yet; never interrupted
+        }
         io.close();
     }
 
     @Override
     public String toString() {
-        return "tls(" + (engine.getUseClientMode() ? "client of " + peer() : "server") + ", " + io + ")";
+        return "tls(" + (client ? "client of " + peer() : "server") + ", " + io + ")";
     }
 }
