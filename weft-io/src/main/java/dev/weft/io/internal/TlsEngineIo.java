@@ -859,8 +859,9 @@ public final class TlsEngineIo implements TlsStream {
                     + host + " (it names other hosts). Connect with a name the certificate holds, or give the server "
                     + "a certificate for this name (" + m + ")";
         } else if (m.contains("certificate_unknown") || m.contains("bad_certificate") || m.contains("unknown_ca")) {
-            what = "the TLS handshake with " + peer() + " failed: the peer refused this side's certificate (its log "
-                    + "says why) (" + m + ")";
+            what = "the TLS handshake with " + peer() + " failed: " + (m.contains("Received fatal alert")
+                    ? "the peer refused this side's certificate (its log says why)"
+                    : "this side refused its certificate (a trust manager of this SSLContext did)") + " (" + m + ")";
         } else if (m.contains("protocol_version") || m.contains("No appropriate protocol")
                 || m.contains("no cipher suites in common")) {
             what = "the TLS handshake with " + peer() + " failed: the two sides share no protocol version or cipher "
