@@ -23,9 +23,13 @@ import javax.net.ssl.SSLParameters;
  * hold a whole record ({@link javax.net.ssl.SSLSession#getPacketBufferSize()}, 16,709 bytes with
  * the JDK's TLS), e.g. {@code BufPool.builder(17 * 1024, 3 * connections)}.
  *
- * <p><b>Threads.</b> The engine's delegated tasks (key exchange, certificate checks) run inline,
- * on the thread of the read, write or flush that drives the handshake. A trust manager that
- * blocks (a revocation check over the network) blocks that thread: check ahead of time, or cache.
+ * <p><b>Threads.</b> The engine's delegated tasks, the handshake's costly part (certificate
+ * checks, key exchange, signatures), run on the current runtime's blocking pool
+ * ({@link dev.weft.Runtime#spawnBlocking}), never on a worker: the read, write or flush that drives
+ * the handshake waits for them without holding its thread, and the worker runs other tasks
+ * meanwhile. So a trust or key manager may block (a revocation check over the network): it holds
+ * a pool thread for that time, and handshakes beyond the pool's cap wait in its queue. Polled by
+ * hand outside any runtime, the stream runs them inline, on the polling thread.
  *
  * <p>For settings these factories do not cover (ALPN, client certificates, protocol versions,
  * cipher suites), configure an engine and {@link #wrap(AsyncIo, SSLEngine)} it.

@@ -14,7 +14,9 @@ import javax.net.ssl.SSLSession;
  *
  * <ul>
  *   <li><b>Handshake.</b> Done by the first read, write or flush (or {@link #handshake()}), by
- *       whichever of them comes first; a failure is an {@link javax.net.ssl.SSLHandshakeException}
+ *       whichever of them comes first; its certificate checks and key exchange run on the
+ *       runtime's blocking pool, not on the caller's thread ({@link Tls}, "Threads"). A failure
+ *       is an {@link javax.net.ssl.SSLHandshakeException}
  *       saying why (an untrusted certificate, a host name the certificate does not hold, no
  *       common protocol) and fails the stream for good.</li>
  *   <li><b>Writes are buffered:</b> a write encrypts its bytes into records at once and hands
