@@ -110,4 +110,17 @@ public final class Failures {
             }
         }
     }
+
+    /**
+     * Drops {@code stream} on a path that is already signalling something else (an error, a
+     * terminal signal): a drop that throws is reported through {@link dev.weft.spi.Faults} as
+     * {@code where}, so it never hides the error being passed on.
+     */
+    public static void dropQuietly(dev.weft.Stream<?> stream, String where) {
+        try {
+            stream.drop();
+        } catch (Throwable t) {
+            dev.weft.spi.Faults.report(where, stream, t);
+        }
+    }
 }

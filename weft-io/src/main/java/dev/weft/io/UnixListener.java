@@ -32,6 +32,7 @@ import java.util.Objects;
 public final class UnixListener implements AutoCloseable {
     private final ListenSocket socket;
     private final Path path;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private UnixListener(ListenSocket socket, Path path) {
         this.socket = socket;
@@ -91,12 +92,14 @@ public final class UnixListener implements AutoCloseable {
         return this::pollAccept;
     }
 
-    /** Stops listening and deletes the socket file. Idempotent; never throws. */
+    /**
+     * Stops listening and deletes the socket file, also when the runtime closed first (which
+     * closed the socket). Idempotent; never throws.
+     */
     @Override
     public void close() {
-        boolean wasOpen = socket.isOpen();
         socket.close();
-        if (wasOpen) {
+        if (closed.compareAndSet(false, true)) {
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {

@@ -231,6 +231,53 @@ class FlowInteropTest {
         assertThat(dropped).isTrue();
     }
 
+    /** A stream that never has an item, and says when it is dropped. */
+    static final class Idle implements Stream<Integer> {
+        final CompletableFuture<Void> dropped = new CompletableFuture<>();
+
+        @Override
+        public dev.weft.Poll<Integer> pollNext(dev.weft.Context cx) {
+            return dev.weft.Poll.pending();
+        }
+
+        @Override
+        public void drop() {
+            dropped.complete(null);
+        }
+    }
+
+    /** Review finding: demand ahead of an idle stream; the subscriber's cancel must still reach the task. */
+    @Test
+    void cancelWhileTheStreamWaitsForItsNextItemDropsItAtOnce() throws Exception {
+        try (Runtime rt = Runtimes.multiThreadBuilder().name("flow").workers(1).build()) {
+            Idle idle = new Idle();
+            Recorder<Integer> subscriber = new Recorder<>();
+            idle.toPublisher(rt).subscribe(subscriber);
+            Flow.Subscription s = subscriber.subscription.get(5, TimeUnit.SECONDS);
+            s.request(Long.MAX_VALUE);
+            Thread.sleep(50);                                          // the task waits in the stream's poll
+            s.cancel();
+            idle.dropped.get(5, TimeUnit.SECONDS);
+            assertThat(subscriber.error).isNotDone();                  // cancelled: no terminal signal
+        }
+    }
+
+    @Test
+    void requestOfZeroWhileTheStreamWaitsIsAnErrorNamingRule39() throws Exception {
+        try (Runtime rt = Runtimes.multiThreadBuilder().name("flow").workers(1).build()) {
+            Idle idle = new Idle();
+            Recorder<Integer> subscriber = new Recorder<>();
+            idle.toPublisher(rt).subscribe(subscriber);
+            Flow.Subscription s = subscriber.subscription.get(5, TimeUnit.SECONDS);
+            s.request(1);
+            Thread.sleep(50);
+            s.request(0);
+            assertThat(subscriber.error.get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rule 3.9");
+            idle.dropped.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aNullItemIsAnErrorNamingTheRuleNotASilentEnd() throws Exception {
         try (Runtime rt = Runtimes.multiThreadBuilder().name("flow").workers(1).build()) {

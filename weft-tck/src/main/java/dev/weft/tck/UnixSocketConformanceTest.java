@@ -134,6 +134,18 @@ public abstract class UnixSocketConformanceTest {
         }
     }
 
+    /** A listener closed after its runtime (which closed the socket) still deletes its file. */
+    @Test
+    void aListenerClosedAfterItsRuntimeStillDeletesItsFile() {
+        Path sock = dir.resolve("late.sock");
+        UnixListener listener;
+        try (Runtime rt = newRuntime()) {
+            listener = rt.run(() -> UnixListener.bind(sock));
+        }
+        listener.close();
+        assertThat(Files.exists(sock)).as("the socket file after close").isFalse();
+    }
+
     /** Barbara's hang: a read that nothing will ever satisfy is visible in the dump, with the socket's path. */
     @Test
     void aTaskStuckReadingASocketFileShowsThePathInTheTaskDump() {

@@ -40,8 +40,8 @@ public final class ForwardFuture<T> implements Future<Void> {
             if (!ended) {
                 ended = true;                   // the stream failed, or the sink did: then the stream
                 if (!streamFailed) {            // will not be read on, and is dropped (a publisher
-                    stream.drop();              // behind it hears cancel)
-                }
+                    dev.weft.internal.Failures.dropQuietly(stream, "dropping a stream after its sink failed");
+                }                               // behind it hears cancel); the sink's error goes on
             }
             throw e;
         }

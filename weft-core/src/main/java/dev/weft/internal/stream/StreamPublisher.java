@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * are serial (rule 1.3); {@code onSubscribe} returns before the task is spawned. The subscriber's
  * {@code request} and {@code cancel} (any thread, even inside {@code onNext}) only add to
  * {@code demand} or set a flag, then wake the task: no signal is sent from inside them (rule
- * 3.3), and a task that found no demand wrote its waker before it looked again, so a request is
- * never missed. The task gives up its thread after {@link Coop}'s budget of items. At the end,
+ * 3.3). The task writes its waker at the start of every poll, before it reads a flag or the
+ * demand, so a request, a cancel or a bad request is never missed, whether the task waits for
+ * demand or for the stream's next item. A stream whose {@code drop} throws is reported, after
+ * the subscriber's terminal signal. The task gives up its thread after {@link Coop}'s budget of items. At the end,
  * and when cancelled, it forgets the subscriber (rule 3.13).
  */
 public final class StreamPublisher<T> implements Flow.Publisher<T> {
@@ -54,7 +56,7 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
             subscriber.onSubscribe(delivery);
         } catch (Throwable t) {
             Faults.report("a Flow subscriber's onSubscribe", subscriber, t);
-            stream.drop();
+            dev.weft.internal.Failures.dropQuietly(stream, "dropping a stream published with toPublisher");
             return;
         }
         try {
@@ -124,6 +126,7 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
 
         @Override
         public Poll<Void> poll(Context cx) {
+            waker.set(cx.waker());          // first: a cancel or request(0) while the stream is pending must wake us
             while (!finished) {
                 if (cancelled) {
                     finish(true);
@@ -134,11 +137,7 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
                     break;
                 }
                 if (demand.get() == 0) {
-                    waker.set(cx.waker());
-                    if (demand.get() == 0 && !cancelled && !badRequestSeen) {
-                        return Poll.pending();
-                    }
-                    continue;
+                    return Poll.pending();      // the waker was written first: a request after this read wakes us
                 }
                 if (!Coop.proceed(cx)) {
                     return Poll.pending();
@@ -184,11 +183,15 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
 
         private void signalError(Throwable e, boolean dropStream) {
             Flow.Subscriber<? super T> s = subscriber;
-            finish(dropStream);
+            finished = true;
+            subscriber = null;              // rule 3.13: no reference kept once done
             try {
                 s.onError(e);
             } catch (Throwable t) {
                 Faults.report("a Flow subscriber's onError", s, t);
+            }
+            if (dropStream) {
+                dev.weft.internal.Failures.dropQuietly(stream, "dropping a stream published with toPublisher");
             }
         }
 
@@ -196,7 +199,7 @@ public final class StreamPublisher<T> implements Flow.Publisher<T> {
             finished = true;
             subscriber = null;              // rule 3.13: no reference kept once done
             if (dropStream) {
-                stream.drop();
+                dev.weft.internal.Failures.dropQuietly(stream, "dropping a stream published with toPublisher");
             }
         }
 

@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * and {@link #drop()}), never from a signal, so they are serial (rule 2.7) without a lock, and a
  * publisher that delivers synchronously inside {@code request} only adds to the queue. A terminal
  * signal is read before the queue's last look: rule 1.3 orders it after every {@code onNext}.
+ * The subscription is set once by compare-and-set (a second {@code onSubscribe}, even a concurrent
+ * one, is cancelled: rule 2.5), and taken out once by {@code drop()}'s {@code getAndSet(DONE)},
+ * so only one thread ever cancels it.
  */
 public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> {
     private final Flow.Publisher<? extends T> publisher;     // null: subscribed from outside
@@ -33,7 +36,12 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     private final int refill;
     private final ConcurrentLinkedQueue<T> queue = new ConcurrentLinkedQueue<>();
     private final AtomicReference<Waker> waker = new AtomicReference<>();
-    private volatile Flow.Subscription subscription;
+    /** The subscription: null before it comes, {@link #DONE} once dropped or ended (then nothing more is taken). */
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private static final Flow.Subscription DONE = new Flow.Subscription() {
+        @Override public void request(long n) { }
+        @Override public void cancel() { }
+    };
     private volatile boolean completed;
     private volatile Throwable error;
     private volatile boolean dropped;
@@ -64,7 +72,10 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
             subscribeCalled = true;
             publisher.subscribe(this);
         }
-        Flow.Subscription s = subscription;
+        Flow.Subscription s = subscription.get();
+        if (s == DONE) {
+            s = null;
+        }
         if (s != null && !firstRequestMade) {
             firstRequestMade = true;
             s.request(batch);
@@ -85,7 +96,7 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
                 return Poll.ready(item);
             }
             ended = true;
-            subscription = null;
+            subscription.set(DONE);
             if (e != null) {
                 throw rethrowable(e);
             }
@@ -108,12 +119,11 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     @Override
     public void drop() {
         dropped = true;
-        Flow.Subscription s = subscription;
-        if (s != null && !ended) {
+        Flow.Subscription s = subscription.getAndSet(DONE);   // only the one who takes it out cancels it
+        if (s != null && s != DONE) {
             s.cancel();
         }
         ended = true;
-        subscription = null;
         queue.clear();
     }
 
@@ -122,14 +132,8 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     @Override
     public void onSubscribe(Flow.Subscription s) {
         Objects.requireNonNull(s, "onSubscribe(null): rule 2.13");
-        if (subscription != null || completed || error != null || dropped) {
-            s.cancel();                          // rule 2.5: one subscription at a time
-            return;
-        }
-        subscription = s;
-        if (dropped) {                           // dropped meanwhile: drop() may have missed it
-            subscription = null;
-            s.cancel();
+        if (completed || error != null || !subscription.compareAndSet(null, s)) {
+            s.cancel();                          // rule 2.5: one subscription at a time (or dropped, or ended)
             return;
         }
         wake();
@@ -164,7 +168,7 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     @Override
     public String toString() {
         String state = ended ? "ended" : error != null ? "failed" : completed ? "completing"
-                : subscription == null ? (publisher == null || !subscribeCalled ? "not subscribed" : "subscribing")
+                : subscription.get() == null ? (publisher == null || !subscribeCalled ? "not subscribed" : "subscribing")
                 : queue.size() + " items waiting";
         return "fromPublisher(" + state + ", batch " + batch + (publisher == null ? "" : ", " + publisher) + ")";
     }

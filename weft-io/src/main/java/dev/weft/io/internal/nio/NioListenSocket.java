@@ -36,11 +36,20 @@ public final class NioListenSocket implements ListenSocket {
     /** A listening Unix domain socket at {@code address} (the file must not exist). */
     static NioListenSocket bindUnix(NioDriver driver, java.net.UnixDomainSocketAddress address, int backlog) throws IOException {
         ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+        boolean bound = false;
         try {
             ch.bind(address, backlog);
+            bound = true;
             return new NioListenSocket(ch, driver.register(ch));
         } catch (IOException | RuntimeException e) {
             ch.close();
+            if (bound) {
+                try {
+                    java.nio.file.Files.deleteIfExists(address.getPath());   // the file this bind made: nobody listens
+                } catch (IOException left) {
+                    // the next bind reports the file left behind
+                }
+            }
             throw e;
         }
     }
