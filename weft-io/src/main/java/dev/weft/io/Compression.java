@@ -26,7 +26,10 @@ import java.util.zip.Deflater;
  *
  * <p><b>Formats and errors.</b> {@link #deflate} is the zlib format of {@code java.util.zip}'s
  * {@code DeflaterOutputStream} and {@code InflaterInputStream}; {@link #gzip} is
- * {@code GZIPOutputStream}'s and {@code GZIPInputStream}'s (members read one after another).
+ * {@code GZIPOutputStream}'s and {@code GZIPInputStream}'s (members read one after another; zero
+ * padding after the last member is the end, as there). The end of the compressed data is the end
+ * of what a read returns only once the stream below ends too: bytes after a zlib stream's end, or
+ * anything but a gzip member or padding after a gzip member, are an error, not silently dropped.
  * Compressed input that is corrupt (a bad block, a gzip CRC or length that does not match, a
  * wrong magic number) fails the read with a {@link java.util.zip.ZipException}; input that ends
  * in the middle fails it with an {@link java.io.EOFException}; neither looks like a clean end of

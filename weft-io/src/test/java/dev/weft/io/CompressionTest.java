@@ -282,6 +282,36 @@ class CompressionTest {
                 .hasMessageContaining(format == Format.GZIP ? "not gzip data" : "corrupt compressed data");
     }
 
+    /** Bytes after a zlib stream's end are an error however the stream is cut (review finding: it depended on the cut). */
+    @org.junit.jupiter.api.Test
+    void bytesAfterTheEndOfAZlibStreamAreAnErrorWhereverTheCutFalls() throws IOException {
+        byte[] compressed = Format.DEFLATE.jdkCompress("hello".getBytes(US_ASCII), 1);
+        byte[] withTail = Arrays.copyOf(compressed, compressed.length + 3);
+        System.arraycopy("XYZ".getBytes(US_ASCII), 0, withTail, compressed.length, 3);
+        for (int at = 0; at <= withTail.length; at++) {
+            AsyncIo io = Format.DEFLATE.wrap(new ScriptedIo(cut(withTail, at), 1));
+            int cutAt = at;
+            assertThatThrownBy(() -> readAll(io, new SplittableRandom(cutAt), 1_000))
+                    .as("cut at %d", cutAt).isInstanceOf(UncheckedIOException.class)
+                    .cause().isInstanceOf(ZipException.class).hasMessageContaining("after the end of the compressed stream");
+        }
+    }
+
+    /** Zero padding after the last gzip member reads as the end, as GZIPInputStream reads it; other bytes are an error. */
+    @org.junit.jupiter.api.Test
+    void zeroPaddingAfterAGzipMemberIsTheEndButGarbageIsNot() throws IOException {
+        byte[] data = "weft".getBytes(US_ASCII);
+        byte[] member = Format.GZIP.jdkCompress(data, 1);
+        byte[] padded = Arrays.copyOf(member, member.length + 512);
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(padded)).readAllBytes()).isEqualTo(data);
+        assertThat(readAll(Format.GZIP.wrap(new ScriptedIo(cut(padded, member.length + 7), 1)), new SplittableRandom(3), 1_000))
+                .isEqualTo(data);
+        byte[] garbage = Arrays.copyOf(member, member.length + 4);
+        garbage[member.length + 2] = 42;
+        assertThatThrownBy(() -> readAll(Format.GZIP.wrap(new ScriptedIo(List.of(garbage), 1)), new SplittableRandom(3), 1_000))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not gzip data");
+    }
+
     /** A request/response protocol over a compressed pipe on a runtime: each flush lets the other side answer. */
     @ParameterizedTest
     @EnumSource(Format.class)

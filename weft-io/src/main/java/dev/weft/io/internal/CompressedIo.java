@@ -56,7 +56,7 @@ public final class CompressedIo implements AsyncIo {
     private long writtenTotal;
 
     // ---- the read half
-    private enum ReadState { HEADER, BODY, TRAILER, DONE }
+    private enum ReadState { HEADER, BODY, TRAILER, END_CHECK, DONE }
 
     private final Inflater inflater;
     private final CRC32 readCrc;
@@ -67,6 +67,7 @@ public final class CompressedIo implements AsyncIo {
     private ReadState state;
     private long readTotal;                  // of this member
     private boolean anyInput;
+    private boolean memberDone;              // a gzip member was read to its trailer
 
     public CompressedIo(AsyncIo io, boolean gzip, int level) {
         this.io = io;
@@ -149,7 +150,12 @@ public final class CompressedIo implements AsyncIo {
     /** Deflates into {@code out}, growing it when full; returns the bytes produced. */
     private int deflateInto(int flush) {
         ensureRoom(64);
-        int n = deflater.deflate(out, outEnd, out.length - outEnd, flush);
+        int n;
+        try {
+            n = deflater.deflate(out, outEnd, out.length - outEnd, flush);
+        } catch (IllegalStateException | NullPointerException e) {
+            throw closedOr(e);                       // the deflater ended by a close on another thread
+        }
         outEnd += n;
         return n;
     }
@@ -198,7 +204,23 @@ public final class CompressedIo implements AsyncIo {
                     case DONE -> {
                         return EOF;
                     }
+                    case END_CHECK -> {                      // zlib's end: only the end of the stream may follow
+                        if (inEnd > inStart) {
+                            throw new ZipException((inEnd - inStart) + "+ bytes after the end of the compressed stream");
+                        }
+                        int r = fill(cx);
+                        if (r == PENDING) {
+                            return PENDING;
+                        }
+                        if (r == EOF) {
+                            state = ReadState.DONE;
+                            return EOF;
+                        }
+                    }
                     case HEADER -> {
+                        while (memberDone && inStart < inEnd && in[inStart] == 0) {
+                            inStart++;                       // zero padding after a member, as GZIPInputStream allows
+                        }
                         int length = headerLength();
                         if (length > 0) {
                             inStart += length;
@@ -223,10 +245,7 @@ public final class CompressedIo implements AsyncIo {
                             return n;
                         }
                         if (inflater.finished()) {
-                            state = gzip ? ReadState.TRAILER : ReadState.DONE;
-                            if (!gzip && inEnd > inStart) {
-                                throw new ZipException((inEnd - inStart) + " bytes after the end of the compressed stream");
-                            }
+                            state = gzip ? ReadState.TRAILER : ReadState.END_CHECK;
                             continue;
                         }
                         if (inflater.needsDictionary()) {
@@ -266,6 +285,7 @@ public final class CompressedIo implements AsyncIo {
                             throw new ZipException("gzip trailer: " + size + " bytes announced, " + readTotal + " read (corrupt data)");
                         }
                         readTotal = 0;
+                        memberDone = true;
                         readCrc.reset();
                         inflater.reset();
                         state = ReadState.HEADER;
@@ -275,6 +295,8 @@ public final class CompressedIo implements AsyncIo {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage() + " (reading " + (gzip ? "gzip" : "deflate") + " from " + io + ")", e);
+        } catch (IllegalStateException | NullPointerException e) {
+            throw closedOr(e);                       // the inflater ended by a close on another thread
         }
     }
 
@@ -372,6 +394,15 @@ public final class CompressedIo implements AsyncIo {
     }
 
     // ---------------------------------------------------------------- the rest
+
+    /** {@code e} from an ended deflater or inflater, said as the closed stream it is; else {@code e}. */
+    private RuntimeException closedOr(RuntimeException e) {
+        if (closed) {
+            return new UncheckedIOException(new IOException("this " + (gzip ? "gzip" : "deflate") + " stream was closed"
+                    + " while in use", e));
+        }
+        return e;
+    }
 
     private void checkOpen() {
         if (closed) {
