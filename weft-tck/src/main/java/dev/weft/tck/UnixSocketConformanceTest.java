@@ -134,6 +134,48 @@ public abstract class UnixSocketConformanceTest {
         }
     }
 
+    /** More connects than the backlog holds, while the server is slow to accept: each waits its turn, as on TCP. */
+    @Test
+    void connectsBeyondAFullBacklogWaitForTheServerToAccept() {
+        Path sock = dir.resolve("busy.sock");
+        try (Runtime rt = newRuntime()) {
+            int served = rt.run(() -> {
+                try (UnixListener server = UnixListener.bind(UnixDomainSocketAddress.of(sock), 1)) {
+                    List<Task<String>> clients = new ArrayList<>();
+                    for (int i = 0; i < 6; i++) {
+                        int id = i;
+                        clients.add(Weft.spawn(() -> {
+                            try (UnixStream c = UnixStream.connect(sock)) {
+                                Framed<String> lines = Codecs.lines(c, 64);
+                                lines.send("client " + id);
+                                return lines.next();
+                            }
+                        }));
+                    }
+                    Weft.sleep(Duration.ofMillis(100));           // the backlog is full; the others retry or wait
+                    for (Task<String> c : clients) {
+                        if (c.isDone()) {
+                            c.join();                              // a connect that gave up: its error, now
+                        }
+                    }
+                    int n = 0;
+                    for (int i = 0; i < 6; i++) {
+                        try (UnixStream peer = server.accept()) {
+                            Framed<String> lines = Codecs.lines(peer, 64);
+                            lines.send("hello " + lines.next());
+                            n++;
+                        }
+                    }
+                    for (Task<String> c : clients) {
+                        assertThat(c.join()).startsWith("hello client ");
+                    }
+                    return n;
+                }
+            });
+            assertThat(served).isEqualTo(6);
+        }
+    }
+
     /** A listener closed after its runtime (which closed the socket) still deletes its file. */
     @Test
     void aListenerClosedAfterItsRuntimeStillDeletesItsFile() {

@@ -81,10 +81,18 @@ public final class NioIoDriver implements IoDriver {
         return new Future<>() {
             private SocketChannel ch;
             private Registration reg;
+            private Future<Void> backoff;          // a Unix connect that found the backlog full waits, then tries again
+            private long backoffMillis;
 
             @Override
             public Poll<StreamSocket> poll(Context cx) {
                 try {
+                    if (backoff != null) {
+                        if (!backoff.poll(cx).isReady()) {
+                            return Poll.pending();
+                        }
+                        backoff = null;
+                    }
                     if (ch == null) {
                         NioDriver driver = selector();
                         ch = unix ? SocketChannel.open(java.net.StandardProtocolFamily.UNIX) : SocketChannel.open();
@@ -92,8 +100,11 @@ public final class NioIoDriver implements IoDriver {
                             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                         }
                         reg = driver.register(ch);
-                        if (ch.connect(address)) {
+                        if (connectOrBackOff()) {
                             return done();
+                        }
+                        if (backoff != null) {
+                            return poll(cx);                // polls the new timer, so it wakes us
                         }
                     }
                     return NioChannels.finishConnect(cx, ch, reg) ? done() : Poll.pending();
@@ -106,6 +117,26 @@ public final class NioIoDriver implements IoDriver {
                 }
             }
 
+            /**
+             * A non-blocking {@code AF_UNIX} connect whose server's backlog is full fails at once
+             * with EAGAIN (a blocking one would wait, as TCP's does): then the half-made socket is
+             * closed and the connect tried again after a pause (1 ms, doubling to 50 ms), until the
+             * server accepts or the future is dropped.
+             */
+            private boolean connectOrBackOff() throws IOException {
+                try {
+                    return ch.connect(address);
+                } catch (java.net.SocketException e) {
+                    if (!unix || !String.valueOf(e.getMessage()).contains("Resource temporarily unavailable")) {
+                        throw e;
+                    }
+                    drop();
+                    backoffMillis = Math.min(50, Math.max(1, backoffMillis * 2));
+                    backoff = Future.sleep(java.time.Duration.ofMillis(backoffMillis));
+                    return false;
+                }
+            }
+
             private Poll<StreamSocket> done() {
                 StreamSocket s = new NioStreamSocket(ch, reg);
                 ch = null;
@@ -114,6 +145,10 @@ public final class NioIoDriver implements IoDriver {
 
             @Override
             public void drop() {
+                if (backoff != null) {
+                    backoff.drop();
+                    backoff = null;
+                }
                 if (ch != null) {
                     if (reg != null) {
                         reg.close();
