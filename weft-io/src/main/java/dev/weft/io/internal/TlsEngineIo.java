@@ -324,9 +324,17 @@ public final class TlsEngineIo implements TlsStream {
 
     @Override
     public int pollRead(Context cx, IoBuf dst) {
-        slots.set(READ, cx.waker());
+        return pollData(cx, dst, true);
+    }
+
+    /**
+     * A read ({@code reading}) or a write: the role's waker written first, the handshake driven
+     * if it is not done, then the role's token held for the one call that moves the bytes.
+     */
+    private int pollData(Context cx, IoBuf buf, boolean reading) {
+        slots.set(reading ? READ : WRITE, cx.waker());
         checkUsable();
-        if (!dst.hasRemaining()) {
+        if (!buf.hasRemaining()) {
             return 0;
         }
         if (!Coop.proceed(cx)) {
@@ -335,15 +343,16 @@ public final class TlsEngineIo implements TlsStream {
         if (!handshakeDone && !driveHandshake()) {
             return PENDING;
         }
-        if (!acquire(IN)) {
+        int token = reading ? IN : OUT;
+        if (!acquire(token)) {
             return PENDING;
         }
         try {
-            return readLocked(dst);
+            return reading ? readLocked(buf) : writeLocked(buf);
         } catch (IOException e) {
             throw failWith(e);
         } finally {
-            releaseWithWrap(IN);
+            releaseWithWrap(token);
         }
     }
 
@@ -483,27 +492,7 @@ public final class TlsEngineIo implements TlsStream {
 
     @Override
     public int pollWrite(Context cx, IoBuf src) {
-        slots.set(WRITE, cx.waker());
-        checkUsable();
-        if (!src.hasRemaining()) {
-            return 0;
-        }
-        if (!Coop.proceed(cx)) {
-            return PENDING;
-        }
-        if (!handshakeDone && !driveHandshake()) {
-            return PENDING;
-        }
-        if (!acquire(OUT)) {
-            return PENDING;
-        }
-        try {
-            return writeLocked(src);
-        } catch (IOException e) {
-            throw failWith(e);
-        } finally {
-            releaseWithWrap(OUT);
-        }
+        return pollData(cx, src, false);
     }
 
     private int writeLocked(IoBuf src) throws IOException {
