@@ -15,10 +15,12 @@ import java.nio.channels.SocketChannel;
 public final class NioListenSocket implements ListenSocket {
     private final ServerSocketChannel channel;
     private final Registration reg;
+    private final boolean unix;
 
-    private NioListenSocket(ServerSocketChannel channel, Registration reg) {
+    private NioListenSocket(ServerSocketChannel channel, Registration reg, boolean unix) {
         this.channel = channel;
         this.reg = reg;
+        this.unix = unix;
     }
 
     static NioListenSocket bind(NioDriver driver, InetSocketAddress address, int backlog) throws IOException {
@@ -26,7 +28,7 @@ public final class NioListenSocket implements ListenSocket {
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(address, backlog);
-            return new NioListenSocket(ch, driver.register(ch));
+            return new NioListenSocket(ch, driver.register(ch), false);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -40,7 +42,7 @@ public final class NioListenSocket implements ListenSocket {
         try {
             ch.bind(address, backlog);
             bound = true;
-            return new NioListenSocket(ch, driver.register(ch));
+            return new NioListenSocket(ch, driver.register(ch), true);
         } catch (IOException | RuntimeException e) {
             ch.close();
             if (bound) {
@@ -70,7 +72,7 @@ public final class NioListenSocket implements ListenSocket {
             return Poll.pending();
         }
         try {
-            return Poll.ready(NioStreamSocket.accepted(c, reg.driver()));
+            return Poll.ready(NioStreamSocket.accepted(c, reg.driver(), unix));
         } catch (IOException e) {
             try {
                 c.close();

@@ -24,9 +24,9 @@ public final class NioStreamSocket implements StreamSocket {
         this.reg = reg;
     }
 
-    /** An accepted channel, registered with {@code driver}; no-delay on (for TCP). */
-    public static NioStreamSocket accepted(SocketChannel channel, NioDriver driver) throws IOException {
-        if (!(channel.getLocalAddress() instanceof java.net.UnixDomainSocketAddress)) {
+    /** An accepted channel, registered with {@code driver}; no-delay on for TCP ({@code unix} false). */
+    public static NioStreamSocket accepted(SocketChannel channel, NioDriver driver, boolean unix) throws IOException {
+        if (!unix) {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
         return new NioStreamSocket(channel, driver.register(channel));
