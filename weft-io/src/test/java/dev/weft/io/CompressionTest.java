@@ -312,6 +312,34 @@ class CompressionTest {
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not gzip data");
     }
 
+    /** Headers with every optional field (a 20,000-byte extra field, a name, a comment, a header CRC) read as GZIPInputStream reads them. */
+    @org.junit.jupiter.api.Test
+    void gzipHeadersWithEveryOptionalFieldReadAndACorruptHeaderCrcIsCaught() throws IOException {
+        byte[] data = "loom".getBytes(US_ASCII);
+        byte[] plain = Format.GZIP.jdkCompress(data, 1);              // 10-byte header, no flags
+        ByteArrayOutputStream h = new ByteArrayOutputStream();
+        h.write(plain, 0, 3);
+        h.write(4 | 8 | 16 | 2);                                      // FEXTRA, FNAME, FCOMMENT, FHCRC
+        h.write(plain, 4, 6);
+        h.write(20_000 & 0xff);
+        h.write(20_000 >> 8);
+        h.write(new byte[20_000]);
+        h.writeBytes("name.txt\0a comment\0".getBytes(US_ASCII));
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(h.toByteArray());
+        h.write((int) crc.getValue() & 0xff);
+        h.write(((int) crc.getValue() >> 8) & 0xff);
+        h.write(plain, 10, plain.length - 10);
+        byte[] rich = h.toByteArray();
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(rich)).readAllBytes()).isEqualTo(data);
+        assertThat(readAll(Format.GZIP.wrap(new ScriptedIo(cut(rich, 5_000, 12_000), 1)), new SplittableRandom(5), 10_000))
+                .isEqualTo(data);
+        int crcAt = rich.length - (plain.length - 10) - 2;
+        rich[crcAt] ^= 1;
+        assertThatThrownBy(() -> readAll(Format.GZIP.wrap(new ScriptedIo(List.of(rich), 1)), new SplittableRandom(5), 10_000))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("CRC16");
+    }
+
     /** A request/response protocol over a compressed pipe on a runtime: each flush lets the other side answer. */
     @ParameterizedTest
     @EnumSource(Format.class)

@@ -38,6 +38,8 @@ import java.util.zip.ZipException;
 public final class CompressedIo implements AsyncIo {
     private static final int CHUNK = 8192;
     private static final int GZIP_MAGIC = 0x8b1f;
+    /** The longest gzip header read (an extra field, a file name, a comment): GZIPInputStream has no limit. */
+    private static final int MAX_HEADER = 1 << 20;
 
     private final AsyncIo io;
     private final boolean gzip;
@@ -60,10 +62,10 @@ public final class CompressedIo implements AsyncIo {
 
     private final Inflater inflater;
     private final CRC32 readCrc;
-    private final byte[] in = new byte[2 * CHUNK];
+    private byte[] in = new byte[2 * CHUNK];
     private int inStart;
     private int inEnd;
-    private final IoBuf inView;
+    private IoBuf inView;
     private ReadState state;
     private long readTotal;                  // of this member
     private boolean anyInput;
@@ -363,7 +365,15 @@ public final class CompressedIo implements AsyncIo {
                 p++;
             }
         }
-        if ((flags & 2) != 0) {                              // FHCRC
+        if ((flags & 2) != 0) {                              // FHCRC: the low 16 bits of the header's CRC32
+            if (p + 2 > inEnd) {
+                return -1;
+            }
+            CRC32 crc = new CRC32();
+            crc.update(in, inStart, p - inStart);
+            if (getShortLE(in, p) != ((int) crc.getValue() & 0xffff)) {
+                throw new ZipException("gzip header: its CRC16 does not match (corrupt header)");
+            }
             p += 2;
         }
         return p <= inEnd ? p - inStart : -1;
@@ -376,8 +386,12 @@ public final class CompressedIo implements AsyncIo {
             inEnd -= inStart;
             inStart = 0;
         }
-        if (inEnd == in.length) {
-            throw new ZipException("a gzip header longer than " + in.length + " bytes");
+        if (inEnd == in.length) {                  // only a header can fill it: its extra field, name or comment
+            if (in.length >= MAX_HEADER) {
+                throw new ZipException("a gzip header longer than " + MAX_HEADER + " bytes");
+            }
+            in = Arrays.copyOf(in, in.length * 2);
+            inView = IoBuf.wrap(in);
         }
         inView.limit(in.length).position(inEnd);
         int n = io.pollRead(cx, inView);
