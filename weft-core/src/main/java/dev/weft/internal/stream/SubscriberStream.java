@@ -44,7 +44,6 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     };
     private volatile boolean completed;
     private volatile Throwable error;
-    private volatile boolean dropped;
     // the consumer's own state
     private boolean subscribeCalled;
     private boolean firstRequestMade;
@@ -118,7 +117,6 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     /** The stream will not be read to its end: the subscription is cancelled, waiting items let go. */
     @Override
     public void drop() {
-        dropped = true;
         Flow.Subscription s = subscription.getAndSet(DONE);   // only the one who takes it out cancels it
         if (s != null && s != DONE) {
             s.cancel();
@@ -142,7 +140,7 @@ public final class SubscriberStream<T> implements Stream<T>, Flow.Subscriber<T> 
     @Override
     public void onNext(T item) {
         Objects.requireNonNull(item, "onNext(null): rule 2.13");
-        if (!dropped) {
+        if (subscription.get() != DONE) {        // not dropped (nor ended: no onNext comes after the end)
             queue.add(item);
             wake();
         }

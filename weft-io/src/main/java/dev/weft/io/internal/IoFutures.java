@@ -33,39 +33,55 @@ public final class IoFutures {
             throw new IllegalArgumentException("cannot read " + n + " bytes into " + dst + ": it has room for " + dst.remaining());
         }
         int target = dst.position() + n;
-        return new dev.weft.internal.future.NamedFuture<>("readExact " + n + " bytes", in, cx -> {
-            while (dst.position() < target) {
-                int oldLimit = dst.limit();
-                dst.limit(target);
-                int r;
-                try {
-                    r = in.pollRead(cx, dst);
-                } finally {
-                    dst.limit(oldLimit);
+        return new Future<>() {                 // a class, not a NamedFuture: no name is built per call
+            @Override
+            public Poll<Void> poll(Context cx) {
+                while (dst.position() < target) {
+                    int oldLimit = dst.limit();
+                    dst.limit(target);
+                    int r;
+                    try {
+                        r = in.pollRead(cx, dst);
+                    } finally {
+                        dst.limit(oldLimit);
+                    }
+                    if (r == AsyncRead.PENDING) {
+                        return Poll.pending();
+                    }
+                    if (r == AsyncRead.EOF) {
+                        int got = n - (target - dst.position());
+                        throw unchecked(new EOFException("the stream ended after " + got + " of the " + n + " bytes expected"));
+                    }
                 }
-                if (r == AsyncRead.PENDING) {
-                    return Poll.pending();
-                }
-                if (r == AsyncRead.EOF) {
-                    int got = n - (target - dst.position());
-                    throw unchecked(new EOFException("the stream ended after " + got + " of the " + n + " bytes expected"));
-                }
+                return Poll.ready(null);
             }
-            return Poll.ready(null);
-        });
+
+            @Override
+            public String toString() {
+                return "readExact " + n + " bytes(" + dev.weft.internal.TaskDump.describe(in) + ")";
+            }
+        };
     }
 
     /** Writes all of {@code src}; its position shows the progress if cancelled. Ready with the count. */
     public static Future<Integer> writeAll(AsyncWrite out, IoBuf src) {
         int total = src.remaining();
-        return new dev.weft.internal.future.NamedFuture<>("writeAll " + total + " bytes", out, cx -> {
-            while (src.hasRemaining()) {
-                if (out.pollWrite(cx, src) == AsyncRead.PENDING) {
-                    return Poll.pending();
+        return new Future<>() {
+            @Override
+            public Poll<Integer> poll(Context cx) {
+                while (src.hasRemaining()) {
+                    if (out.pollWrite(cx, src) == AsyncRead.PENDING) {
+                        return Poll.pending();
+                    }
                 }
+                return Poll.ready(total);
             }
-            return Poll.ready(total);
-        });
+
+            @Override
+            public String toString() {
+                return "writeAll " + total + " bytes(" + dev.weft.internal.TaskDump.describe(out) + ")";
+            }
+        };
     }
 
     /** Reads until the end of stream into a growing heap buffer (flipped when done). */

@@ -322,6 +322,11 @@ public final class TlsEngineIo implements TlsStream {
 
     // ================================================================ reading
 
+    /** True once the handshake is done and this poll holds {@code token}; false: pending (wakers written). */
+    private boolean handshakenAndHeld(int token) {
+        return (handshakeDone || driveHandshake()) && acquire(token);
+    }
+
     @Override
     public int pollRead(Context cx, IoBuf dst) {
         return pollData(cx, dst, true);
@@ -340,11 +345,8 @@ public final class TlsEngineIo implements TlsStream {
         if (!Coop.proceed(cx)) {
             return PENDING;
         }
-        if (!handshakeDone && !driveHandshake()) {
-            return PENDING;
-        }
         int token = reading ? IN : OUT;
-        if (!acquire(token)) {
+        if (!handshakenAndHeld(token)) {
             return PENDING;
         }
         try {
@@ -528,10 +530,7 @@ public final class TlsEngineIo implements TlsStream {
     public boolean pollFlush(Context cx) {
         slots.set(WRITE, cx.waker());
         checkUsable();
-        if (!handshakeDone && !driveHandshake()) {
-            return false;
-        }
-        if (!acquire(OUT)) {
+        if (!handshakenAndHeld(OUT)) {
             return false;
         }
         try {
@@ -550,10 +549,7 @@ public final class TlsEngineIo implements TlsStream {
     public boolean pollShutdown(Context cx) {
         slots.set(WRITE, cx.waker());
         checkUsable();
-        if (!handshakeDone && !driveHandshake()) {
-            return false;
-        }
-        if (!acquire(OUT)) {
+        if (!handshakenAndHeld(OUT)) {
             return false;
         }
         try {
